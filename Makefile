@@ -1,0 +1,70 @@
+# Pasar Sistemik. `make demo` serves the seeded demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
+
+.PHONY: demo test test-sqlite lint format messages system-packages browser-packages clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# WeasyPrint needs Debian's Pango; compiling translations needs gettext.
+system-packages:
+	@missing=""; \
+	ldconfig -p | grep -q 'libpango-1.0.so.0' || missing="$$missing libpango-1.0-0"; \
+	ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpangoft2-1.0-0"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing"; $(APT_INSTALL) $$missing; fi
+
+# Browser tests drive Debian's chromium (never a downloaded browser).
+browser-packages:
+	@command -v chromium >/dev/null || { echo "Installing chromium"; $(APT_INSTALL) chromium; }
+
+messages: $(BIN)/.installed system-packages
+	DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
+
+demo: export DEBUG ?= true
+demo: export HTTPS_ONLY ?= false
+demo: $(BIN)/.installed system-packages messages
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "Pasar Sistemik demo: http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, health: /healthz)"
+	@echo "Logins (password 'demo'): admin, finance, requester, approver, receiver, treasurer (DISDIK), requester2 (DINKES)"
+	@echo ""
+	@if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A worker worker --beat --loglevel=warning & \
+		trap "kill $$! 2>/dev/null" EXIT; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
+	else \
+		exec $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
+	fi
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run -v 0
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# On PostgreSQL and Redis when they answer on localhost (required under CI=true), else SQLite.
+test: $(BIN)/.installed system-packages browser-packages messages lint
+	$(BIN)/pytest -n 2 -q
+
+test-sqlite: export TEST_DATABASE = sqlite
+test-sqlite: $(BIN)/.installed system-packages browser-packages messages
+	$(BIN)/pytest -n 2 -q
+
+clean:
+	rm -rf $(VENV) var/static var/*.sqlite3

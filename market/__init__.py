@@ -1,0 +1,1 @@
+"""The project itself: settings, URLs, accounts and roles, audit, money and regions."""

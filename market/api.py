@@ -1,0 +1,94 @@
+"""REST endpoints of the market app: token sign-in, who am I, regions."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from market.errors import DomainError
+from market.models import District, Membership
+from market.permissions import roles_of
+from market.selectors import district_list
+
+
+class TokenCreateApi(APIView):
+    """Exchange a username and password for an API token (then send `Authorization: Token …`)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            raise DomainError(_("Username or password is wrong."), code="invalid_credentials")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class MeApi(APIView):
+    """The signed-in person and the roles they hold."""
+
+    class OutputSerializer(serializers.Serializer):
+        class MembershipSerializer(serializers.Serializer):
+            department = serializers.CharField(source="department.code")
+            department_name = serializers.CharField(source="department.name")
+            role = serializers.CharField()
+
+        username = serializers.CharField()
+        full_name = serializers.CharField(source="display_name")
+        is_platform_admin = serializers.BooleanField()
+        organisation_roles = serializers.ListField(child=serializers.CharField())
+        memberships = MembershipSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        roles = roles_of(request.user)
+        memberships = Membership.objects.filter(user=request.user).select_related("department")
+        payload = {
+            "username": request.user.username,
+            "display_name": request.user.display_name,
+            "is_platform_admin": roles.is_platform_admin,
+            "organisation_roles": sorted(roles.organisation_roles),
+            "memberships": memberships.order_by("department__code", "role"),
+        }
+        return Response(self.OutputSerializer(payload).data)
+
+
+class DistrictListApi(generics.ListAPIView):
+    """The regency's districts and villages; public, for registration forms and open data."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.ModelSerializer):
+        class VillageSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            code = serializers.CharField()
+            name = serializers.CharField()
+            is_priority = serializers.BooleanField()
+
+        villages = VillageSerializer(many=True)
+        village_count = serializers.IntegerField()
+        priority_village_count = serializers.IntegerField()
+
+        class Meta:
+            model = District
+            fields = ["id", "code", "name", "village_count", "priority_village_count", "villages"]
+
+    serializer_class = OutputSerializer
+
+    def get_queryset(self):
+        return district_list()

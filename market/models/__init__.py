@@ -1,0 +1,27 @@
+"""Models of the project's ground: accounts and roles, regions, audit trail."""
+
+from market.models.accounts import (
+    Department,
+    DepartmentRole,
+    Membership,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    User,
+)
+from market.models.audit import AuditChainHead, AuditEvent
+from market.models.regions import District, Village
+
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "Department",
+    "DepartmentRole",
+    "District",
+    "Membership",
+    "Organisation",
+    "OrganisationMembership",
+    "OrganisationRole",
+    "User",
+    "Village",
+]

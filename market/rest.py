@@ -1,0 +1,64 @@
+"""How every REST endpoint behaves: pagination and the one error format.
+
+Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}}.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from market.errors import DomainError
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _error(code: str, message, http_status: int, fields=None) -> Response:
+    body = {"code": code, "message": str(message)}
+    if fields:
+        body["fields"] = fields
+    return Response({"error": body}, status=http_status)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        fields = {exc.field: [str(exc.message)]} if exc.field else None
+        return _error(exc.code, exc.message, exc.status, fields)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: let Django log it and answer 500
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return _error(
+            "invalid",
+            _("Some fields are not valid."),
+            status.HTTP_400_BAD_REQUEST,
+            _stringify(detail),
+        )
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc.detail, dict | list):
+        message = _("The request could not be carried out.")
+    else:
+        message = exc.detail
+        code = getattr(exc.detail, "code", code) or code
+    error = _error(code, message, response.status_code)
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            error[header] = response[header]
+    return error
+
+
+def _stringify(detail):
+    if isinstance(detail, dict):
+        return {key: _stringify(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_stringify(item) for item in detail]
+    return str(detail)

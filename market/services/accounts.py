@@ -1,0 +1,93 @@
+"""Creating people and granting or revoking their roles."""
+
+from django.db import transaction
+
+from market.models import (
+    Department,
+    DepartmentRole,
+    Membership,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    User,
+)
+from market.services.audit import audit_record
+
+
+@transaction.atomic
+def department_create(*, organisation: Organisation, code: str, name: str, by=None) -> Department:
+    department = Department(organisation=organisation, code=code.strip().upper(), name=name.strip())
+    department.full_clean()
+    department.save()
+    audit_record(
+        actor=by,
+        action="department.create",
+        target=department,
+        after={"code": department.code, "name": department.name},
+    )
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *, department: Department, name: str, address: str, is_active: bool, by=None
+) -> Department:
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    before = {
+        "name": department.name,
+        "address": department.address,
+        "active": department.is_active,
+    }
+    department.name, department.address, department.is_active = name.strip(), address, is_active
+    department.full_clean()
+    department.save(update_fields=["name", "address", "is_active"])
+    after = {"name": department.name, "address": department.address, "active": department.is_active}
+    audit_record(
+        actor=by, action="department.update", target=department, before=before, after=after
+    )
+    return department
+
+
+@transaction.atomic
+def membership_grant(*, user: User, department: Department, role: str, by=None) -> Membership:
+    role = DepartmentRole(role)
+    membership, created = Membership.objects.get_or_create(
+        user=user, department=department, role=role
+    )
+    if created:
+        audit_record(
+            actor=by,
+            action="membership.grant",
+            target=membership,
+            after={"user": user.username, "department": department.code, "role": role.value},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, by=None) -> None:
+    snapshot = {
+        "user": membership.user.username,
+        "department": membership.department.code,
+        "role": membership.role,
+    }
+    audit_record(actor=by, action="membership.revoke", target=membership, before=snapshot)
+    membership.delete()
+
+
+@transaction.atomic
+def organisation_role_grant(
+    *, user: User, organisation: Organisation, role: str, by=None
+) -> OrganisationMembership:
+    role = OrganisationRole(role)
+    membership, created = OrganisationMembership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if created:
+        audit_record(
+            actor=by,
+            action="organisation_role.grant",
+            target=membership,
+            after={"user": user.username, "role": role.value},
+        )
+    return membership

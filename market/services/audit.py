@@ -1,0 +1,104 @@
+"""Writing and verifying the hash-chained audit trail."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from market.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _normalise(value):
+    """Round-trip through JSON so the hash is computed on exactly what the database gives back."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _event_hash(*, previous_hash: str, fields: dict) -> str:
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{previous_hash}|{payload}".encode()).hexdigest()
+
+
+def _hashed_fields(event: AuditEvent) -> dict:
+    return {
+        "sequence": event.sequence,
+        "created_at": event.created_at.astimezone(UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Call it last in a service, so the chain head stays locked for as short a time as possible.
+    """
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            sequence=head.sequence + 1,
+            created_at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=getattr(actor, "username", "") or "system",
+            action=action,
+            object_type=target._meta.label_lower if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            object_repr=str(target)[:200] if target is not None else "",
+            before=_normalise(before),
+            after=_normalise(after),
+            previous_hash=head.hash,
+        )
+        event.hash = _event_hash(previous_hash=head.hash, fields=_hashed_fields(event))
+        event.save(force_insert=True)
+        head.sequence, head.hash = event.sequence, event.hash
+        head.save(update_fields=["sequence", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_sequence: int | None = None
+    reason: str = ""
+
+
+def audit_verify_chain(*, batch_size: int = 2000) -> ChainReport:
+    """Walk the chain in order; name the first event whose link or content does not hold."""
+    expected_previous, expected_sequence, checked = GENESIS_HASH, 1, 0
+    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size)
+    for event in events:
+        if event.sequence != expected_sequence:
+            return ChainReport(False, checked, expected_sequence, "missing event")
+        if event.previous_hash != expected_previous:
+            return ChainReport(False, checked, event.sequence, "previous hash does not match")
+        if event.hash != _event_hash(
+            previous_hash=event.previous_hash, fields=_hashed_fields(event)
+        ):
+            return ChainReport(False, checked, event.sequence, "content does not match its hash")
+        expected_previous, expected_sequence, checked = event.hash, event.sequence + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_sequence = head.sequence if head else 0
+    if head_sequence != checked or (head and head_sequence and head.hash != expected_previous):
+        return ChainReport(False, checked, checked + 1, "events after this one are missing")
+    return ChainReport(True, checked)

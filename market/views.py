@@ -1,0 +1,72 @@
+"""Pages of the market app: sign-in, the home page per role, and the health check."""
+
+import kombu
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from market.home import panels_for
+from market.models import DepartmentRole, Membership, OrganisationRole
+from market.permissions import home_sections, roles_of
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def home(request):
+    roles = roles_of(request.user)
+    memberships = (
+        Membership.objects.filter(user=request.user, department__is_active=True)
+        .select_related("department")
+        .order_by("department__code", "role")
+    )
+    context = {
+        "sections": home_sections(request.user),
+        "memberships": memberships,
+        "organisation_roles": [OrganisationRole(role).label for role in roles.organisation_roles],
+        "role_labels": dict(DepartmentRole.choices),
+        "panels": panels_for(request),
+    }
+    return render(request, "market/home.html", context)
+
+
+def _database_state() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return {"ok": False, "engine": connection.vendor, "error": error.__class__.__name__}
+    return {"ok": True, "engine": connection.vendor}
+
+
+def _broker_state() -> dict:
+    if not settings.REDIS_URL:
+        return {"ok": True, "mode": "eager"}  # tasks run inside the web process
+    try:
+        with kombu.Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as broker:
+            broker.ensure_connection(max_retries=1, timeout=1)
+    except Exception as error:  # any transport failure means "down"; never a 500 here
+        return {"ok": False, "mode": "redis", "error": error.__class__.__name__}
+    return {"ok": True, "mode": "redis"}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database, broker = _database_state(), _broker_state()
+    healthy = database["ok"] and broker["ok"]
+    body = {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
+    return JsonResponse(body, status=200 if database["ok"] else 503)

@@ -1,0 +1,1 @@
+"""Purchase orders from cart to payment, standing orders, deliveries, invoices, documents."""

@@ -1,0 +1,60 @@
+"""Admin for fiscal years and budget lines; every save goes through procurement.services."""
+
+from django.contrib import admin
+
+from procurement import services
+from procurement.models import BudgetLine, FiscalYear
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "is_open"]
+    fields = ["year"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.fiscal_year_open(year=obj.year, by=request.user)
+        obj.pk = saved.pk
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = [
+        "department",
+        "fiscal_year",
+        "account_code",
+        "name",
+        "allocated",
+        "committed",
+        "realised",
+    ]
+    list_filter = ["fiscal_year", "department"]
+    search_fields = ["account_code", "name", "department__code"]
+    list_select_related = ["department", "fiscal_year"]
+    readonly_fields = ["committed", "realised"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["department", "fiscal_year", "account_code", "name"] if obj else []
+        return [*fixed, *self.readonly_fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.budget_line_set_allocation(line=obj, allocated=obj.allocated, by=request.user)
+        else:
+            saved = services.budget_line_create(
+                department=obj.department,
+                fiscal_year=obj.fiscal_year,
+                account_code=obj.account_code,
+                name=obj.name,
+                allocated=obj.allocated,
+                by=request.user,
+            )
+            obj.pk = saved.pk

@@ -1,0 +1,41 @@
+"""Reads of budgets: what a person may see, summed in SQL."""
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from market.models import Department
+from market.permissions import departments_visible_to
+from procurement.models import BudgetLine, FiscalYear
+
+
+def fiscal_year_current() -> FiscalYear | None:
+    """This calendar year's fiscal year, or the latest one when this year's is not open yet."""
+    year = timezone.localdate().year
+    return FiscalYear.objects.filter(year__lte=year).order_by("-year").first()
+
+
+def budget_lines_visible_to(user, *, fiscal_year: FiscalYear | None = None) -> QuerySet[BudgetLine]:
+    lines = BudgetLine.objects.filter(department__in=departments_visible_to(user))
+    if fiscal_year is not None:
+        lines = lines.filter(fiscal_year=fiscal_year)
+    return lines.select_related("department", "fiscal_year").annotate(
+        available_amount=F("allocated") - F("committed") - F("realised")
+    )
+
+
+def department_budget_summaries(user, *, fiscal_year: FiscalYear) -> QuerySet[Department]:
+    """Each visible department with its budget totals for the year, in one query."""
+    this_year = Q(budget_lines__fiscal_year=fiscal_year)
+    return (
+        departments_visible_to(user)
+        .filter(is_active=True)
+        .annotate(
+            line_count=Count("budget_lines", filter=this_year),
+            allocated_total=Coalesce(Sum("budget_lines__allocated", filter=this_year), 0),
+            committed_total=Coalesce(Sum("budget_lines__committed", filter=this_year), 0),
+            realised_total=Coalesce(Sum("budget_lines__realised", filter=this_year), 0),
+        )
+        .annotate(available_total=F("allocated_total") - F("committed_total") - F("realised_total"))
+        .order_by("code")
+    )

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from procurement import views
+
+urlpatterns = [
+    path("budgets/", views.budget_list, name="budget-list"),
+]

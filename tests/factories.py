@@ -1,0 +1,123 @@
+"""factory_boy factories for the suite."""
+
+import factory
+from django.utils import timezone
+
+from market.models import (
+    Department,
+    DepartmentRole,
+    District,
+    Membership,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    User,
+    Village,
+)
+from procurement.models import BudgetLine, FiscalYear
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="id_ID")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.test")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["short_name"]
+
+    name = "Pemerintah Kabupaten Kubu Raya"
+    short_name = "Pemkab Kubu Raya"
+    regency = "Kubu Raya"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"DEPT{n}")
+    name = factory.LazyAttribute(lambda d: f"Dinas {d.code}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    role = DepartmentRole.REQUESTER
+
+
+class OrganisationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationMembership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = OrganisationRole.FINANCE
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    code = factory.Sequence(lambda n: f"district-{n}")
+    name = factory.Sequence(lambda n: f"District {n}")
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.Sequence(lambda n: f"village-{n}")
+    name = factory.Sequence(lambda n: f"Village {n}")
+
+
+class FiscalYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FiscalYear
+        django_get_or_create = ["year"]
+
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    department = factory.SubFactory(DepartmentFactory)
+    fiscal_year = factory.SubFactory(FiscalYearFactory)
+    account_code = factory.Sequence(lambda n: f"5.1.02.01.01.{n:04d}")
+    name = "Belanja Bahan Pokok"
+    allocated = 100_000_000
+
+
+def member(role: str, department: Department | None = None, **user_fields) -> User:
+    """A person holding `role` in `department` (a new department when none is given)."""
+    membership = MembershipFactory(
+        role=role,
+        department=department or DepartmentFactory(),
+        user=UserFactory(**user_fields),
+    )
+    return membership.user
+
+
+def finance_officer(**user_fields) -> User:
+    return OrganisationMembershipFactory(user=UserFactory(**user_fields)).user

@@ -1,0 +1,1 @@
+"""Vendor registry: small local businesses and cooperatives, their members and documents."""
