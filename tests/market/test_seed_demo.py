@@ -1,0 +1,40 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from market.models import Department, DepartmentRole, Membership, User
+from market.permissions import roles_of
+from procurement.models import BudgetLine
+from procurement.selectors import fiscal_year_current
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = ["admin", "finance", "requester", "approver", "receiver", "treasurer", "requester2"]
+
+
+def test_seed_demo_is_idempotent_and_seeds_every_login():
+    call_command("seed_demo")
+    counts = (User.objects.count(), Department.objects.count(), BudgetLine.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Department.objects.count(), BudgetLine.objects.count()) == counts
+
+    for username in LOGINS:
+        assert authenticate(username=username, password="demo"), username
+    assert Department.objects.count() >= 6
+    year = fiscal_year_current()
+    assert year is not None
+    assert all(d.budget_lines.filter(fiscal_year=year).exists() for d in Department.objects.all())
+
+    roles = dict(
+        Membership.objects.filter(department__code="DISDIK").values_list("user__username", "role")
+    )
+    assert roles == {
+        "requester": DepartmentRole.REQUESTER,
+        "approver": DepartmentRole.APPROVER,
+        "receiver": DepartmentRole.RECEIVER,
+        "treasurer": DepartmentRole.TREASURER,
+    }
+    assert Membership.objects.get(user__username="requester2").department.code == "DINKES"
+    assert roles_of(User.objects.get(username="finance")).is_auditor
+    assert roles_of(User.objects.get(username="admin")).is_platform_admin
+    call_command("verify_audit")

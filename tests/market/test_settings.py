@@ -1,0 +1,85 @@
+"""Settings come from the environment; production settings pass Django's deployment check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, **environment) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "HTTPS_ONLY", "REDIS_URL", "DATABASE_URL", "STATIC_MANIFEST"}
+        and not key.startswith(("CELERY_", "DJANGO_ALLOW_ASYNC"))
+    }
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, *code.split()]
+        if code.startswith("manage.py")
+        else [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3y-" + "".join(chr(65 + (i * 7) % 26) for i in range(60)) + "-9f2",
+    "ALLOWED_HOSTS": "pasar.kuburayakab.go.id",
+    "DATABASE_URL": "sqlite:////tmp/pasar-deploy-check.sqlite3",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.kuburayakab.go.id:587",
+}
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = _run("manage.py check --deploy --fail-level WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run("manage.py check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+PRINT_SETTINGS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='market.settings'; django.setup(); "
+    "from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+    "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.SECURE_SSL_REDIRECT)"
+)
+
+
+def test_without_redis_celery_runs_eager_and_the_cache_is_local_memory():
+    result = _run(PRINT_SETTINGS, DEBUG="true")
+    engine, cache, eager, broker, email, redirect = result.stdout.split()
+
+    assert engine == "django.db.backends.sqlite3"
+    assert cache.endswith("LocMemCache") and eager == "True" and broker == "memory://"
+    assert email.endswith("console.EmailBackend") and redirect == "False"
+
+
+def test_database_redis_and_email_come_from_the_environment():
+    result = _run(
+        PRINT_SETTINGS,
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://pasar:secret@db.internal:5432/pasar",
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+        },
+    )
+    engine, cache, eager, broker, email, redirect = result.stdout.split()
+
+    assert engine == "django.db.backends.postgresql"
+    assert cache.endswith("RedisCache") and eager == "False"
+    assert broker == "redis://cache.internal:6379/0"
+    assert email.endswith("smtp.EmailBackend") and redirect == "True"
