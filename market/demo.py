@@ -3,6 +3,9 @@
 seed_demo calls each app's `demo.seed()` in the order of INSTALLED_APPS; every seed is idempotent.
 """
 
+import functools
+
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from market.models import Department, DepartmentRole, Organisation, OrganisationRole, User
@@ -34,13 +37,17 @@ DEPARTMENT_STAFF = [
 ]
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """Hashed once: hashing is slow on purpose, and every demo login shares the password."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username: str, full_name: str, **flags) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"full_name": full_name, **flags}
+    user, _ = User.objects.get_or_create(
+        username=username,
+        defaults={"full_name": full_name, "password": demo_password_hash(), **flags},
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return user
 
 

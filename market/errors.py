@@ -18,6 +18,17 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
 
+class InvalidInput(DomainError):
+    """Several fields are wrong at once: {field: [message, ...]}."""
+
+    code = "invalid"
+    default_message = _("Some fields are not valid.")
+
+    def __init__(self, fields: dict[str, list], message=None):
+        self.fields = {name: [str(m) for m in messages] for name, messages in fields.items()}
+        super().__init__(message)
+
+
 class NotAllowed(DomainError):
     code = "not_allowed"
     status = 403

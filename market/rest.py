@@ -26,7 +26,9 @@ def _error(code: str, message, http_status: int, fields=None) -> Response:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        fields = {exc.field: [str(exc.message)]} if exc.field else None
+        fields = getattr(exc, "fields", None) or (
+            {exc.field: [str(exc.message)]} if exc.field else None
+        )
         return _error(exc.code, exc.message, exc.status, fields)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

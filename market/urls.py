@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.static import serve as static_serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from market import api, views
@@ -11,6 +13,8 @@ api_v1 = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("districts/", api.DistrictListApi.as_view(), name="district-list"),
+    path("", include("vendors.urls_api")),
+    path("", include("catalog.urls_api")),
     path("", include("procurement.urls_api")),
 ]
 
@@ -24,10 +28,14 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("vendors.urls")),
+    path("", include("catalog.urls")),
     path("", include("procurement.urls")),
+    # Product photos are public and served by the app itself (no CDN); vendors' documents
+    # live elsewhere (PRIVATE_MEDIA_ROOT) and only pass through a permission check.
+    re_path(
+        r"^media/(?P<path>catalog/.+)$",
+        cache_control(max_age=86400, public=True)(static_serve),
+        {"document_root": settings.MEDIA_ROOT},
+    ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -27,3 +27,9 @@ def api_as(api_client):
         return api_client
 
     return authenticate
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing is slow by design; tests only need it to be a hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

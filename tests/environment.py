@@ -30,6 +30,7 @@ os.environ.setdefault("HTTPS_ONLY", "false")  # the test client and browser spea
 os.environ.setdefault("STATIC_MANIFEST", "false")  # serve from the apps, no collectstatic
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("MEDIA_ROOT", f"/tmp/pasar-test-media-{WORKER}")
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", f"/tmp/pasar-test-private-{WORKER}")
 # Playwright's sync API runs an event loop in the test's thread; Django must still allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 if POSTGRES_UP:

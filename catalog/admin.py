@@ -1,0 +1,74 @@
+"""Admin for the category tree and a read-mostly view of products."""
+
+from django.contrib import admin
+
+from catalog import services
+from catalog.models import Category, PriceChange, Product, ProductImage
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "parent", "slug", "position"]
+    list_filter = ["parent"]
+    search_fields = ["name", "name_en"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug", "parent"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.category_rename(
+                category=obj, name=obj.name, name_en=obj.name_en, by=request.user
+            )
+        else:
+            created = services.category_create(
+                name=obj.name,
+                name_en=obj.name_en,
+                parent=obj.parent,
+                slug=obj.slug,
+                by=request.user,
+            )
+            obj.pk = created.pk
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["image", "thumbnail", "width", "height"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PriceChangeInline(admin.TabularInline):
+    model = PriceChange
+    extra = 0
+    readonly_fields = ["old_price", "new_price", "changed_at", "changed_by"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "vendor", "category", "unit_price", "unit", "is_active"]
+    list_filter = ["is_active", "category", "vendor__status"]
+    search_fields = ["name", "vendor__legal_name"]
+    list_select_related = ["vendor", "category"]
+    inlines = [ProductImageInline, PriceChangeInline]
+
+    def has_add_permission(self, request):
+        return False  # vendors keep their own catalogues
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

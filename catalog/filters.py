@@ -1,0 +1,75 @@
+"""The buyers' product filters: one FilterSet for the catalogue page (its form) and the API."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from catalog.models import Category, Product
+from catalog.selectors import product_filter
+from market.models import District
+from vendors.models import Scale
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(filters.ModelChoiceFilter):
+    """Chooses a row by its code or slug; the API documents it as that string."""
+
+
+class ProductFilter(filters.FilterSet):
+    search = filters.CharFilter(label=_("Search"), max_length=100)
+    category = CodeChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.order_by("position", "name"),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+    )
+    vendor = filters.NumberFilter(label=_("Vendor"))
+    district = CodeChoiceFilter(
+        label=_("District"),
+        queryset=District.objects.all(),
+        to_field_name="code",
+        empty_label=_("All districts"),
+    )
+    scale = filters.ChoiceFilter(label=_("Scale"), choices=Scale.choices)
+    local = filters.BooleanFilter(label=_("Local business"))
+    priority_area = filters.BooleanFilter(label=_("Priority village"))
+    women_led = filters.BooleanFilter(label=_("Women-led"))
+    cooperative = filters.BooleanFilter(label=_("Cooperative"))
+    min_price = filters.NumberFilter(label=_("Lowest price"), min_value=0)
+    max_price = filters.NumberFilter(label=_("Highest price"), min_value=0)
+    in_stock = filters.BooleanFilter(label=_("In stock"))
+    ordering = filters.ChoiceFilter(
+        label=_("Sort by"),
+        empty_label=_("Best match"),
+        choices=[
+            ("price", _("Price, lowest first")),
+            ("-price", _("Price, highest first")),
+            ("name", _("Name")),
+            ("newest", _("Newest")),
+        ],
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        district = data.get("district")
+        return product_filter(
+            queryset,
+            search=data.get("search") or "",
+            category=data.get("category"),
+            vendor=int(data["vendor"]) if data.get("vendor") is not None else None,
+            min_price=int(data["min_price"]) if data.get("min_price") is not None else None,
+            max_price=int(data["max_price"]) if data.get("max_price") is not None else None,
+            in_stock=data.get("in_stock"),
+            ordering=data.get("ordering") or "",
+            district=district.code if district else None,
+            scale=data.get("scale") or None,
+            local=data.get("local"),
+            priority_area=data.get("priority_area"),
+            women_led=data.get("women_led"),
+            cooperative=data.get("cooperative"),
+        )

@@ -1,0 +1,151 @@
+"""The catalogue: a category tree, vendors' products with photos, and their price history."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from market.money import RupiahField
+from vendors.models import Vendor
+
+
+class Category(models.Model):
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """Category names are data, so they carry their own English name."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    PIECE = "pcs", _("piece")
+    PACK = "pack", _("pack")
+    SET = "set", _("set")
+    BOX = "box", _("box")
+    LITRE = "litre", _("litre")
+
+
+class Product(models.Model):
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="products", verbose_name=_("vendor")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    unit_price = RupiahField(_("unit price"))
+    made_to_order = models.BooleanField(_("made to order"), default=False)
+    stock = models.DecimalField(_("stock"), max_digits=12, decimal_places=3, default=0)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=0)
+    minimum_order = models.DecimalField(
+        _("minimum order"), max_digits=12, decimal_places=3, default=1
+    )
+    tkdn_percent = models.DecimalField(
+        _("TKDN %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Domestic component level (tingkat komponen dalam negeri)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Name, description, category and vendor names in one column, kept by catalog.services,
+    # so that search (full-text and trigram, GIN-indexed on PostgreSQL) reads a single field.
+    search_document = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(fields=["is_active", "unit_price"], name="product_active_price_idx"),
+            models.Index(fields=["vendor", "is_active"], name="product_vendor_active_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_price__gt=0), name="product_price_positive"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(minimum_order__gt=0), name="product_minimum_order_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(tkdn_percent__gte=0, tkdn_percent__lte=100),
+                name="product_tkdn_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_stock(self) -> bool:
+        return self.made_to_order or self.stock > 0
+
+
+class PriceChange(models.Model):
+    """Every price a product has had, so that a buyer or auditor can see what changed when."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_changes")
+    old_price = RupiahField(_("old price"), null=True)
+    new_price = RupiahField(_("new price"))
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.old_price} → {self.new_price}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(_("image"), upload_to="catalog/products/%Y/%m/")
+    thumbnail = models.FileField(_("thumbnail"), upload_to="catalog/thumbnails/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+
+    def __str__(self) -> str:
+        return f"{self.product} #{self.position}"
+
+    @property
+    def thumbnail_url(self) -> str:
+        return (self.thumbnail or self.image).url

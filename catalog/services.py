@@ -1,0 +1,270 @@
+"""Every write to the catalogue: categories, products, prices and photos."""
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from catalog.models import Category, PriceChange, Product, ProductImage, Unit
+from catalog.selectors import category_ids_with_descendants
+from market.errors import InvalidInput, NotAllowed
+from market.permissions import roles_of
+from market.services.audit import audit_record
+from market.uploads import clean_image, read_upload
+from vendors.models import Vendor
+from vendors.permissions import acts_for
+
+THUMBNAIL_SIZE = (480, 480)
+EDITABLE_FIELDS = (
+    "category",
+    "name",
+    "description",
+    "unit",
+    "unit_price",
+    "made_to_order",
+    "stock",
+    "lead_time_days",
+    "minimum_order",
+    "tkdn_percent",
+    "is_active",
+)
+
+
+def _may_edit_catalogue_of(user, vendor: Vendor) -> bool:
+    return acts_for(user, vendor) or roles_of(user).is_platform_admin
+
+
+def _decimal(value, field: str, errors: dict) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        errors.setdefault(field, []).append(_("Enter a number."))
+        return None
+    if not number.is_finite():
+        errors.setdefault(field, []).append(_("Enter a number."))
+        return None
+    return number
+
+
+def _validated(values: dict) -> dict:
+    """Check product values the same way for creation, updates, the API, pages and imports."""
+    errors: dict[str, list] = {}
+    clean = dict(values)
+    if "name" in values:
+        clean["name"] = (values["name"] or "").strip()
+        if not clean["name"]:
+            errors.setdefault("name", []).append(_("This field is required."))
+    if "category" in values and not isinstance(values["category"], Category):
+        errors.setdefault("category", []).append(_("Choose a category."))
+    if "unit" in values and values["unit"] not in Unit.values:
+        errors.setdefault("unit", []).append(_("Choose a unit."))
+    if "unit_price" in values:
+        price = values["unit_price"]
+        if isinstance(price, bool) or not isinstance(price, int) or price <= 0:
+            errors.setdefault("unit_price", []).append(
+                _("The price is a whole number of rupiah above zero.")
+            )
+    for field, minimum, message in (
+        ("stock", Decimal(0), _("Stock cannot be negative.")),
+        ("minimum_order", Decimal("0.001"), _("The minimum order must be above zero.")),
+        ("tkdn_percent", Decimal(0), _("TKDN is a percentage from 0 to 100.")),
+    ):
+        if field in values:
+            number = _decimal(values[field], field, errors)
+            if number is not None and (
+                number < minimum or (field == "tkdn_percent" and number > 100)
+            ):
+                errors.setdefault(field, []).append(message)
+            clean[field] = number
+    if "lead_time_days" in values:
+        days = values["lead_time_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
+            errors.setdefault("lead_time_days", []).append(
+                _("Lead time is a number of days from 0 to 365.")
+            )
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+def search_document_for(product: Product) -> str:
+    category, names = product.category, []
+    while category is not None:
+        names += [category.name, category.name_en]
+        category = category.parent
+    vendor = product.vendor
+    parts = [product.name, product.description, *names, vendor.legal_name, vendor.trading_name]
+    return " ".join(part for part in parts if part)
+
+
+def _snapshot(product: Product) -> dict:
+    return {
+        field: getattr(product, field if field != "category" else "category_id")
+        for field in EDITABLE_FIELDS
+    }
+
+
+@transaction.atomic
+def product_create(
+    *,
+    vendor: Vendor,
+    by,
+    category: Category,
+    name: str,
+    unit: str,
+    unit_price: int,
+    description: str = "",
+    made_to_order: bool = False,
+    stock=0,
+    lead_time_days: int = 0,
+    minimum_order=1,
+    tkdn_percent=0,
+    is_active: bool = True,
+) -> Product:
+    if not _may_edit_catalogue_of(by, vendor):
+        raise NotAllowed(_("You can only add products to your own catalogue."))
+    values = _validated(
+        {
+            "category": category,
+            "name": name,
+            "description": (description or "").strip(),
+            "unit": unit,
+            "unit_price": unit_price,
+            "made_to_order": made_to_order,
+            "stock": stock,
+            "lead_time_days": lead_time_days,
+            "minimum_order": minimum_order,
+            "tkdn_percent": tkdn_percent,
+            "is_active": is_active,
+        }
+    )
+    product = Product(vendor=vendor, **values)
+    product.search_document = search_document_for(product)
+    product.save()
+    PriceChange.objects.create(product=product, old_price=None, new_price=unit_price, changed_by=by)
+    audit_record(actor=by, action="product.create", target=product, after=_snapshot(product))
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, by, **changes) -> Product:
+    """Change some of a product's fields; a new price is kept in the price history."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput({name: [_("This field cannot be changed.")] for name in unknown})
+    product = (
+        Product.objects.select_for_update().select_related("vendor", "category").get(pk=product.pk)
+    )
+    if not _may_edit_catalogue_of(by, product.vendor):
+        raise NotAllowed(_("You can only change products of your own catalogue."))
+    values = _validated(changes)
+    before = _snapshot(product)
+    old_price = product.unit_price
+    for field, value in values.items():
+        setattr(product, field, value)
+    product.search_document = search_document_for(product)
+    product.save()
+    if product.unit_price != old_price:
+        PriceChange.objects.create(
+            product=product, old_price=old_price, new_price=product.unit_price, changed_by=by
+        )
+    after = _snapshot(product)
+    if after != before:
+        audit_record(actor=by, action="product.update", target=product, before=before, after=after)
+    return product
+
+
+@transaction.atomic
+def product_image_add(*, product: Product, upload, by) -> ProductImage:
+    """Check a photo by its content, strip its metadata, store it; the thumbnail follows."""
+    if not _may_edit_catalogue_of(by, product.vendor):
+        raise NotAllowed(_("You can only add photos to your own products."))
+    clean = clean_image(read_upload(upload, field="image"), field="image")
+    image = ProductImage(
+        product=product,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        position=product.images.count(),
+    )
+    image.image.save(f"{uuid.uuid4().hex}{clean.extension}", ContentFile(clean.content), save=False)
+    image.save()
+    audit_record(
+        actor=by,
+        action="product.image_add",
+        target=product,
+        after={"image": image.image.name, "width": clean.width, "height": clean.height},
+    )
+    from catalog.tasks import make_thumbnail  # tasks import services: import here, not above
+
+    transaction.on_commit(lambda: make_thumbnail.delay(image.pk))
+    return image
+
+
+def product_image_make_thumbnail(*, image_id: int) -> ProductImage | None:
+    """Make the thumbnail once; running it again changes nothing."""
+    image = ProductImage.objects.filter(pk=image_id).first()
+    if image is None or image.thumbnail:
+        return image
+    with image.image.open("rb") as source, Image.open(source) as picture:
+        picture = ImageOps.exif_transpose(picture)
+        picture.thumbnail(THUMBNAIL_SIZE)
+        if picture.mode in ("RGBA", "LA", "P"):
+            picture = picture.convert("RGBA")
+            background = Image.new("RGB", picture.size, "white")
+            background.paste(picture, mask=picture.getchannel("A"))
+            picture = background
+        elif picture.mode != "RGB":
+            picture = picture.convert("RGB")
+        output = BytesIO()
+        picture.save(output, "JPEG", quality=82, optimize=True)
+    with transaction.atomic():
+        image = ProductImage.objects.select_for_update().get(pk=image_id)
+        if not image.thumbnail:
+            image.thumbnail.save(f"{uuid.uuid4().hex}.jpg", ContentFile(output.getvalue()))
+    return image
+
+
+def product_images_missing_thumbnails(*, limit: int = 200) -> list[int]:
+    return list(
+        ProductImage.objects.filter(thumbnail="")
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def category_create(
+    *, name: str, by=None, name_en: str = "", parent: Category | None = None, slug: str = ""
+) -> Category:
+    category = Category.objects.create(
+        name=name, name_en=name_en, parent=parent, slug=slug or slugify(name_en or name)
+    )
+    audit_record(actor=by, action="category.create", target=category, after={"slug": category.slug})
+    return category
+
+
+@transaction.atomic
+def category_rename(*, category: Category, name: str, name_en: str, by=None) -> Category:
+    """Rename a category and refresh the search text of the products under it."""
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    before = {"name": category.name, "name_en": category.name_en}
+    category.name, category.name_en = name, name_en
+    category.save(update_fields=["name", "name_en"])
+    for product in Product.objects.filter(
+        category_id__in=category_ids_with_descendants(category)
+    ).select_related("vendor", "category__parent__parent"):
+        Product.objects.filter(pk=product.pk).update(search_document=search_document_for(product))
+    audit_record(
+        actor=by,
+        action="category.rename",
+        target=category,
+        before=before,
+        after={"name": name, "name_en": name_en},
+    )
+    return category

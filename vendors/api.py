@@ -1,0 +1,293 @@
+"""REST endpoints of the vendor registry."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from market.models import Village
+from market.permissions import IsPlatformAdmin, roles_of
+from vendors import services
+from vendors.files import document_response
+from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
+from vendors.permissions import vendor_of
+from vendors.selectors import vendor_filter, vendor_statistics, vendors_visible_to
+
+
+class VendorOutputSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    district = serializers.CharField(source="village.district.code", default=None)
+    district_name = serializers.CharField(source="village.district.name", default=None)
+    village_name = serializers.CharField(source="village.name", default=None)
+    is_local = serializers.BooleanField()
+    in_priority_area = serializers.BooleanField()
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "id",
+            "display_name",
+            "legal_name",
+            "trading_name",
+            "scale",
+            "is_cooperative",
+            "is_women_led",
+            "is_local",
+            "in_priority_area",
+            "district",
+            "district_name",
+            "village_name",
+            "status",
+        ]
+
+
+class VendorPrivateSerializer(VendorOutputSerializer):
+    """What the vendor itself and administrators see: identifiers, contact and bank details."""
+
+    class Meta(VendorOutputSerializer.Meta):
+        fields = [
+            *VendorOutputSerializer.Meta.fields,
+            "nib",
+            "npwp",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "declared_capital",
+            "declared_annual_sales",
+            "scale_is_declared",
+            "bank_name",
+            "bank_account_number",
+            "bank_account_holder",
+            "status_reason",
+            "created_at",
+        ]
+
+
+class VendorRegisterApi(APIView):
+    """Self-registration of a small business or cooperative: creates a login and a vendor in
+    status `applied`, for a platform administrator to verify."""
+
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+        legal_name = serializers.CharField(max_length=200)
+        trading_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        nib = serializers.CharField(max_length=40)
+        npwp = serializers.CharField(max_length=40)
+        contact_person = serializers.CharField(max_length=150)
+        phone = serializers.CharField(max_length=30)
+        email = serializers.CharField(max_length=254)
+        address = serializers.CharField()
+        village = serializers.PrimaryKeyRelatedField(
+            queryset=Village.objects.all(), required=False, allow_null=True
+        )
+        is_cooperative = serializers.BooleanField(required=False, default=False)
+        is_women_led = serializers.BooleanField(required=False, default=False)
+        declared_capital = serializers.IntegerField(required=False, allow_null=True)
+        declared_annual_sales = serializers.IntegerField(required=False, allow_null=True)
+        declared_scale = serializers.ChoiceField(
+            choices=Scale.choices, required=False, allow_blank=True
+        )
+        bank_name = serializers.CharField(max_length=100)
+        bank_account_number = serializers.CharField(max_length=30)
+        bank_account_holder = serializers.CharField(
+            max_length=200, required=False, allow_blank=True
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: VendorPrivateSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vendor = services.vendor_register(**data.validated_data)
+        return Response(VendorPrivateSerializer(vendor).data, status=status.HTTP_201_CREATED)
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value.lower() in {"1", "true", "yes", "ya"}
+
+
+class VendorListApi(generics.ListAPIView):
+    """Verified vendors (administrators and finance officers: all, filterable by `status`)."""
+
+    serializer_class = VendorOutputSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, type=str)
+            for name in (
+                "status",
+                "district",
+                "scale",
+                "local",
+                "priority_area",
+                "women_led",
+                "cooperative",
+                "search",
+            )
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        vendors = vendor_filter(
+            vendors_visible_to(self.request.user),
+            district=params.get("district"),
+            scale=params.get("scale"),
+            local=_flag(params.get("local")),
+            priority_area=_flag(params.get("priority_area")),
+            women_led=_flag(params.get("women_led")),
+            cooperative=_flag(params.get("cooperative")),
+        )
+        if params.get("status") in VendorStatus.values:
+            vendors = vendors.filter(status=params["status"])
+        if params.get("search"):
+            words = params["search"]
+            vendors = vendors.filter(
+                Q(legal_name__icontains=words) | Q(trading_name__icontains=words)
+            )
+        return vendors.order_by("legal_name", "id")
+
+
+class VendorDetailApi(generics.RetrieveAPIView):
+    def get_queryset(self):
+        return vendors_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        vendor = getattr(self, "_object", None)
+        if roles_of(self.request.user).sees_all_departments or (
+            vendor is not None and vendor_of(self.request.user) == vendor
+        ):
+            return VendorPrivateSerializer
+        return VendorOutputSerializer
+
+    def get_object(self):
+        self._object = super().get_object()
+        return self._object
+
+    @extend_schema(responses=VendorPrivateSerializer)
+    def get(self, request, *args, **kwargs):
+        vendor = self.get_object()
+        return Response(self.get_serializer_class()(vendor).data)
+
+
+class VendorActionApi(APIView):
+    """`POST /vendors/{id}/verify|reject|suspend|reinstate/`, by a platform administrator."""
+
+    permission_classes = [IsPlatformAdmin]
+    action_name = ""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=VendorPrivateSerializer)
+    def post(self, request, pk):
+        vendor = get_object_or_404(Vendor, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vendor = services.vendor_transition(
+            vendor=vendor,
+            action=self.action_name,
+            by=request.user,
+            reason=data.validated_data["reason"],
+        )
+        return Response(VendorPrivateSerializer(vendor).data)
+
+
+class DocumentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VendorDocument
+        fields = ["id", "kind", "content_type", "size", "original_name", "uploaded_at"]
+
+
+def _own_vendor_or_404(user) -> Vendor:
+    vendor = vendor_of(user)
+    if vendor is None:
+        raise Http404(_("You do not act for a vendor."))
+    return vendor
+
+
+class VendorProfileApi(APIView):
+    """The signed-in vendor member's own vendor, whatever its status."""
+
+    @extend_schema(responses=VendorPrivateSerializer)
+    def get(self, request):
+        return Response(VendorPrivateSerializer(_own_vendor_or_404(request.user)).data)
+
+
+class VendorDocumentListApi(generics.ListCreateAPIView):
+    """The vendor's documents; upload with multipart fields `kind` and `file` (PDF or image)."""
+
+    serializer_class = DocumentOutputSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=DocumentKind.choices)
+        file = serializers.FileField()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no vendor
+            return VendorDocument.objects.none()
+        return VendorDocument.objects.filter(vendor=_own_vendor_or_404(self.request.user))
+
+    @extend_schema(request=InputSerializer, responses={201: DocumentOutputSerializer})
+    def post(self, request):
+        vendor = _own_vendor_or_404(request.user)
+        document = services.vendor_document_add(
+            vendor=vendor,
+            kind=request.data.get("kind", ""),
+            upload=request.FILES.get("file"),
+            by=request.user,
+        )
+        return Response(DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class VendorDocumentsOfVendorApi(generics.ListAPIView):
+    """An administrator reads a vendor's documents before verifying it."""
+
+    serializer_class = DocumentOutputSerializer
+    permission_classes = [IsPlatformAdmin]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return VendorDocument.objects.none()
+        return VendorDocument.objects.filter(vendor_id=self.kwargs["pk"])
+
+
+class VendorDocumentFileApi(APIView):
+    """Download a document: its own vendor's members and administrators only (else 404)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk):
+        return document_response(user=request.user, pk=pk)
+
+
+class VendorStatisticsApi(APIView):
+    """Public UMKM statistics: verified vendors by district and scale."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        district = serializers.CharField(allow_null=True)
+        district_name = serializers.CharField(allow_null=True)
+        scale = serializers.CharField()
+        vendors = serializers.IntegerField()
+        cooperatives = serializers.IntegerField()
+        women_led = serializers.IntegerField()
+        priority_area = serializers.IntegerField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request):
+        return Response(self.OutputSerializer(vendor_statistics(), many=True).data)

@@ -1,0 +1,202 @@
+"""Vendors: registered small local businesses and cooperatives, their members and documents."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from market.models import Village
+from market.money import RupiahField
+
+
+class Scale(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+SMALL_BUSINESS_SCALES = (Scale.MICRO, Scale.SMALL)
+
+
+class ScaleCriteria(models.Model):
+    """PP 7/2021 art. 35 thresholds, kept as data so an administrator can follow a new regulation.
+
+    The criteria in force on a date are the latest whose `effective_from` is not after it.
+    """
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    regulation = models.CharField(_("regulation"), max_length=100)
+    micro_capital_max = RupiahField(_("micro: capital up to"))
+    micro_sales_max = RupiahField(_("micro: annual sales up to"))
+    small_capital_max = RupiahField(_("small: capital up to"))
+    small_sales_max = RupiahField(_("small: annual sales up to"))
+    medium_capital_max = RupiahField(_("medium: capital up to"))
+    medium_sales_max = RupiahField(_("medium: annual sales up to"))
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("business scale criteria")
+        verbose_name_plural = _("business scale criteria")
+
+    def __str__(self) -> str:
+        return f"{self.regulation} ({self.effective_from})"
+
+
+class VendorStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class VendorQuerySet(models.QuerySet):
+    def selling(self):
+        """Vendors whose products buyers may see and order: verified ones only."""
+        return self.filter(status=VendorStatus.VERIFIED)
+
+
+class Vendor(models.Model):
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trading_name = models.CharField(_("trading name"), max_length=200, blank=True)
+    nib = models.CharField(_("NIB"), max_length=13, unique=True)
+    npwp = models.CharField(_("NPWP"), max_length=16, unique=True)
+    contact_person = models.CharField(_("contact person"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=16)
+    email = models.EmailField(_("e-mail"))
+    address = models.TextField(_("address"))
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vendors",
+        verbose_name=_("village"),
+        help_text=_("Empty when the business is registered outside the regency."),
+    )
+    is_cooperative = models.BooleanField(_("cooperative"), default=False)
+    is_women_led = models.BooleanField(_("women-led"), default=False)
+    declared_capital = RupiahField(_("business capital"), null=True, blank=True)
+    declared_annual_sales = RupiahField(_("annual sales"), null=True, blank=True)
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+    scale_is_declared = models.BooleanField(
+        _("scale declared"), default=False, help_text=_("Declared because figures were withheld.")
+    )
+    bank_name = models.CharField(_("bank"), max_length=100)
+    bank_account_number = models.CharField(_("account number"), max_length=30)
+    bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=VendorStatus.choices, default=VendorStatus.APPLIED
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    objects = VendorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        indexes = [models.Index(fields=["status", "scale"], name="vendor_status_scale_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_capital__gte=0) | Q(declared_capital__isnull=True),
+                name="vendor_capital_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_annual_sales__gte=0) | Q(declared_annual_sales__isnull=True),
+                name="vendor_sales_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.trading_name or self.legal_name
+
+    @property
+    def is_local(self) -> bool:
+        """Registered in the regency: every village on record belongs to it."""
+        return self.village_id is not None
+
+    @property
+    def in_priority_area(self) -> bool:
+        return self.village is not None and self.village.is_priority
+
+    @property
+    def is_small_business(self) -> bool:
+        return self.scale in SMALL_BUSINESS_SCALES
+
+
+class VendorRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    STAFF = "staff", _("Staff")
+
+
+class VendorMember(models.Model):
+    """A login that acts for a vendor. A login belongs to at most one vendor."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_membership"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=VendorRole.choices, default=VendorRole.STAFF
+    )
+
+    class Meta:
+        verbose_name = _("vendor member")
+        verbose_name_plural = _("vendor members")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.vendor}"
+
+
+class DocumentKind(models.TextChoices):
+    NIB_CERTIFICATE = "nib", _("NIB certificate")
+    NPWP_CARD = "npwp", _("NPWP card")
+    OTHER = "other", _("Other document")
+
+
+# Vendors' documents are private: never under MEDIA_URL, served only through a permission check.
+private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+def _document_path(document: "VendorDocument", filename: str) -> str:
+    return f"vendor-documents/{document.vendor_id}/{uuid.uuid4().hex}{document.extension}"
+
+
+class VendorDocument(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_document_path)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    original_name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("vendor document")
+        verbose_name_plural = _("vendor documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.vendor}"
+
+    @property
+    def extension(self) -> str:
+        return {
+            "application/pdf": ".pdf",
+            "image/jpeg": ".jpg",
+            "image/png": ".png",
+            "image/webp": ".webp",
+        }.get(self.content_type, "")

@@ -1,0 +1,18 @@
+"""Which vendor a login acts for; read once per request and kept on the user object."""
+
+from vendors.models import Vendor, VendorMember
+
+
+def vendor_of(user) -> Vendor | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_vendor_cache"):
+        membership = VendorMember.objects.select_related("vendor").filter(user=user).first()
+        user._vendor_cache = membership.vendor if membership else None
+    return user._vendor_cache
+
+
+def acts_for(user, vendor: Vendor | int) -> bool:
+    own = vendor_of(user)
+    vendor_id = vendor if isinstance(vendor, int) else vendor.pk
+    return own is not None and own.pk == vendor_id

@@ -1,0 +1,78 @@
+"""Reads of the vendor registry: directories, a vendor's own view, UMKM statistics."""
+
+from django.db.models import Count, Q, QuerySet
+
+from market.permissions import roles_of
+from vendors.models import Vendor, VendorStatus
+from vendors.permissions import vendor_of
+
+
+def vendors_visible_to(user) -> QuerySet[Vendor]:
+    """Buyers and the public see verified vendors; administrators and finance officers see all;
+    a vendor's members also see their own vendor, whatever its status."""
+    vendors = Vendor.objects.select_related("village__district")
+    if roles_of(user).sees_all_departments:
+        return vendors
+    own = vendor_of(user)
+    visible = Q(status=VendorStatus.VERIFIED)
+    if own is not None:
+        visible |= Q(pk=own.pk)
+    return vendors.filter(visible)
+
+
+def vendor_filter(
+    vendors: QuerySet[Vendor],
+    *,
+    district: str | None = None,
+    scale: str | None = None,
+    local: bool | None = None,
+    priority_area: bool | None = None,
+    women_led: bool | None = None,
+    cooperative: bool | None = None,
+    prefix: str = "",
+) -> QuerySet[Vendor]:
+    """The vendor filters buyers use, on vendors or (with prefix "vendor__") on their products."""
+    lookups = {}
+    if district:
+        lookups[f"{prefix}village__district__code"] = district
+    if scale:
+        lookups[f"{prefix}scale"] = scale
+    if local is not None:
+        lookups[f"{prefix}village__isnull"] = not local
+    if priority_area is not None:
+        lookups[f"{prefix}village__is_priority"] = priority_area
+    if women_led is not None:
+        lookups[f"{prefix}is_women_led"] = women_led
+    if cooperative is not None:
+        lookups[f"{prefix}is_cooperative"] = cooperative
+    return vendors.filter(**lookups)
+
+
+def vendor_statistics() -> list[dict]:
+    """Verified vendors by district and scale, with cooperative, women-led and priority counts.
+
+    One row per (district, scale); vendors outside the regency have district None.
+    """
+    rows = (
+        Vendor.objects.filter(status=VendorStatus.VERIFIED)
+        .values("village__district__code", "village__district__name", "scale")
+        .annotate(
+            vendors=Count("id"),
+            cooperatives=Count("id", filter=Q(is_cooperative=True)),
+            women_led=Count("id", filter=Q(is_women_led=True)),
+            priority_area=Count("id", filter=Q(village__is_priority=True)),
+        )
+        .order_by("village__district__name", "scale")
+    )
+    return [
+        {
+            "district": row["village__district__code"],
+            "district_name": row["village__district__name"],
+            "scale": row["scale"],
+            "vendors": row["vendors"],
+            "cooperatives": row["cooperatives"],
+            "women_led": row["women_led"],
+            "priority_area": row["priority_area"],
+        }
+        for row in rows
+    ]

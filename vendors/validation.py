@@ -1,0 +1,45 @@
+"""Normalising and checking what vendors type: NIB, NPWP, Indonesian phone numbers."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+NIB_DIGITS = 13
+NPWP_DIGITS = (15, 16)
+
+
+def digits_only(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
+
+
+def normalise_nib(value: str) -> tuple[str, str | None]:
+    """(normalised, error): a NIB is exactly 13 digits."""
+    nib = digits_only(value)
+    if len(nib) != NIB_DIGITS or re.search(r"[^\d\s.-]", value or ""):
+        return nib, _("NIB must be exactly 13 digits.")
+    return nib, None
+
+
+def normalise_npwp(value: str) -> tuple[str, str | None]:
+    """(normalised, error): 15 digits (old format, 99.999.999.9-999.999) or 16 (NIK-based)."""
+    npwp = digits_only(value)
+    if len(npwp) not in NPWP_DIGITS or re.search(r"[^\d\s.-]", value or ""):
+        return npwp, _("NPWP must have 15 or 16 digits.")
+    return npwp, None
+
+
+def normalise_phone(value: str) -> tuple[str, str | None]:
+    """(normalised, error): '0812-3456-7890', '62812…' and '+62 812…' all become '+62812…'."""
+    raw = (value or "").strip()
+    if re.search(r"[^\d\s()+.-]", raw):
+        return raw, _("Enter an Indonesian phone number, e.g. 0812-3456-7890.")
+    digits = digits_only(raw)
+    if digits.startswith("62"):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        national = digits
+    if not re.fullmatch(r"[2-9]\d{7,11}", national):
+        return raw, _("Enter an Indonesian phone number, e.g. 0812-3456-7890.")
+    return f"+62{national}", None

@@ -1,0 +1,171 @@
+"""Pages of the vendor registry: registration, the vendor's own page, verification, statistics."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from market.errors import DomainError
+from market.forms import show_domain_error
+from market.home import Panel
+from market.permissions import roles_of
+from vendors import services
+from vendors.files import document_response
+from vendors.forms import DocumentForm, MemberForm, ReasonForm, RegistrationForm
+from vendors.models import Scale, Vendor, VendorRole, VendorStatus
+from vendors.permissions import vendor_of
+from vendors.selectors import vendor_statistics, vendors_visible_to
+
+
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vendor = services.vendor_register(**form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            user = vendor.members.get().user
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Registration received. An administrator will verify your business; "
+                    "meanwhile upload your NIB and NPWP documents."
+                ),
+            )
+            return redirect("vendor-home")
+    return render(request, "vendors/register.html", {"form": form})
+
+
+def _own_vendor(request) -> Vendor:
+    vendor = vendor_of(request.user)
+    if vendor is None:
+        raise Http404
+    return vendor
+
+
+@login_required
+def vendor_home(request):
+    vendor = _own_vendor(request)
+    document_form = DocumentForm(prefix="document")
+    member_form = MemberForm(prefix="member")
+    if request.method == "POST" and "document-kind" in request.POST:
+        document_form = DocumentForm(request.POST, request.FILES, prefix="document")
+        if document_form.is_valid():
+            try:
+                services.vendor_document_add(
+                    vendor=vendor,
+                    kind=document_form.cleaned_data["kind"],
+                    upload=document_form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                show_domain_error(request, error, document_form)
+            else:
+                messages.success(request, _("Document uploaded."))
+                return redirect("vendor-home")
+    elif request.method == "POST":
+        member_form = MemberForm(request.POST, prefix="member")
+        if member_form.is_valid():
+            try:
+                services.vendor_member_add(
+                    vendor=vendor, by=request.user, **member_form.cleaned_data
+                )
+            except DomainError as error:
+                show_domain_error(request, error, member_form)
+            else:
+                messages.success(request, _("Member added."))
+                return redirect("vendor-home")
+    context = {
+        "vendor": vendor,
+        "documents": vendor.documents.all(),
+        "members": vendor.members.select_related("user"),
+        "is_owner": vendor.members.filter(user=request.user, role=VendorRole.OWNER).exists(),
+        "document_form": document_form,
+        "member_form": member_form,
+    }
+    return render(request, "vendors/vendor_home.html", context)
+
+
+@login_required
+def document_download(request, pk):
+    return document_response(user=request.user, pk=pk)
+
+
+@login_required
+def vendor_directory(request):
+    vendors = vendors_visible_to(request.user).filter(status=VendorStatus.VERIFIED)
+    page = Paginator(vendors.order_by("legal_name", "id"), 30).get_page(request.GET.get("page"))
+    return render(request, "vendors/directory.html", {"page": page})
+
+
+@login_required
+def vendor_detail(request, pk):
+    vendor = get_object_or_404(vendors_visible_to(request.user), pk=pk)
+    is_admin = roles_of(request.user).is_platform_admin
+    context = {
+        "vendor": vendor,
+        "is_admin": is_admin,
+        "documents": vendor.documents.all() if is_admin else [],
+        "actions": services.allowed_actions(vendor) if is_admin else [],
+        "reason_form": ReasonForm(),
+        "products": vendor.products.filter(is_active=True).select_related("category")[:50]
+        if vendor.status == VendorStatus.VERIFIED
+        else [],
+    }
+    return render(request, "vendors/vendor_detail.html", context)
+
+
+@login_required
+def vendor_review(request):
+    """The administrator's queue: applications first, then every vendor by status."""
+    if not roles_of(request.user).is_platform_admin:
+        raise Http404
+    status = request.GET.get("status") or VendorStatus.APPLIED
+    vendors = Vendor.objects.filter(status=status).select_related("village__district")
+    page = Paginator(vendors.order_by("created_at", "id"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "vendors/review.html",
+        {"page": page, "status": status, "statuses": VendorStatus.choices},
+    )
+
+
+@login_required
+@require_POST
+def vendor_action(request, pk, action):
+    if action not in services.TRANSITIONS:
+        raise Http404
+    vendor = get_object_or_404(Vendor, pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        services.vendor_transition(vendor=vendor, action=action, by=request.user, reason=reason)
+    except DomainError as error:
+        show_domain_error(request, error)
+    else:
+        messages.success(request, _("Vendor status updated."))
+    return redirect("vendor-detail", pk=pk)
+
+
+def vendor_statistics_page(request):
+    rows = [{**row, "scale_label": Scale(row["scale"]).label} for row in vendor_statistics()]
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("vendors", "cooperatives", "women_led", "priority_area")
+    }
+    return render(request, "vendors/statistics.html", {"rows": rows, "totals": totals})
+
+
+def vendor_panel(request) -> Panel | None:
+    """A vendor member's home panel: the business's status and what to do next."""
+    vendor = vendor_of(request.user)
+    if vendor is None:
+        return None
+    return Panel("vendors/vendor_panel.html", {"vendor": vendor})
