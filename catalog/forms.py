@@ -47,6 +47,14 @@ class ProductForm(forms.Form):
     is_active = forms.BooleanField(label=_("Shown to buyers"), required=False, initial=True)
 
 
+def plain_number(value):
+    """400.000 (three decimals) would read as four hundred thousand in Indonesian: show 400."""
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return value
+
+
 class ImageForm(forms.Form):
     image = forms.FileField(
         label=_("Photo (JPEG, PNG or WebP, up to 10 MB)"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalog import services
 from catalog.filters import ProductFilter
-from catalog.forms import ImageForm, ProductForm
+from catalog.forms import ImageForm, ProductForm, plain_number
 from catalog.models import PriceChange
 from catalog.selectors import products_for_buyers, products_of_vendor_for
 from market.errors import DomainError
@@ -54,7 +54,9 @@ def vendor_product_edit(request, pk=None):
         raise Http404
     product = get_object_or_404(products_of_vendor_for(request.user), pk=pk) if pk else None
     initial = (
-        {field: getattr(product, field) for field in services.EDITABLE_FIELDS} if product else None
+        {field: plain_number(getattr(product, field)) for field in services.EDITABLE_FIELDS}
+        if product
+        else None
     )
     form = ProductForm(request.POST if "name" in request.POST else None, initial=initial)
     image_form = ImageForm()

@@ -3,7 +3,9 @@
 Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}}.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
@@ -30,7 +32,11 @@ def exception_handler(exc, context):
             {exc.field: [str(exc.message)]} if exc.field else None
         )
         return _error(exc.code, exc.message, exc.status, fields)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

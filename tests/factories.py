@@ -1,8 +1,11 @@
 """factory_boy factories for the suite."""
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
+from catalog.models import Category, Product, Unit
 from market.models import (
     Department,
     DepartmentRole,
@@ -15,6 +18,7 @@ from market.models import (
     Village,
 )
 from procurement.models import BudgetLine, FiscalYear
+from vendors.models import Scale, Vendor, VendorMember, VendorRole, VendorStatus
 
 PASSWORD = "a-long-test-password"
 
@@ -121,3 +125,49 @@ def member(role: str, department: Department | None = None, **user_fields) -> Us
 
 def finance_officer(**user_fields) -> User:
     return OrganisationMembershipFactory(user=UserFactory(**user_fields)).user
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+
+    legal_name = factory.Sequence(lambda n: f"UD Usaha Lokal {n}")
+    nib = factory.Sequence(lambda n: f"{9_120_000_000_000 + n}")
+    npwp = factory.Sequence(lambda n: f"{310_000_000_000_000 + n}")
+    contact_person = "Ibu Sari"
+    phone = "+6281234567890"
+    email = factory.Sequence(lambda n: f"usaha{n}@umkm.example")
+    address = "Jl. Desa No. 1"
+    village = factory.LazyFunction(lambda: Village.objects.order_by("pk").first())
+    scale = Scale.MICRO
+    bank_name = "Bank Kalbar"
+    bank_account_number = "1000200030"
+    status = VendorStatus.VERIFIED
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    vendor = factory.SubFactory(VendorFactory)
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="beras"))
+    name = factory.Sequence(lambda n: f"Produk {n}")
+    unit = Unit.KG
+    unit_price = 15_000
+    stock = Decimal(100)
+    search_document = factory.LazyAttribute(lambda product: product.name)
+
+
+def vendor_member(vendor: Vendor | None = None, role=VendorRole.OWNER, **user_fields) -> User:
+    """A login acting for `vendor` (a new verified vendor when none is given)."""
+    user = UserFactory(**user_fields)
+    VendorMember.objects.create(vendor=vendor or VendorFactory(), user=user, role=role)
+    return user

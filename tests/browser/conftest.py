@@ -29,11 +29,30 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(
-        locale="en-US"
-    )  # an English browser: pages still start Indonesian
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def new_page(browser):
+    """Pages in their own browser contexts, so several people can be signed in at once."""
+    contexts = []
+
+    def open_page(**options):
+        # An English browser: pages still start in Indonesian.
+        context = browser.new_context(locale="en-US", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()

@@ -5,8 +5,9 @@ from playwright.sync_api import expect
 
 from market.models import DepartmentRole
 from tests.factories import PASSWORD, DepartmentFactory, member
+from tests.markers import committing
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, committing]
 
 
 def test_requester_signs_in_in_indonesian_and_switches_to_english(page, live_server):
@@ -16,7 +17,7 @@ def test_requester_signs_in_in_indonesian_and_switches_to_english(page, live_ser
     page.goto(f"{live_server.url}/")
     expect(page.locator("h1")).to_have_text("Masuk")
     page.get_by_label("Nama pengguna").fill("requester")
-    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
 
     expect(page.locator("h1")).to_have_text("Selamat datang, Rina Pratiwi")

@@ -8,6 +8,7 @@ from market.models import AuditEvent
 from market.models.audit import AuditTrailIsAppendOnly
 from market.services.audit import audit_record, audit_verify_chain
 from tests.factories import DepartmentFactory, UserFactory
+from tests.markers import committing
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_the_database_refuses_to_change_events():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@committing
 def test_concurrent_writers_keep_one_unbroken_chain():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")

@@ -1,0 +1,79 @@
+"""Journey: a new vendor registers, the administrator verifies it, the vendor adds a product
+with a photo, and a requester finds it by a misspelled search."""
+
+import pytest
+from playwright.sync_api import expect
+
+from market.models import DepartmentRole
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory, member
+from tests.images import image_file
+from tests.markers import committing
+
+pytestmark = [pytest.mark.browser, committing]
+
+
+def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
+    new_page, live_server, tmp_path
+):
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    member(DepartmentRole.REQUESTER, DepartmentFactory(code="DISDIK"), username="requester")
+    photo = tmp_path / "beras.jpg"
+    photo.write_bytes(image_file("JPEG", (800, 600)).read())
+
+    # A rice farmer registers from a phone.
+    vendor = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    vendor.goto(f"{live_server.url}/vendors/register/")
+    fields = {
+        "Nama badan usaha": "UD Beras Sepuk Laut",
+        "NIB": "9120100000555",
+        "NPWP": "01.234.567.8-701.555",
+        "Narahubung": "Pak Hasan",
+        "Telepon (WhatsApp)": "0812-5600-0555",
+        "Surel": "hasan@umkm.example",
+        "Alamat": "Dusun Laut RT 01",
+        "Hasil penjualan tahunan (Rp)": "300000000",
+        "Bank": "Bank Kalbar",
+        "Nomor rekening": "1000200555",
+        "Nama pengguna untuk masuk": "beras_sepuk",
+        "Kata sandi": "beras-sepuk-laut-1",
+    }
+    for label, value in fields.items():
+        # Optional fields' labels end in "(opsional)": match the start of the label.
+        vendor.get_by_label(label, exact=label in {"NIB", "NPWP", "Bank"}).fill(value)
+    vendor.get_by_label("Desa").select_option(label="Sungai Kakap — Sepuk Laut")
+    vendor.get_by_role("button", name="Daftar").click()
+    expect(vendor.locator("h1")).to_have_text("UD Beras Sepuk Laut")
+    expect(vendor.get_by_text("Mendaftar", exact=True)).to_be_visible()
+
+    # The administrator verifies it.
+    admin = new_page()
+    sign_in(admin, live_server.url, "admin", PASSWORD)
+    admin.goto(f"{live_server.url}/vendors/review/")
+    admin.get_by_role("link", name="UD Beras Sepuk Laut").click()
+    admin.get_by_role("button", name="Verifikasi").click()
+    expect(admin.get_by_text("Terverifikasi", exact=True)).to_be_visible()
+
+    # The vendor adds a product, then its photo.
+    vendor.goto(f"{live_server.url}/vendor/products/new/")
+    vendor.get_by_label("Nama", exact=True).fill("Beras lokal Sepuk Laut")
+    vendor.get_by_label("Kategori").select_option(label="Beras dan biji-bijian / Beras")
+    vendor.get_by_label("Satuan", exact=True).select_option("kg")
+    vendor.get_by_label("Harga satuan (Rp)").fill("14500")
+    vendor.get_by_label("Stok", exact=True).fill("500")
+    vendor.get_by_role("button", name="Simpan").click()
+    vendor.get_by_label("Foto (JPEG, PNG, atau WebP, maks. 10 MB)").set_input_files(photo)
+    vendor.get_by_role("button", name="Unggah foto").click()
+    expect(vendor.locator(".gallery img")).to_have_count(1)
+
+    # A requester finds it, misspelled.
+    buyer = new_page()
+    sign_in(buyer, live_server.url, "requester", PASSWORD)
+    buyer.goto(f"{live_server.url}/catalog/")
+    buyer.get_by_role("searchbox").fill("bras sepuk")
+    buyer.get_by_role("button", name="Cari").click()
+    card = buyer.locator(".product").filter(has_text="Beras lokal Sepuk Laut")
+    expect(card).to_be_visible()
+    expect(card.get_by_text("Rp14.500")).to_be_visible()
+    expect(card.get_by_text("Desa prioritas")).to_be_visible()
+    assert card.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")

@@ -1,0 +1,196 @@
+import warnings
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+
+from catalog.models import Category, PriceChange, Product, ProductImage
+from catalog.services import (
+    category_rename,
+    product_create,
+    product_image_add,
+    product_image_make_thumbnail,
+    product_update,
+)
+from market.errors import InvalidInput, NotAllowed
+from market.models import AuditEvent
+from market.uploads import UploadRejected
+from tests.factories import ProductFactory, VendorFactory, vendor_member
+from tests.images import exif_with_gps_and_rotation, image_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner():
+    return vendor_member()
+
+
+def new_product(owner, **overrides):
+    values = {
+        "vendor": owner.vendor_membership.vendor,
+        "by": owner,
+        "category": Category.objects.get(slug="beras"),
+        "name": "Beras lokal premium",
+        "unit": "kg",
+        "unit_price": 14_500,
+        "stock": 800,
+        "minimum_order": 10,
+        "tkdn_percent": 100,
+    }
+    return product_create(**{**values, **overrides})
+
+
+def test_a_new_product_starts_its_price_history_and_is_audited(owner):
+    product = new_product(owner)
+
+    assert product.stock == Decimal(800) and product.in_stock
+    assert "Beras" in product.search_document and owner.vendor_membership.vendor.legal_name in (
+        product.search_document
+    )
+    assert list(product.price_changes.values_list("old_price", "new_price")) == [(None, 14_500)]
+    assert AuditEvent.objects.filter(action="product.create", object_id=str(product.pk)).exists()
+
+
+def test_a_price_change_is_kept_in_the_history(owner):
+    product = new_product(owner)
+    product_update(product=product, by=owner, unit_price=15_000, stock=Decimal("750.5"))
+    product_update(product=product, by=owner, stock=700)  # no price change, no history row
+
+    assert list(
+        PriceChange.objects.filter(product=product).values_list("old_price", "new_price")
+    ) == [(14_500, 15_000), (None, 14_500)]
+    event = AuditEvent.objects.filter(action="product.update").order_by("sequence").first()
+    assert event.before["unit_price"] == 14_500 and event.after["unit_price"] == 15_000
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"unit_price": 0}, "unit_price"),
+        ({"unit_price": -5}, "unit_price"),
+        ({"stock": -1}, "stock"),
+        ({"minimum_order": 0}, "minimum_order"),
+        ({"tkdn_percent": 101}, "tkdn_percent"),
+        ({"unit": "ton"}, "unit"),
+        ({"name": " "}, "name"),
+        ({"lead_time_days": 400}, "lead_time_days"),
+        ({"stock": "banyak"}, "stock"),
+    ],
+)
+def test_bad_product_values_are_refused_and_nothing_is_written(owner, overrides, field):
+    with pytest.raises(InvalidInput) as refused:
+        new_product(owner, **overrides)
+    assert field in refused.value.fields
+    assert not Product.objects.exists()
+
+
+def test_a_vendor_cannot_touch_another_vendors_catalogue(owner):
+    other = ProductFactory()
+    with pytest.raises(NotAllowed):
+        product_update(product=other, by=owner, unit_price=1)
+    with pytest.raises(NotAllowed):
+        new_product(owner, vendor=other.vendor)
+    with pytest.raises(NotAllowed):
+        product_image_add(product=other, upload=image_file(), by=owner)
+    other.refresh_from_db()
+    assert other.unit_price == 15_000 and not other.images.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"), [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")]
+)
+def test_photos_in_jpeg_png_and_webp_are_accepted_with_a_thumbnail(
+    owner, fmt, content_type, django_capture_on_commit_callbacks
+):
+    product = new_product(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        image = product_image_add(product=product, upload=image_file(fmt, (900, 600)), by=owner)
+
+    image.refresh_from_db()
+    assert image.content_type == content_type and (image.width, image.height) == (900, 600)
+    assert image.thumbnail.name.endswith(".jpg")
+    with image.thumbnail.open("rb") as thumbnail, Image.open(thumbnail) as picture:
+        assert max(picture.size) == 480
+    first = image.thumbnail.name
+    product_image_make_thumbnail(image_id=image.pk)  # running the task again changes nothing
+    image.refresh_from_db()
+    assert image.thumbnail.name == first
+
+
+def test_photos_are_turned_upright_and_stripped_of_gps(owner):
+    product = new_product(owner)
+    upload = image_file("JPEG", (60, 30), exif=exif_with_gps_and_rotation())
+    image = product_image_add(product=product, upload=upload, by=owner)
+
+    with image.image.open("rb") as stored, Image.open(stored) as picture:
+        assert picture.size == (30, 60)
+        assert not picture.getexif()
+        assert b"PhoneMaker" not in stored.read()
+
+
+def _bomb_png() -> bytes:
+    """A PNG whose header promises 50,000 x 50,000 pixels (2.5 gigapixels)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 50_000, 50_000, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 10))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("make_upload", "message"),
+    [
+        (lambda: image_file("GIF", name="photo.jpg"), "JPEG, PNG"),
+        (lambda: image_file().__class__("photo.jpg", b"<html>not an image</html>"), "JPEG, PNG"),
+        (lambda: image_file("BMP", name="photo.png"), "JPEG, PNG"),
+        (lambda: image_file().__class__("bomb.png", _bomb_png()), "40"),
+        (lambda: image_file("PNG", (7000, 6000), name="huge.png"), "40"),
+    ],
+)
+def test_other_files_and_oversized_images_are_refused_leaving_nothing(
+    owner, make_upload, message, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    product = new_product(owner)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UploadRejected, match=message):
+            product_image_add(product=product, upload=make_upload(), by=owner)
+    assert not ProductImage.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_photos_over_ten_megabytes_are_refused(owner, settings):
+    settings.UPLOAD_MAX_BYTES = 500
+    product = new_product(owner)
+    with pytest.raises(UploadRejected, match="10 MB"):
+        product_image_add(product=product, upload=image_file("PNG", (300, 300)), by=owner)
+
+
+def test_renaming_a_category_refreshes_what_search_reads(owner):
+    category = Category.objects.get(slug="besek")
+    product = new_product(owner, category=category, name="Kotak anyaman")
+    category_rename(category=category, name="Besek bambu", name_en="Bamboo boxes")
+    product.refresh_from_db()
+    assert "Besek bambu" in product.search_document and "Bamboo boxes" in product.search_document
+
+
+def test_a_suspended_vendor_keeps_its_catalogue_but_buyers_lose_it():
+    from catalog.selectors import products_for_buyers
+
+    product = ProductFactory(vendor=VendorFactory())
+    assert products_for_buyers().filter(pk=product.pk).exists()
+    product.vendor.status = "suspended"
+    product.vendor.save()
+    assert not products_for_buyers().filter(pk=product.pk).exists()
+    assert Product.objects.filter(pk=product.pk).exists()

@@ -1,0 +1,107 @@
+import pytest
+from django.urls import reverse
+
+from market.models import DepartmentRole, Village
+from tests.factories import UserFactory, VendorFactory, member, vendor_member
+from tests.images import pdf_file
+from vendors.models import Vendor, VendorStatus
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "legal_name": "UD Madu Kelulut",
+    "nib": "9120100000077",
+    "npwp": "01.234.567.8-701.077",
+    "contact_person": "Pak Udin",
+    "phone": "0812 5600 0077",
+    "email": "madu@umkm.example",
+    "address": "Jl. Punggur 7",
+    "declared_annual_sales": "90000000",
+    "bank_name": "Bank Kalbar",
+    "bank_account_number": "1000200077",
+    "username": "madu_kelulut",
+    "password": "madu-asli-kubu-raya",
+}
+
+
+def test_a_business_registers_on_the_page_and_lands_on_its_own_page(client):
+    village = Village.objects.get(code="sungai-kakap-punggur-kecil")
+    response = client.post(reverse("vendor-register"), {**FORM, "village": village.pk})
+
+    assert response.status_code == 302 and response["Location"] == reverse("vendor-home")
+    page = client.get(reverse("vendor-home")).content.decode()
+    assert "UD Madu Kelulut" in page and "Mendaftar" in page
+    vendor = Vendor.objects.get()
+    assert vendor.status == VendorStatus.APPLIED and vendor.village == village
+
+
+def test_registration_errors_are_shown_in_indonesian_and_nothing_is_written(client):
+    VendorFactory(nib="9120100000077")
+    response = client.post(reverse("vendor-register"), {**FORM, "phone": "abc"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "NIB ini sudah terdaftar" in page or "sudah terdaftar" in page
+    assert "nomor telepon" in page.lower() or "telepon" in page.lower()
+    assert Vendor.objects.count() == 1
+
+
+def test_a_vendor_uploads_documents_and_adds_a_member_on_its_page(login):
+    owner = vendor_member()
+    client = login(owner)
+    response = client.post(
+        reverse("vendor-home"), {"document-kind": "nib", "document-file": pdf_file()}
+    )
+    assert response.status_code == 302
+    assert owner.vendor_membership.vendor.documents.count() == 1
+
+    client.post(
+        reverse("vendor-home"),
+        {
+            "member-full_name": "Staf",
+            "member-username": "staf1",
+            "member-password": "staf-gudang-99",
+        },
+    )
+    assert owner.vendor_membership.vendor.members.count() == 2
+
+
+def test_the_administrator_verifies_from_the_vendor_page(login):
+    applied = VendorFactory(status=VendorStatus.APPLIED)
+    client = login(UserFactory(is_staff=True))
+
+    queue = client.get(reverse("vendor-review")).content.decode()
+    assert applied.legal_name in queue
+    client.post(reverse("vendor-action", args=[applied.pk, "reject"]), {"reason": ""})
+    applied.refresh_from_db()
+    assert applied.status == VendorStatus.APPLIED  # a reason is required
+    client.post(reverse("vendor-action", args=[applied.pk, "verify"]))
+    applied.refresh_from_db()
+    assert applied.status == VendorStatus.VERIFIED
+
+
+def test_only_administrators_reach_the_verification_pages(login):
+    applied = VendorFactory(status=VendorStatus.APPLIED)
+    client = login(member(DepartmentRole.REQUESTER))
+    assert client.get(reverse("vendor-review")).status_code == 404
+    assert client.get(reverse("vendor-detail", args=[applied.pk])).status_code == 404
+    client.post(reverse("vendor-action", args=[applied.pk, "verify"]))
+    applied.refresh_from_db()
+    assert applied.status == VendorStatus.APPLIED
+
+
+def test_statistics_page_is_public(client):
+    VendorFactory(is_cooperative=True)
+    page = client.get(reverse("vendor-statistics")).content.decode()
+    assert "Mikro" in page and "Sungai Raya" in page
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_vendor_directory_runs_a_bounded_number_of_queries(
+    login, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        VendorFactory()
+    client = login(member(DepartmentRole.REQUESTER))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("vendor-directory")).status_code == 200
