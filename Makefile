@@ -40,7 +40,8 @@ demo: $(BIN)/.installed system-packages messages
 	$(MANAGE) seed_demo
 	@echo ""
 	@echo "Pasar Sistemik demo: http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, health: /healthz)"
-	@echo "Logins (password 'demo'): admin, finance, requester, approver, receiver, treasurer (DISDIK), requester2 (DINKES)"
+	@echo "Logins (password 'demo'): admin, finance, requester, approver, receiver, treasurer (DISDIK),"
+	@echo "  requester2 (DINKES), vendor (rice producer), vendor2 (tailoring cooperative)"
 	@echo ""
 	@if [ -n "$$REDIS_URL" ]; then \
 		$(BIN)/celery -A worker worker --beat --loglevel=warning & \

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -15,7 +14,7 @@ from catalog import services
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product, ProductImage, Unit
 from catalog.selectors import category_tree, products_for_buyers, products_of_vendor_for
-from vendors.permissions import vendor_of
+from vendors.permissions import own_vendor_or_404
 
 
 class CategoryListApi(generics.ListAPIView):
@@ -141,13 +140,6 @@ class VendorProductSerializer(ProductDetailSerializer):
         fields = [*ProductDetailSerializer.Meta.fields, "is_active", "created_at", "updated_at"]
 
 
-def _own_vendor_or_404(user):
-    vendor = vendor_of(user)
-    if vendor is None:
-        raise Http404
-    return vendor
-
-
 class VendorProductListApi(generics.ListAPIView):
     """The signed-in vendor's own products (active or not); POST adds one."""
 
@@ -158,7 +150,7 @@ class VendorProductListApi(generics.ListAPIView):
 
     @extend_schema(request=VendorProductInputSerializer, responses={201: VendorProductSerializer})
     def post(self, request):
-        vendor = _own_vendor_or_404(request.user)
+        vendor = own_vendor_or_404(request.user)
         data = VendorProductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = services.product_create(vendor=vendor, by=request.user, **data.validated_data)

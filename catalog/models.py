@@ -1,6 +1,7 @@
 """The catalogue: a category tree, vendors' products with photos, and their price history."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -77,6 +78,8 @@ class Product(models.Model):
     # Name, description, category and vendor names in one column, kept by catalog.services,
     # so that search (full-text and trigram, GIN-indexed on PostgreSQL) reads a single field.
     search_document = models.TextField(editable=False, default="")
+    # Its full-text form, kept by catalog.services on PostgreSQL (SQLite leaves it empty).
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,21 +1,17 @@
 """Reads of the catalogue: the category tree, what buyers may see, and search.
 
-On PostgreSQL search is full-text over the product's search document, ranked, and forgiving of
-typos through trigram word similarity; both are GIN-indexed (see the catalog migrations).
+On PostgreSQL search is full-text over the product's stored search vector, ranked, and when the
+words as typed find nothing, trigram word similarity forgives typos; both are GIN-indexed
+(see the catalog migrations).
 On SQLite every word must appear in the document, or failing that resemble one of its words.
 """
 
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from catalog.models import Category, Product, ProductImage
 from vendors.models import VendorStatus
@@ -73,12 +69,11 @@ def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]
         return products
     if connection.vendor == "postgresql":
         # Words as typed first; only when they find nothing, words that look alike (typos).
-        vector = SearchVector("search_document", config="simple")
         search_query = SearchQuery(query, config="simple", search_type="websearch")
-        exact = products.annotate(document=vector).filter(document=search_query)
+        exact = products.filter(search_vector=search_query)
         if exact.exists():
             return exact.annotate(
-                rank=SearchRank(vector, search_query),
+                rank=SearchRank(F("search_vector"), search_query),
                 name_similarity=TrigramWordSimilarity(query, "name"),
             ).order_by("-rank", "-name_similarity", "id")
         return (

@@ -4,8 +4,9 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
+from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -102,6 +103,14 @@ def search_document_for(product: Product) -> str:
     return " ".join(part for part in parts if part)
 
 
+def refresh_search_vectors(*, product_ids) -> None:
+    """Keep the stored full-text vector in step with the search document (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        Product.objects.filter(pk__in=product_ids).update(
+            search_vector=SearchVector("search_document", config="simple")
+        )
+
+
 def _snapshot(product: Product) -> dict:
     return {
         field: getattr(product, field if field != "category" else "category_id")
@@ -146,6 +155,7 @@ def product_create(
     product = Product(vendor=vendor, **values)
     product.search_document = search_document_for(product)
     product.save()
+    refresh_search_vectors(product_ids=[product.pk])
     PriceChange.objects.create(product=product, old_price=None, new_price=unit_price, changed_by=by)
     audit_record(actor=by, action="product.create", target=product, after=_snapshot(product))
     return product
@@ -169,6 +179,7 @@ def product_update(*, product: Product, by, **changes) -> Product:
         setattr(product, field, value)
     product.search_document = search_document_for(product)
     product.save()
+    refresh_search_vectors(product_ids=[product.pk])
     if product.unit_price != old_price:
         PriceChange.objects.create(
             product=product, old_price=old_price, new_price=product.unit_price, changed_by=by
@@ -256,10 +267,13 @@ def category_rename(*, category: Category, name: str, name_en: str, by=None) -> 
     before = {"name": category.name, "name_en": category.name_en}
     category.name, category.name_en = name, name_en
     category.save(update_fields=["name", "name_en"])
-    for product in Product.objects.filter(
+    products = Product.objects.filter(
         category_id__in=category_ids_with_descendants(category)
-    ).select_related("vendor", "category__parent__parent"):
-        Product.objects.filter(pk=product.pk).update(search_document=search_document_for(product))
+    ).select_related("vendor", "category__parent__parent")
+    for product in products:
+        product.search_document = search_document_for(product)
+    Product.objects.bulk_update(products, ["search_document"], batch_size=500)
+    refresh_search_vectors(product_ids=[product.pk for product in products])
     audit_record(
         actor=by,
         action="category.rename",

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from catalog.models import PriceChange
 from catalog.selectors import products_for_buyers, products_of_vendor_for
 from market.errors import DomainError
 from market.forms import show_domain_error
-from vendors.permissions import vendor_of
+from vendors.permissions import own_vendor_or_404
 
 
 @login_required
@@ -39,8 +38,7 @@ def product_detail(request, pk):
 
 @login_required
 def vendor_products(request):
-    if vendor_of(request.user) is None:
-        raise Http404
+    own_vendor_or_404(request.user)
     page = Paginator(products_of_vendor_for(request.user).order_by("name", "id"), 50).get_page(
         request.GET.get("page")
     )
@@ -49,9 +47,7 @@ def vendor_products(request):
 
 @login_required
 def vendor_product_edit(request, pk=None):
-    vendor = vendor_of(request.user)
-    if vendor is None:
-        raise Http404
+    vendor = own_vendor_or_404(request.user)
     product = get_object_or_404(products_of_vendor_for(request.user), pk=pk) if pk else None
     initial = (
         {field: plain_number(getattr(product, field)) for field in services.EDITABLE_FIELDS}

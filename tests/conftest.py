@@ -44,6 +44,7 @@ REFERENCE_DATA = [
     ("vendors.migrations.0002_scale_criteria", "seed"),
     ("catalog.migrations.0002_categories", "seed"),
     ("worker.migrations.0001_schedules", "create_schedules"),
+    ("worker.migrations.0002_thumbnail_sweeper", "create"),
 ]
 
 

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from catalog.models import Category, Product, Unit
+from catalog.services import refresh_search_vectors
 from market.models import (
     Department,
     DepartmentRole,
@@ -156,6 +157,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     vendor = factory.SubFactory(VendorFactory)
     category = factory.LazyFunction(lambda: Category.objects.get(slug="beras"))
@@ -164,6 +166,11 @@ class ProductFactory(factory.django.DjangoModelFactory):
     unit_price = 15_000
     stock = Decimal(100)
     search_document = factory.LazyAttribute(lambda product: product.name)
+
+    @factory.post_generation
+    def search_vector(product, create, extracted, **kwargs):
+        if create:
+            refresh_search_vectors(product_ids=[product.pk])
 
 
 def vendor_member(vendor: Vendor | None = None, role=VendorRole.OWNER, **user_fields) -> User:

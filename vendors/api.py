@@ -1,9 +1,7 @@
 """REST endpoints of the vendor registry."""
 
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -16,7 +14,7 @@ from market.permissions import IsPlatformAdmin, roles_of
 from vendors import services
 from vendors.files import document_response
 from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
-from vendors.permissions import vendor_of
+from vendors.permissions import own_vendor_or_404, vendor_of
 from vendors.selectors import vendor_filter, vendor_statistics, vendors_visible_to
 
 
@@ -212,19 +210,12 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "content_type", "size", "original_name", "uploaded_at"]
 
 
-def _own_vendor_or_404(user) -> Vendor:
-    vendor = vendor_of(user)
-    if vendor is None:
-        raise Http404(_("You do not act for a vendor."))
-    return vendor
-
-
 class VendorProfileApi(APIView):
     """The signed-in vendor member's own vendor, whatever its status."""
 
     @extend_schema(responses=VendorPrivateSerializer)
     def get(self, request):
-        return Response(VendorPrivateSerializer(_own_vendor_or_404(request.user)).data)
+        return Response(VendorPrivateSerializer(own_vendor_or_404(request.user)).data)
 
 
 class VendorDocumentListApi(generics.ListCreateAPIView):
@@ -240,11 +231,11 @@ class VendorDocumentListApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no vendor
             return VendorDocument.objects.none()
-        return VendorDocument.objects.filter(vendor=_own_vendor_or_404(self.request.user))
+        return VendorDocument.objects.filter(vendor=own_vendor_or_404(self.request.user))
 
     @extend_schema(request=InputSerializer, responses={201: DocumentOutputSerializer})
     def post(self, request):
-        vendor = _own_vendor_or_404(request.user)
+        vendor = own_vendor_or_404(request.user)
         document = services.vendor_document_add(
             vendor=vendor,
             kind=request.data.get("kind", ""),

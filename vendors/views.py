@@ -17,7 +17,7 @@ from vendors import services
 from vendors.files import document_response
 from vendors.forms import DocumentForm, MemberForm, ReasonForm, RegistrationForm
 from vendors.models import Scale, Vendor, VendorRole, VendorStatus
-from vendors.permissions import vendor_of
+from vendors.permissions import own_vendor_or_404, vendor_of
 from vendors.selectors import vendor_statistics, vendors_visible_to
 
 
@@ -42,16 +42,9 @@ def register(request):
     return render(request, "vendors/register.html", {"form": form})
 
 
-def _own_vendor(request) -> Vendor:
-    vendor = vendor_of(request.user)
-    if vendor is None:
-        raise Http404
-    return vendor
-
-
 @login_required
 def vendor_home(request):
-    vendor = _own_vendor(request)
+    vendor = own_vendor_or_404(request.user)
     document_form = DocumentForm(prefix="document")
     member_form = MemberForm(prefix="member")
     if request.method == "POST" and "document-kind" in request.POST:

@@ -1,25 +1,22 @@
-"""GIN indexes behind catalogue search on PostgreSQL: full-text and trigram (typos).
-
-The full-text expression matches what catalog.selectors.product_search asks for, so the
-planner can use it. SQLite has neither and searches without them.
-"""
+"""The trigram GIN index behind typo-forgiving search on PostgreSQL (SQLite has none)."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 FORWARD = [
-    "CREATE INDEX IF NOT EXISTS catalog_product_search_fts ON catalog_product "
-    "USING gin (to_tsvector('simple'::regconfig, COALESCE(search_document, '')))",
     "CREATE INDEX IF NOT EXISTS catalog_product_search_trgm ON catalog_product "
     "USING gin (search_document gin_trgm_ops)",
+    # pg_trgm costs its operators like an integer comparison, so the planner would rather
+    # compute word similarity for every row than read the index; tell it what they cost.
+    "ALTER FUNCTION word_similarity_commutator_op(text, text) COST 100",
 ]
 BACKWARD = [
-    "DROP INDEX IF EXISTS catalog_product_search_fts",
     "DROP INDEX IF EXISTS catalog_product_search_trgm",
+    "ALTER FUNCTION word_similarity_commutator_op(text, text) COST 1",
 ]
 
 
-def _postgres_only(statements):
+def postgres_only(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             for statement in statements:
@@ -33,5 +30,5 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        migrations.RunPython(_postgres_only(FORWARD), _postgres_only(BACKWARD)),
+        migrations.RunPython(postgres_only(FORWARD), postgres_only(BACKWARD)),
     ]
