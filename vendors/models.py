@@ -1,11 +1,13 @@
 """Vendors: registered small local businesses and cooperatives, their members and documents."""
 
+import os
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from market.models import Village
@@ -164,8 +166,22 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-# Vendors' documents are private: never under MEDIA_URL, served only through a permission check.
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Vendors' documents: under PRIVATE_MEDIA_ROOT, never given a URL, served only through a
+    permission check (vendors.files). The folder is read from settings on every use, so it
+    stays out of migrations and follows the environment."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
 def _document_path(document: "VendorDocument", filename: str) -> str:
@@ -175,7 +191,7 @@ def _document_path(document: "VendorDocument", filename: str) -> str:
 class VendorDocument(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), storage=private_storage, upload_to=_document_path)
+    file = models.FileField(_("file"), storage=PrivateStorage(), upload_to=_document_path)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
     original_name = models.CharField(_("file name"), max_length=200)
