@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +62,10 @@ class Product(models.Model):
     unit_price = RupiahField(_("unit price"))
     made_to_order = models.BooleanField(_("made to order"), default=False)
     stock = models.DecimalField(_("stock"), max_digits=12, decimal_places=3, default=0)
+    # Held for submitted orders not yet shipped; kept by catalog.services under row locks.
+    reserved = models.DecimalField(
+        _("reserved"), max_digits=12, decimal_places=3, default=0, editable=False
+    )
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=0)
     minimum_order = models.DecimalField(
         _("minimum order"), max_digits=12, decimal_places=3, default=1
@@ -95,6 +99,11 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gt=0), name="product_price_positive"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(
+                condition=Q(reserved__gte=0)
+                & (Q(made_to_order=True) | Q(reserved__lte=F("stock"))),
+                name="product_reserved_within_stock",
+            ),
+            models.CheckConstraint(
                 condition=Q(minimum_order__gt=0), name="product_minimum_order_positive"
             ),
             models.CheckConstraint(
@@ -108,7 +117,12 @@ class Product(models.Model):
 
     @property
     def in_stock(self) -> bool:
-        return self.made_to_order or self.stock > 0
+        return self.made_to_order or self.available > 0
+
+    @property
+    def available(self):
+        """What can still be ordered: stock not held for other orders."""
+        return self.stock - self.reserved
 
 
 class PriceChange(models.Model):

@@ -6,7 +6,6 @@ words as typed find nothing, trigram word similarity forgives typos; both are GI
 On SQLite every word must appear in the document, or failing that resemble one of its words.
 """
 
-from decimal import Decimal
 from difflib import SequenceMatcher
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -128,9 +127,9 @@ def product_filter(
     if max_price is not None:
         products = products.filter(unit_price__lte=max_price)
     if in_stock is True:
-        products = products.filter(Q(made_to_order=True) | Q(stock__gt=Decimal(0)))
+        products = products.filter(Q(made_to_order=True) | Q(stock__gt=F("reserved")))
     elif in_stock is False:
-        products = products.filter(made_to_order=False, stock=0)
+        products = products.filter(made_to_order=False, stock__lte=F("reserved"))
     products = vendor_filter(products, prefix="vendor__", **vendor_flags)
     searched = product_search(products, search)
     if ordering in ORDERINGS:

@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from catalog.models import Category, PriceChange, Product, ProductImage, Unit
 from catalog.selectors import category_ids_with_descendants
-from market.errors import InvalidInput, NotAllowed
+from market.errors import DomainError, InvalidInput, NotAllowed
 from market.permissions import roles_of
 from market.services.audit import audit_record
 from market.uploads import clean_image, read_upload
@@ -173,6 +173,19 @@ def product_update(*, product: Product, by, **changes) -> Product:
     if not _may_edit_catalogue_of(by, product.vendor):
         raise NotAllowed(_("You can only change products of your own catalogue."))
     values = _validated(changes)
+    if (
+        "stock" in values
+        and not values.get("made_to_order", product.made_to_order)
+        and values["stock"] < product.reserved
+    ):
+        raise InvalidInput(
+            {
+                "stock": [
+                    _("%(reserved)s are held for orders; stock cannot be lower.")
+                    % {"reserved": f"{product.reserved.normalize():f}"}
+                ]
+            }
+        )
     before = _snapshot(product)
     old_price = product.unit_price
     for field, value in values.items():
@@ -282,3 +295,53 @@ def category_rename(*, category: Category, name: str, name_en: str, by=None) -> 
         after={"name": name, "name_en": name_en},
     )
     return category
+
+
+class StockError(DomainError):
+    code = "out_of_stock"
+
+
+def _locked_products(quantities: dict[int, Decimal]) -> list[Product]:
+    # Locked in primary-key order, so two orders touching the same products cannot deadlock.
+    return list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk"))
+
+
+def stock_reserve(*, quantities: dict[int, Decimal]) -> None:
+    """Hold stock for submitted orders, inside the caller's transaction; never oversell."""
+    with transaction.atomic():
+        for product in _locked_products(quantities):
+            if product.made_to_order:
+                continue
+            wanted = quantities[product.pk]
+            if wanted > product.available:
+                raise StockError(
+                    _("Only %(available)s %(unit)s of %(product)s are left.")
+                    % {
+                        "available": f"{product.available.normalize():f}",
+                        "unit": product.get_unit_display(),
+                        "product": product.name,
+                    },
+                    field="quantity",
+                )
+            product.reserved += wanted
+            product.save(update_fields=["reserved"])
+
+
+def stock_release(*, quantities: dict[int, Decimal]) -> None:
+    """Give back held stock (an order refused, cancelled, or not delivered in full)."""
+    with transaction.atomic():
+        for product in _locked_products(quantities):
+            if not product.made_to_order:
+                product.reserved = max(product.reserved - quantities[product.pk], Decimal(0))
+                product.save(update_fields=["reserved"])
+
+
+def stock_ship(*, quantities: dict[int, Decimal]) -> None:
+    """Shipped goods leave the stock and the reservation together."""
+    with transaction.atomic():
+        for product in _locked_products(quantities):
+            if not product.made_to_order:
+                shipped = quantities[product.pk]
+                product.reserved = max(product.reserved - shipped, Decimal(0))
+                product.stock = max(product.stock - shipped, Decimal(0))
+                product.save(update_fields=["reserved", "stock"])

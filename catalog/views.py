@@ -13,6 +13,8 @@ from catalog.models import PriceChange
 from catalog.selectors import products_for_buyers, products_of_vendor_for
 from market.errors import DomainError
 from market.forms import show_domain_error
+from market.models import DepartmentRole
+from market.permissions import departments_where
 from vendors.permissions import own_vendor_or_404
 
 
@@ -33,7 +35,10 @@ def catalogue(request):
 @login_required
 def product_detail(request, pk):
     product = get_object_or_404(products_for_buyers(), pk=pk)
-    return render(request, "catalog/product_detail.html", {"product": product})
+    can_order = departments_where(request.user, DepartmentRole.REQUESTER).exists()
+    return render(
+        request, "catalog/product_detail.html", {"product": product, "can_order": can_order}
+    )
 
 
 @login_required

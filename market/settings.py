@@ -208,7 +208,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ScaleEnum": "vendors.models.Scale"},
+    "ENUM_NAME_OVERRIDES": {
+        "ScaleEnum": "vendors.models.Scale",
+        "VendorStatusEnum": "vendors.models.VendorStatus",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+    },
 }
 
 LOGGING = {

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("vendors.urls_api")),
     path("", include("catalog.urls_api")),
     path("", include("procurement.urls_api")),
+    path("", include("orders.urls_api")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("vendors.urls")),
     path("", include("catalog.urls")),
     path("", include("procurement.urls")),
+    path("", include("orders.urls")),
     # Product photos are public and served by the app itself (no CDN); vendors' documents
     # live elsewhere (PRIVATE_MEDIA_ROOT) and only pass through a permission check.
     re_path(

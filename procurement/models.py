@@ -72,3 +72,89 @@ class BudgetLine(models.Model):
     @property
     def available(self) -> int:
         return self.allocated - self.committed - self.realised
+
+
+class Policy(models.Model):
+    """A fiscal year's procurement policy: defaults an administrator changes, never code."""
+
+    fiscal_year = models.OneToOneField(
+        FiscalYear, on_delete=models.CASCADE, related_name="policy", verbose_name=_("fiscal year")
+    )
+    vendor_response_days = models.PositiveSmallIntegerField(
+        _("vendor response days"),
+        default=3,
+        help_text=_("Working days a vendor has to answer an approved order before it expires."),
+    )
+
+    class Meta:
+        verbose_name = _("procurement policy")
+        verbose_name_plural = _("procurement policies")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}"
+
+
+class Holiday(models.Model):
+    """A public holiday or collective leave day: not a working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class SpendKind(models.TextChoices):
+    COMMIT = "commit", _("Commitment")
+    RELEASE = "release", _("Release")
+    REALISE = "realise", _("Realisation")
+    REFUND = "refund", _("Refund")
+
+
+class SpendEntry(models.Model):
+    """One budget movement, with a snapshot of what the quota rules need as it was then.
+
+    Budget line counters are kept beside these rows and can be recomputed from them; policy
+    and reports read only this ledger, so procurement never looks into orders.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=SpendKind.choices)
+    amount = RupiahField(_("amount"))
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="spend_entries"
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("time"))
+    order_number = models.CharField(_("order number"), max_length=40, db_index=True)
+    order_id = models.PositiveBigIntegerField(_("order id"))
+    vendor_id = models.PositiveBigIntegerField(_("vendor id"))
+    vendor_name = models.CharField(_("vendor"), max_length=200)
+    vendor_scale = models.CharField(_("scale"), max_length=10)
+    vendor_is_local = models.BooleanField(_("local"))
+    vendor_in_priority_area = models.BooleanField(_("priority village"))
+    vendor_is_women_led = models.BooleanField(_("women-led"))
+    vendor_is_cooperative = models.BooleanField(_("cooperative"))
+    vendor_district = models.CharField(_("district"), max_length=60, blank=True)
+    category = models.CharField(_("category"), max_length=80)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("spend ledger entry")
+        verbose_name_plural = _("spend ledger")
+        indexes = [
+            models.Index(
+                fields=["fiscal_year", "department", "kind"], name="spend_year_dept_kind_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="spend_entry_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_number} {self.kind} {self.amount}"

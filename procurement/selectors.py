@@ -1,12 +1,14 @@
 """Reads of budgets: what a person may see, summed in SQL."""
 
+import datetime
+
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from market.models import Department
 from market.permissions import departments_visible_to
-from procurement.models import BudgetLine, FiscalYear
+from procurement.models import BudgetLine, FiscalYear, Holiday, Policy
 
 
 def fiscal_year_current() -> FiscalYear | None:
@@ -39,3 +41,23 @@ def department_budget_summaries(user, *, fiscal_year: FiscalYear) -> QuerySet[De
         .annotate(available_total=F("allocated_total") - F("committed_total") - F("realised_total"))
         .order_by("code")
     )
+
+
+def policy_for(fiscal_year: FiscalYear) -> Policy:
+    policy, _ = Policy.objects.get_or_create(fiscal_year=fiscal_year)
+    return policy
+
+
+def working_days_after(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start`: weekends and listed holidays do not count."""
+    holidays = set(
+        Holiday.objects.filter(
+            date__gt=start, date__lte=start + datetime.timedelta(days=days * 3 + 14)
+        ).values_list("date", flat=True)
+    )
+    current, counted = start, 0
+    while counted < days:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5 and current not in holidays:
+            counted += 1
+    return current

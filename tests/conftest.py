@@ -45,6 +45,7 @@ REFERENCE_DATA = [
     ("catalog.migrations.0002_categories", "seed"),
     ("worker.migrations.0001_schedules", "create_schedules"),
     ("worker.migrations.0002_thumbnail_sweeper", "create"),
+    ("worker.migrations.0003_order_schedules", "create"),
 ]
 
 

@@ -1,0 +1,66 @@
+"""Read-only admin for orders: every change goes through orders.services, never the admin."""
+
+from django.contrib import admin
+
+from orders.models import (
+    DeliveryReceipt,
+    Invoice,
+    OrderLine,
+    Payment,
+    PurchaseOrder,
+    StandingOrder,
+    StandingOrderRun,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(ReadOnlyAdmin):
+    list_display = ["number", "department", "vendor", "status", "total", "created_at"]
+    list_filter = ["status", "department"]
+    search_fields = ["number", "vendor__legal_name"]
+    list_select_related = ["department", "vendor"]
+    inlines = [OrderLineInline]
+
+
+@admin.register(DeliveryReceipt)
+class DeliveryReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["number", "order", "received_on", "signed_by_name"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["number", "order", "amount", "issued_at"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["order", "method", "amount", "sp2d_number", "created_at"]
+
+
+@admin.register(StandingOrder)
+class StandingOrderAdmin(ReadOnlyAdmin):
+    list_display = ["name", "department", "day_of_month", "start_date", "end_date", "is_active"]
+
+
+@admin.register(StandingOrderRun)
+class StandingOrderRunAdmin(ReadOnlyAdmin):
+    list_display = ["standing_order", "period", "outcome", "message"]

@@ -1,0 +1,391 @@
+"""Carts, purchase orders and their lines, shipments, receipts (BAST), invoices, payments,
+standing orders, and the idempotency keys that make replayed requests harmless."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product
+from market.models import Department
+from market.money import RupiahField
+from procurement.models import BudgetLine
+from vendors.models import Vendor
+
+QUANTITY = {"max_digits": 12, "decimal_places": 3}
+
+
+class Cart(models.Model):
+    """One cart per requester per department."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="cart_one_per_department")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department.code}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cart_item_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product}"
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
+    SHIPPED = "shipped", _("Shipped")
+    PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+    RECEIVED = "received", _("Received")
+    INVOICED = "invoiced", _("Invoiced")
+    PAID = "paid", _("Paid")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The state machine: action -> (statuses it may start from, who may take it).
+# Shipping and receiving lead to a state derived from the lines (see orders.services).
+S = OrderStatus
+TRANSITIONS = {
+    "approve": ({S.SUBMITTED}, "approver"),
+    "reject": ({S.SUBMITTED}, "approver"),
+    "cancel": ({S.DRAFT, S.SUBMITTED, S.APPROVED, S.ACCEPTED}, "requester_or_approver"),
+    "accept": ({S.APPROVED}, "vendor"),
+    "decline": ({S.APPROVED}, "vendor"),
+    "expire": ({S.APPROVED}, "system"),
+    "ship": ({S.ACCEPTED, S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED}, "vendor"),
+    "receive": ({S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED}, "receiver"),
+    "invoice": ({S.PARTIALLY_RECEIVED, S.RECEIVED}, "vendor"),
+    "pay": ({S.INVOICED}, "treasurer"),
+    "close": ({S.PAID}, "department"),
+}
+# Actions that give back the stock reservation and the budget commitment.
+RELEASING_ACTIONS = {"reject", "cancel", "decline", "expire"}
+
+
+class OrderNumberSequence(models.Model):
+    """The last number given per department and year, locked while the next one is taken,
+    so order numbers have no gaps."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, default="SP")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "kind"], name="order_number_sequence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.department_id}/{self.year}: {self.last}"
+
+
+class PurchaseOrder(models.Model):
+    """A surat pesanan to one vendor. Moved only by orders.services through TRANSITIONS."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="orders")
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="orders")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commitment officer (PPK)"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    delivery_address = models.TextField(_("delivery address"))
+    delivery_date = models.DateField(_("delivery date"))
+    notes = models.TextField(_("notes"), blank=True)
+    total = RupiahField(_("total"))
+    reason = models.TextField(_("reason"), blank=True)
+    checkout = models.UUIDField(_("checkout"), db_index=True)
+    standing_order = models.ForeignKey(
+        "StandingOrder", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+        indexes = [
+            models.Index(fields=["department", "status"], name="order_department_status_idx"),
+            models.Index(fields=["vendor", "status"], name="order_vendor_status_idx"),
+            models.Index(fields=["status", "approved_at"], name="order_status_approved_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """A line snapshots the product's name, unit, category and price when the order was made."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(_("product"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=10)
+    category = models.CharField(_("category"), max_length=80)
+    unit_price = RupiahField(_("unit price"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    total = RupiahField(_("total"))
+    shipped_quantity = models.DecimalField(_("shipped"), default=0, **QUANTITY)
+    received_quantity = models.DecimalField(_("received"), default=0, **QUANTITY)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(shipped_quantity__gte=0, shipped_quantity__lte=F("quantity")),
+                name="order_line_shipped_within_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(received_quantity__gte=0, received_quantity__lte=F("shipped_quantity")),
+                name="order_line_received_within_shipped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.unit} {self.product_name}"
+
+
+class Shipment(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="shipments")
+    shipped_at = models.DateTimeField(auto_now_add=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["shipped_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} shipment {self.pk}"
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    quantity = models.DecimalField(**QUANTITY)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.line.product_name}"
+
+
+class DeliveryReceipt(models.Model):
+    """A BAST (berita acara serah terima): what the department received, and who signed."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="receipts")
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    received_on = models.DateField(_("received on"))
+    signed_by_name = models.CharField(_("signed by"), max_length=150)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("delivery receipt (BAST)")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReceiptLine(models.Model):
+    receipt = models.ForeignKey(DeliveryReceipt, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    quantity = models.DecimalField(**QUANTITY)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.line.product_name}"
+
+
+class Invoice(models.Model):
+    order = models.OneToOneField(PurchaseOrder, on_delete=models.CASCADE, related_name="invoice")
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    amount = RupiahField(_("amount"))
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invoice")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentMethod(models.TextChoices):
+    TREASURY_TRANSFER = "transfer", _("Treasury transfer (SP2D)")
+    CARD = "card", _("Government card (KKPD)")
+
+
+class Payment(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    amount = RupiahField(_("amount"))
+    sp2d_number = models.CharField(_("SP2D number"), max_length=60, blank=True)
+    sp2d_date = models.DateField(_("SP2D date"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # One payment per invoice: a replayed request can never pay twice.
+            models.UniqueConstraint(fields=["invoice"], name="payment_once_per_invoice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.amount}"
+
+
+class StandingOrder(models.Model):
+    """A department's recurring order, e.g. 500 kg of local rice on the 1st of every month."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="standing_orders"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    day_of_month = models.PositiveSmallIntegerField(_("day of month"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    delivery_address = models.TextField(_("delivery address"))
+    lead_days = models.PositiveSmallIntegerField(
+        _("delivery after (days)"), default=7, help_text=_("Days between ordering and delivery.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__code", "name"]
+        verbose_name = _("standing order")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day_of_month__gte=1, day_of_month__lte=28),
+                name="standing_order_day_1_28",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="standing_order_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.code} {self.name}"
+
+
+class StandingOrderItem(models.Model):
+    standing_order = models.ForeignKey(
+        StandingOrder, on_delete=models.CASCADE, related_name="items"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="standing_item_quantity_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product}"
+
+
+class StandingOrderRun(models.Model):
+    """One period of a standing order, made exactly once: its order, or why there is none."""
+
+    class Outcome(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        FAILED = "failed", _("Failed")
+
+    standing_order = models.ForeignKey(StandingOrder, on_delete=models.CASCADE, related_name="runs")
+    period = models.DateField(_("period"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standing_order", "period"], name="standing_run_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standing_order} {self.period:%Y-%m} {self.outcome}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a request sent with an Idempotency-Key; replays get it again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=0)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,16 @@
+"""Thin Celery tasks of the orders app; each is safe to run twice."""
+
+from celery import shared_task
+
+from orders.services.standing import standing_orders_due
+from orders.services.transitions import orders_expire_due
+
+
+@shared_task(name="orders.expire_unanswered")
+def expire_unanswered() -> list[str]:
+    return orders_expire_due()
+
+
+@shared_task(name="orders.run_standing_orders")
+def run_standing_orders() -> list[str]:
+    return [f"{run.standing_order_id}:{run.outcome}" for run in standing_orders_due()]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from orders import views
+
+urlpatterns = [
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/<int:product_id>/", views.add_to_cart, name="cart-add"),
+    path("orders/", views.order_list, name="order-list"),
+    path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/do/<slug:action>/", views.order_action, name="order-action"),
+    path(
+        "orders/<int:pk>/documents/<slug:kind>.pdf",
+        views.order_document,
+        name="order-document-pdf",
+    ),
+    path("vendor/orders/", views.vendor_orders, name="vendor-orders"),
+    path("standing-orders/", views.standing_order_list, name="standing-order-list"),
+    path("standing-orders/<int:pk>/stop/", views.standing_order_stop, name="standing-order-stop"),
+]

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from orders import api
+from orders.models import TRANSITIONS
+
+urlpatterns = [
+    path("cart/", api.CartApi.as_view(), name="cart"),
+    path("cart/items/", api.CartItemsApi.as_view(), name="cart-items"),
+    path("cart/items/<int:product_id>/", api.CartItemApi.as_view(), name="cart-item"),
+    path("cart/checkout/", api.CheckoutApi.as_view(), name="cart-checkout"),
+    path("orders/", api.OrderListApi.as_view(), name="order-list"),
+    path("orders/<int:pk>/", api.OrderDetailApi.as_view(), name="order-detail"),
+    *[
+        path(
+            f"orders/<int:pk>/{action}/",
+            api.OrderActionApi.as_view(action_name=action),
+            name=f"order-{action}",
+        )
+        for action in TRANSITIONS
+        if action != "expire"
+    ],
+    path(
+        "orders/<int:pk>/documents/<slug:kind>/",
+        api.OrderDocumentApi.as_view(),
+        name="order-document",
+    ),
+    path("vendor/orders/", api.VendorOrderListApi.as_view(), name="vendor-order-list"),
+    path("standing-orders/", api.StandingOrderListApi.as_view(), name="standing-order-list"),
+    path(
+        "standing-orders/<int:pk>/",
+        api.StandingOrderDetailApi.as_view(),
+        name="standing-order-detail",
+    ),
+    path(
+        "standing-orders/<int:pk>/stop/",
+        api.StandingOrderStopApi.as_view(),
+        name="standing-order-stop",
+    ),
+]
