@@ -24,10 +24,13 @@ def login(client):
 
 
 @pytest.fixture
-def api_as(api_client):
+def api_as():
+    """A new API client signed in as `user`: several people can act in one test."""
+
     def authenticate(user):
-        api_client.force_authenticate(user=user)
-        return api_client
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
 
     return authenticate
 

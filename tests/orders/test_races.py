@@ -1,0 +1,148 @@
+"""Real threads on PostgreSQL racing for the same stock, budget, key and period."""
+
+import datetime
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from catalog.models import Product
+from market.errors import DomainError
+from market.models import DepartmentRole
+from orders.models import PurchaseOrder, StandingOrderRun
+from orders.services import placing
+from orders.services.standing import standing_order_create, standing_order_run
+from procurement.models import BudgetLine
+from procurement.services import budget_line_counters_from_ledger
+from tests.factories import member
+from tests.markers import committing
+
+pytestmark = [pytest.mark.postgres, committing]
+
+
+@pytest.fixture(autouse=True)
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are proved on PostgreSQL")
+
+
+def race(workers: int, work) -> tuple[list, list]:
+    """Start `workers` threads at one barrier; collect what each returned or raised."""
+    barrier, results, errors, lock = threading.Barrier(workers), [], [], threading.Lock()
+
+    def run(index):
+        try:
+            barrier.wait()
+            outcome = work(index)
+            with lock:
+                results.append(outcome)
+        except Exception as error:  # each thread's error is part of what we check
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def assert_ledger_matches(line):
+    line.refresh_from_db()
+    assert budget_line_counters_from_ledger(line=line) == (line.committed, line.realised)
+    assert line.committed + line.realised <= line.allocated
+
+
+def test_thirty_buyers_racing_for_the_last_ten_units_never_oversell(world):
+    Product.objects.filter(pk=world.besek.pk).update(stock=Decimal(10), minimum_order=Decimal(1))
+    buyers = [world.requester] + [
+        member(DepartmentRole.REQUESTER, world.department) for _ in range(29)
+    ]
+
+    def buy(index):
+        return world.order((world.besek, "1"), requester=buyers[index])
+
+    results, errors = race(30, buy)
+    world.besek.refresh_from_db()
+    assert len(results) == 10 and len(errors) == 20
+    assert all(isinstance(error, DomainError) for error in errors), errors
+    assert world.besek.reserved == Decimal(10) and world.besek.stock == Decimal(10)
+    assert PurchaseOrder.objects.count() == 10
+    assert_ledger_matches(world.line)
+
+
+def test_twenty_checkouts_on_one_budget_line_never_overcommit(world):
+    BudgetLine.objects.filter(pk=world.line.pk).update(allocated=1_450_000 * 7)  # room for 7
+    buyers = [member(DepartmentRole.REQUESTER, world.department) for _ in range(20)]
+
+    def buy(index):
+        return world.order((world.rice, "100"), requester=buyers[index])
+
+    results, errors = race(20, buy)
+    assert len(results) == 7 and len(errors) == 13, errors
+    assert all(isinstance(error, DomainError) for error in errors), errors
+    numbers = sorted(order.number for order in PurchaseOrder.objects.all())
+    year = world.line.fiscal_year.year
+    assert numbers == [f"SP/DISDIK/{year}/{n:05d}" for n in range(1, 8)]  # no gaps
+    world.line.refresh_from_db()
+    assert world.line.committed == 1_450_000 * 7
+    assert_ledger_matches(world.line)
+
+
+def test_ten_replays_of_one_idempotency_key_create_one_order(world):
+    placing.cart_set_item(
+        user=world.requester, department=world.department, product_id=world.rice.pk, quantity="100"
+    )
+    body = {
+        "department": "DISDIK",
+        "budget_line": world.line.pk,
+        "approver": world.approver.username,
+        "delivery_address": "Kantor",
+        "delivery_date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+    }
+
+    def replay(index):
+        client = APIClient()
+        client.force_authenticate(world.requester)
+        response = client.post(
+            "/api/v1/cart/checkout/", body, format="json", HTTP_IDEMPOTENCY_KEY="same-key-1"
+        )
+        return response.status_code, response.json()
+
+    results, errors = race(10, replay)
+    assert errors == []
+    assert {status for status, _ in results} == {201}
+    bodies = {json.dumps(body, sort_keys=True) for _, body in results}
+    assert len(bodies) == 1, bodies  # every replay got the first answer
+    assert PurchaseOrder.objects.count() == 1
+    assert_ledger_matches(world.line)
+
+
+def test_a_standing_order_task_run_twice_for_one_period_creates_one_order(world):
+    today = timezone.localdate()
+    standing = standing_order_create(
+        by=world.requester,
+        department=world.department,
+        name="Beras ASN",
+        budget_line=world.line,
+        approver=world.approver,
+        day_of_month=1,
+        start_date=today.replace(day=1),
+        end_date=today + datetime.timedelta(days=60),
+        delivery_address="Gudang",
+        items=[placing.Item(world.rice.pk, Decimal(100))],
+    )
+
+    results, errors = race(
+        2, lambda index: standing_order_run(standing_order=standing, period=today).pk
+    )
+    assert errors == [] and len(set(results)) == 1
+    assert StandingOrderRun.objects.count() == 1
+    assert PurchaseOrder.objects.filter(standing_order=standing).count() == 1
