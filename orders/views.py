@@ -163,7 +163,15 @@ def order_detail(request, pk):
         "order": order,
         "lines": list(order.lines.all()),
         "actions": allowed_actions(request.user, order),
-        "timeline": order_timeline(order),
+        "timeline": [
+            {
+                "event": event,
+                "status": OrderStatus((event.after or {}).get("status")).label
+                if (event.after or {}).get("status") in OrderStatus.values
+                else event.action,
+            }
+            for event in order_timeline(order)
+        ],
         "documents": documents.available(order, order_receipts(order)),
         "today": timezone.localdate(),
     }

@@ -32,3 +32,8 @@ def test_the_audit_check_task_reports_the_chain(django_capture_on_commit_callbac
     audit_record(actor=None, action="test.event")
     result = verify_audit_chain.delay().get()
     assert result == {"ok": True, "checked": 1, "broken_sequence": None}
+
+
+def test_order_schedules_are_in_the_database():
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {"orders.expire_unanswered", "orders.run_standing_orders"} <= tasks
