@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from market.models import Department, DepartmentRole, User
+from market.money import round_rupiah
 from market.permissions import departments_where
 from orders import documents
 from orders.idempotency import idempotent
@@ -53,14 +54,7 @@ class CartApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("department", str)], responses=OutputSerializer)
     def get(self, request):
         department = _requester_department(request.user, request.query_params.get("department"))
-        cart = cart_of(request.user, department)
-        items = list(cart.items.all()) if cart else []
-        total = sum(round(item.quantity * item.product.unit_price) for item in items)
-        return Response(
-            self.OutputSerializer(
-                {"department": department.code, "items": items, "estimated_total": total}
-            ).data
-        )
+        return Response(_cart_body(request, department))
 
 
 class CartItemsApi(APIView):
@@ -88,7 +82,7 @@ class CartItemsApi(APIView):
 def _cart_body(request, department):
     cart = cart_of(request.user, department)
     items = list(cart.items.all()) if cart else []
-    total = sum(round(item.quantity * item.product.unit_price) for item in items)
+    total = sum(round_rupiah(item.quantity * item.product.unit_price) for item in items)
     return CartApi.OutputSerializer(
         {"department": department.code, "items": items, "estimated_total": total}
     ).data

@@ -19,6 +19,7 @@ from market.errors import DomainError
 from market.forms import show_domain_error
 from market.home import Panel
 from market.models import DepartmentRole
+from market.money import round_rupiah
 from market.permissions import departments_where, roles_of
 from orders import documents
 from orders.api import run_action
@@ -126,7 +127,7 @@ def cart(request):
             "department": department,
             "vendors": vendors,
             "form": form,
-            "estimated_total": sum(round(i.quantity * i.product.unit_price) for i in items),
+            "estimated_total": sum(round_rupiah(i.quantity * i.product.unit_price) for i in items),
         },
     )
 

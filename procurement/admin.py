@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from procurement import services
-from procurement.models import BudgetLine, FiscalYear
+from procurement.models import BudgetLine, FiscalYear, Holiday, Policy, SpendEntry
 
 
 @admin.register(FiscalYear)
@@ -58,3 +58,44 @@ class BudgetLineAdmin(admin.ModelAdmin):
                 by=request.user,
             )
             obj.pk = saved.pk
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["fiscal_year", "vendor_response_days"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+@admin.register(SpendEntry)
+class SpendEntryAdmin(admin.ModelAdmin):
+    """The ledger is written by services only; here it can be read and filtered."""
+
+    list_display = [
+        "occurred_at",
+        "order_number",
+        "kind",
+        "amount",
+        "department",
+        "vendor_name",
+        "vendor_scale",
+    ]
+    list_filter = ["kind", "fiscal_year", "department", "vendor_scale", "vendor_is_local"]
+    search_fields = ["order_number", "vendor_name"]
+    list_select_related = ["department"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -104,6 +104,20 @@ def cart_remove_item(*, user: User, department: Department, product_id: int) -> 
     CartItem.objects.filter(cart=cart, product_id=product_id).delete()
 
 
+def order_frame_errors(
+    *, department: Department, budget_line: BudgetLine, approver: User, delivery_address: str
+) -> dict[str, list]:
+    """What is wrong with the frame of an order (or a standing order), field by field."""
+    errors: dict[str, list] = {}
+    if budget_line.department_id != department.pk:
+        errors["budget_line"] = [_("This budget line belongs to another department.")]
+    if not has_department_role(approver, department, DepartmentRole.APPROVER):
+        errors["approver"] = [_("Choose a commitment officer (PPK) of the department.")]
+    if not (delivery_address or "").strip():
+        errors["delivery_address"] = [_("Give the delivery address.")]
+    return errors
+
+
 def _validate_order_frame(
     *,
     requester: User,
@@ -113,15 +127,14 @@ def _validate_order_frame(
     delivery_address: str,
     delivery_date: datetime.date,
 ) -> None:
-    errors: dict[str, list] = {}
     if not has_department_role(requester, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can place its orders."))
-    if budget_line.department_id != department.pk:
-        errors["budget_line"] = [_("This budget line belongs to another department.")]
-    if not has_department_role(approver, department, DepartmentRole.APPROVER):
-        errors["approver"] = [_("Choose a commitment officer (PPK) of the department.")]
-    if not (delivery_address or "").strip():
-        errors["delivery_address"] = [_("Give the delivery address.")]
+    errors = order_frame_errors(
+        department=department,
+        budget_line=budget_line,
+        approver=approver,
+        delivery_address=delivery_address,
+    )
     if delivery_date is None or delivery_date < timezone.localdate():
         errors["delivery_date"] = [_("The delivery date cannot be in the past.")]
     if errors:

@@ -12,7 +12,7 @@ from market.models import Department, DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
 from orders.models import StandingOrder, StandingOrderItem, StandingOrderRun
-from orders.services.placing import Item, orders_place
+from orders.services.placing import Item, order_frame_errors, orders_place
 from procurement.models import BudgetLine
 
 
@@ -33,19 +33,18 @@ def standing_order_create(
 ) -> StandingOrder:
     if not has_department_role(by, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can schedule its orders."))
-    errors: dict[str, list] = {}
+    errors = order_frame_errors(
+        department=department,
+        budget_line=budget_line,
+        approver=approver,
+        delivery_address=delivery_address,
+    )
     if not 1 <= day_of_month <= 28:
         errors["day_of_month"] = [_("Choose a day from 1 to 28, which every month has.")]
     if end_date < start_date:
         errors["end_date"] = [_("The end cannot be before the start.")]
-    if budget_line.department_id != department.pk:
-        errors["budget_line"] = [_("This budget line belongs to another department.")]
-    if not has_department_role(approver, department, DepartmentRole.APPROVER):
-        errors["approver"] = [_("Choose a commitment officer (PPK) of the department.")]
     if not items or any(item.quantity <= 0 for item in items):
         errors["items"] = [_("Give at least one product with a quantity above zero.")]
-    if not (delivery_address or "").strip():
-        errors["delivery_address"] = [_("Give the delivery address.")]
     if errors:
         raise InvalidInput(errors)
     standing = StandingOrder.objects.create(
