@@ -292,33 +292,6 @@ class OrderActionInputSerializer(serializers.Serializer):
     sp2d_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-def run_action(order: PurchaseOrder, action: str, by, values: dict) -> None:
-    """One door for pages and the API: the action's service with the values it takes."""
-    run = {
-        "approve": lambda: transitions.order_approve(order=order, by=by),
-        "reject": lambda: transitions.order_reject(order=order, by=by, reason=values["reason"]),
-        "cancel": lambda: transitions.order_cancel(order=order, by=by, reason=values["reason"]),
-        "accept": lambda: transitions.order_accept(order=order, by=by),
-        "decline": lambda: transitions.order_decline(order=order, by=by, reason=values["reason"]),
-        "ship": lambda: transitions.order_ship(
-            order=order, by=by, quantities=values["quantities"], note=values.get("note", "")
-        ),
-        "receive": lambda: transitions.order_receive(
-            order=order,
-            by=by,
-            quantities=values["quantities"],
-            received_on=values["received_on"],
-            signed_by_name=values["signed_by_name"],
-        ),
-        "invoice": lambda: transitions.order_invoice(order=order, by=by),
-        "pay": lambda: transitions.order_pay(
-            order=order, by=by, sp2d_number=values["sp2d_number"], sp2d_date=values["sp2d_date"]
-        ),
-        "close": lambda: transitions.order_close(order=order, by=by),
-    }
-    run[action]()
-
-
 class OrderActionApi(APIView):
     """`POST /orders/{id}/<action>/`: approve, reject, cancel, accept, decline, ship, receive,
     invoice, pay, close. Send an `Idempotency-Key` header to make a retry safe."""
@@ -331,7 +304,9 @@ class OrderActionApi(APIView):
             order = get_object_or_404(orders_visible_to(request.user), pk=pk)
             data = OrderActionInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            run_action(order, self.action_name, request.user, data.validated_data)
+            transitions.order_act(
+                order=order, action=self.action_name, by=request.user, values=data.validated_data
+            )
             fresh = orders_visible_to(request.user).get(pk=pk)
             return Response(OrderDetailSerializer(fresh, context={"request": request}).data)
 

@@ -1,6 +1,5 @@
 """Pages of the orders app: cart and checkout, orders and their actions, the vendor's inbox,
-documents and standing orders. Each action goes through orders.api.run_action, the same door
-the API uses."""
+documents and standing orders. Each action goes through order_act, the door the API uses too."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +21,6 @@ from market.models import DepartmentRole
 from market.money import round_rupiah
 from market.permissions import departments_where, roles_of
 from orders import documents
-from orders.api import run_action
 from orders.forms import AddToCartForm, CheckoutForm, StandingOrderForm
 from orders.models import TRANSITIONS, OrderStatus
 from orders.selectors import (
@@ -36,7 +34,7 @@ from orders.selectors import (
     vendor_inbox,
 )
 from orders.services import placing, standing
-from orders.services.transitions import allowed_actions
+from orders.services.transitions import allowed_actions, order_act
 from procurement.selectors import fiscal_year_current
 from vendors.permissions import vendor_of
 
@@ -206,7 +204,7 @@ def order_action(request, pk, action):
         "sp2d_date": parse_date(request.POST.get("sp2d_date", "") or "") or None,
     }
     try:
-        run_action(order, action, request.user, values)
+        order_act(order=order, action=action, by=request.user, values=values)
     except DomainError as error:
         show_domain_error(request, error)
     else:

@@ -332,6 +332,33 @@ def order_close(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
     return _move(order, "close", by, OrderStatus.CLOSED)
 
 
+def order_act(*, order: PurchaseOrder, action: str, by, values: dict) -> None:
+    """One door for pages and the API: the action's service with the values it takes."""
+    run = {
+        "approve": lambda: order_approve(order=order, by=by),
+        "reject": lambda: order_reject(order=order, by=by, reason=values["reason"]),
+        "cancel": lambda: order_cancel(order=order, by=by, reason=values["reason"]),
+        "accept": lambda: order_accept(order=order, by=by),
+        "decline": lambda: order_decline(order=order, by=by, reason=values["reason"]),
+        "ship": lambda: order_ship(
+            order=order, by=by, quantities=values["quantities"], note=values.get("note", "")
+        ),
+        "receive": lambda: order_receive(
+            order=order,
+            by=by,
+            quantities=values["quantities"],
+            received_on=values["received_on"],
+            signed_by_name=values["signed_by_name"],
+        ),
+        "invoice": lambda: order_invoice(order=order, by=by),
+        "pay": lambda: order_pay(
+            order=order, by=by, sp2d_number=values["sp2d_number"], sp2d_date=values["sp2d_date"]
+        ),
+        "close": lambda: order_close(order=order, by=by),
+    }
+    run[action]()
+
+
 def orders_expire_due(*, now: datetime.datetime | None = None) -> list[str]:
     """Expire approved orders whose vendor has not answered within the policy's working days.
 
