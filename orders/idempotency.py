@@ -1,10 +1,12 @@
 """Idempotency-Key for POSTs that create orders or move money: a replay of the same request
 returns the first answer and changes nothing; the same key with another request is refused."""
 
+import datetime
 import hashlib
 import json
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -54,3 +56,10 @@ def idempotent(request, handler) -> Response:
         record.status_code, record.body = response.status_code, response.data
         record.save(update_fields=["status_code", "body"])
     return response
+
+
+def forget_old_keys(*, days: int = 30) -> int:
+    """Replays come within minutes; a month-old key only takes space."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted, _counts = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

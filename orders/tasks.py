@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from orders.idempotency import forget_old_keys
 from orders.services.standing import standing_orders_due
 from orders.services.transitions import orders_expire_due
 
@@ -14,3 +15,8 @@ def expire_unanswered() -> list[str]:
 @shared_task(name="orders.run_standing_orders")
 def run_standing_orders() -> list[str]:
     return [f"{run.standing_order_id}:{run.outcome}" for run in standing_orders_due()]
+
+
+@shared_task(name="orders.forget_old_idempotency_keys")
+def forget_old_idempotency_keys() -> int:
+    return forget_old_keys()

@@ -6,6 +6,7 @@ SCHEDULES = [
     # name, task, crontab minute, hour
     ("Expire orders vendors did not answer", "orders.expire_unanswered", "5", "*"),
     ("Place standing orders", "orders.run_standing_orders", "30", "6"),
+    ("Forget old idempotency keys", "orders.forget_old_idempotency_keys", "45", "3"),
 ]
 
 
