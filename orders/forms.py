@@ -19,7 +19,7 @@ class CheckoutForm(forms.Form):
         label=_("Delivery address"), widget=forms.Textarea(attrs={"rows": 2})
     )
     delivery_date = forms.DateField(
-        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Delivery date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -56,8 +56,12 @@ class StandingOrderForm(forms.Form):
         label=_("Commitment officer (PPK)"), queryset=User.objects.none()
     )
     day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28)
-    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Start"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("End"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     delivery_address = forms.CharField(
         label=_("Delivery address"), widget=forms.Textarea(attrs={"rows": 2})
     )

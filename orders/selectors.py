@@ -74,9 +74,11 @@ def order_filter(
 
 def order_timeline(order: PurchaseOrder) -> QuerySet[AuditEvent]:
     """Every step of the order, from the audit trail: who, when, what."""
-    return AuditEvent.objects.filter(
-        object_type="orders.purchaseorder", object_id=str(order.pk)
-    ).order_by("sequence")
+    return (
+        AuditEvent.objects.filter(object_type="orders.purchaseorder", object_id=str(order.pk))
+        .select_related("actor")
+        .order_by("sequence")
+    )
 
 
 def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:

@@ -130,7 +130,7 @@ def cart(request):
     )
 
 
-def _order_list(request, orders, template):
+def _order_list(request, orders, template, title):
     status = request.GET.get("status", "")
     orders = order_filter(
         orders,
@@ -141,18 +141,22 @@ def _order_list(request, orders, template):
     return render(
         request,
         template,
-        {"page": page, "statuses": OrderStatus.choices, "status": status},
+        {"page": page, "statuses": OrderStatus.choices, "status": status, "title": title},
     )
 
 
 @login_required
 def order_list(request):
-    return _order_list(request, orders_visible_to(request.user), "orders/order_list.html")
+    return _order_list(
+        request, orders_visible_to(request.user), "orders/order_list.html", _("Orders")
+    )
 
 
 @login_required
 def vendor_orders(request):
-    return _order_list(request, vendor_inbox(request.user), "orders/order_list.html")
+    return _order_list(
+        request, vendor_inbox(request.user), "orders/order_list.html", _("Incoming orders")
+    )
 
 
 @login_required

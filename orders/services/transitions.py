@@ -63,8 +63,21 @@ def may(user, order: PurchaseOrder, action: str) -> bool:
 
 
 def allowed_actions(user, order: PurchaseOrder) -> list[str]:
-    """The actions this person may take on this order now (for pages and the API)."""
-    return [action for action in TRANSITIONS if action != "expire" and may(user, order, action)]
+    """The actions this person may take on this order now (for pages and the API).
+
+    Shipping is offered only while something is left to ship, receiving only while something
+    shipped is not yet received.
+    """
+    lines = list(order.lines.all())
+    left = {
+        "ship": any(line.shipped_quantity < line.quantity for line in lines),
+        "receive": any(line.received_quantity < line.shipped_quantity for line in lines),
+    }
+    return [
+        action
+        for action in TRANSITIONS
+        if action != "expire" and may(user, order, action) and left.get(action, True)
+    ]
 
 
 def _lock(order: PurchaseOrder, action: str, by) -> PurchaseOrder:

@@ -427,3 +427,15 @@ def test_a_standing_order_is_placed_once_per_period_and_failures_are_recorded(wo
     assert world.rice.reserved == Decimal(1000)
     assert StandingOrderRun.objects.filter(standing_order=standing).count() == 3
     assert PurchaseOrder.objects.filter(standing_order=standing).count() == 2
+
+
+def test_actions_offered_follow_what_is_left_to_ship_and_receive(world):
+    order = world.order((world.rice, "100"))[0]
+    assert transitions.allowed_actions(world.approver, order) == ["approve", "reject", "cancel"]
+    assert transitions.allowed_actions(world.rice_seller, order) == []
+    flow_to_received(world, order, ship="100", receive="60")
+    order = PurchaseOrder.objects.prefetch_related("lines").get(pk=order.pk)
+    assert transitions.allowed_actions(world.rice_seller, order) == ["invoice"]  # nothing to ship
+    assert transitions.allowed_actions(world.receiver, order) == [
+        "receive"
+    ]  # 40 kg shipped, not yet received
