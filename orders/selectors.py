@@ -16,7 +16,7 @@ from orders.models import (
     StandingOrder,
 )
 from procurement.models import Policy
-from procurement.selectors import working_days_after
+from procurement.selectors import holidays_between, working_days_after
 from vendors.permissions import vendor_of
 
 
@@ -92,14 +92,20 @@ def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrd
     """Approved orders the vendor has not answered within the fiscal year's working days."""
     today = timezone.localtime(now).date()
     days_by_year = dict(Policy.objects.values_list("fiscal_year_id", "vendor_response_days"))
-    due = []
-    candidates = PurchaseOrder.objects.filter(status=OrderStatus.APPROVED).select_related(
-        "budget_line"
+    candidates = list(
+        PurchaseOrder.objects.filter(status=OrderStatus.APPROVED)
+        .select_related("budget_line")
+        .only("pk", "approved_at", "budget_line__fiscal_year_id")
     )
-    for order in candidates.only("pk", "approved_at", "budget_line__fiscal_year_id"):
+    if not candidates:
+        return []
+    earliest = min(timezone.localtime(order.approved_at).date() for order in candidates)
+    holidays = holidays_between(earliest, today + datetime.timedelta(days=30))
+    due = []
+    for order in candidates:
         days = days_by_year.get(order.budget_line.fiscal_year_id, DEFAULT_RESPONSE_DAYS)
         approved_on = timezone.localtime(order.approved_at).date()
-        if today > working_days_after(approved_on, days):
+        if today > working_days_after(approved_on, days, holidays):
             due.append(order)
     return due
 

@@ -48,13 +48,19 @@ def policy_for(fiscal_year: FiscalYear) -> Policy:
     return policy
 
 
-def working_days_after(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days after `start`: weekends and listed holidays do not count."""
-    holidays = set(
-        Holiday.objects.filter(
-            date__gt=start, date__lte=start + datetime.timedelta(days=days * 3 + 14)
-        ).values_list("date", flat=True)
-    )
+def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
+    return set(Holiday.objects.filter(date__gt=start, date__lte=end).values_list("date", flat=True))
+
+
+def working_days_after(
+    start: datetime.date, days: int, holidays: set[datetime.date] | None = None
+) -> datetime.date:
+    """The date `days` working days after `start`: weekends and listed holidays do not count.
+
+    Pass `holidays` when computing many deadlines, to read them once.
+    """
+    if holidays is None:
+        holidays = holidays_between(start, start + datetime.timedelta(days=days * 3 + 14))
     current, counted = start, 0
     while counted < days:
         current += datetime.timedelta(days=1)
