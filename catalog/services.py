@@ -173,6 +173,15 @@ def product_update(*, product: Product, by, **changes) -> Product:
     if not _may_edit_catalogue_of(by, product.vendor):
         raise NotAllowed(_("You can only change products of your own catalogue."))
     values = _validated(changes)
+    if values.get("made_to_order") and not product.made_to_order and product.reserved > 0:
+        raise InvalidInput(
+            {
+                "made_to_order": [
+                    _("Open orders hold %(reserved)s from stock; ship them first.")
+                    % {"reserved": f"{product.reserved.normalize():f}"}
+                ]
+            }
+        )
     if (
         "stock" in values
         and not values.get("made_to_order", product.made_to_order)
@@ -280,9 +289,12 @@ def category_rename(*, category: Category, name: str, name_en: str, by=None) -> 
     before = {"name": category.name, "name_en": category.name_en}
     category.name, category.name_en = name, name_en
     category.save(update_fields=["name", "name_en"])
-    products = Product.objects.filter(
-        category_id__in=category_ids_with_descendants(category)
-    ).select_related("vendor", "category__parent__parent")
+    products = list(
+        Product.objects.select_for_update(of=("self",))
+        .filter(category_id__in=category_ids_with_descendants(category))
+        .select_related("vendor", "category__parent__parent")
+        .order_by("pk")  # the order checkouts lock products in
+    )
     for product in products:
         product.search_document = search_document_for(product)
     Product.objects.bulk_update(products, ["search_document"], batch_size=500)
@@ -306,8 +318,14 @@ def _locked_products(quantities: dict[int, Decimal]) -> list[Product]:
     return list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk"))
 
 
-def stock_reserve(*, quantities: dict[int, Decimal]) -> None:
-    """Hold stock for submitted orders, inside the caller's transaction; never oversell."""
+def stock_reserve(*, quantities: dict[int, Decimal]) -> set[int]:
+    """Hold stock for submitted orders, inside the caller's transaction; never oversell.
+
+    Returns the products whose stock was held (made-to-order products hold none), so the
+    caller can release or ship exactly what it reserved even if the vendor later changes
+    whether a product is made to order.
+    """
+    held = set()
     with transaction.atomic():
         for product in _locked_products(quantities):
             if product.made_to_order:
@@ -325,23 +343,34 @@ def stock_reserve(*, quantities: dict[int, Decimal]) -> None:
                 )
             product.reserved += wanted
             product.save(update_fields=["reserved"])
+            held.add(product.pk)
+    return held
+
+
+def _check_held(product: Product, quantity: Decimal) -> None:
+    if quantity > product.reserved:
+        raise StockError(
+            _("%(product)s: the stock held for orders does not add up.")
+            % {"product": product.name},
+            code="stock_ledger_error",
+        )
 
 
 def stock_release(*, quantities: dict[int, Decimal]) -> None:
-    """Give back held stock (an order refused, cancelled, or not delivered in full)."""
+    """Give back stock held by stock_reserve (an order refused, cancelled, or cut short)."""
     with transaction.atomic():
         for product in _locked_products(quantities):
-            if not product.made_to_order:
-                product.reserved = max(product.reserved - quantities[product.pk], Decimal(0))
-                product.save(update_fields=["reserved"])
+            _check_held(product, quantities[product.pk])
+            product.reserved -= quantities[product.pk]
+            product.save(update_fields=["reserved"])
 
 
 def stock_ship(*, quantities: dict[int, Decimal]) -> None:
-    """Shipped goods leave the stock and the reservation together."""
+    """Shipped goods that were held leave the stock and the reservation together."""
     with transaction.atomic():
         for product in _locked_products(quantities):
-            if not product.made_to_order:
-                shipped = quantities[product.pk]
-                product.reserved = max(product.reserved - shipped, Decimal(0))
-                product.stock = max(product.stock - shipped, Decimal(0))
-                product.save(update_fields=["reserved", "stock"])
+            shipped = quantities[product.pk]
+            _check_held(product, shipped)
+            product.reserved -= shipped
+            product.stock -= shipped
+            product.save(update_fields=["reserved", "stock"])

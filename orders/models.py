@@ -166,6 +166,9 @@ class OrderLine(models.Model):
     unit_price = RupiahField(_("unit price"))
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     total = RupiahField(_("total"))
+    # Whether submitting held stock for this line (made-to-order products hold none); release
+    # and shipping follow this, not whatever the product says today.
+    stock_held = models.BooleanField(_("stock held"), default=True)
     shipped_quantity = models.DecimalField(_("shipped"), default=0, **QUANTITY)
     received_quantity = models.DecimalField(_("received"), default=0, **QUANTITY)
 

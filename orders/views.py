@@ -81,9 +81,10 @@ def cart(request):
     )
     if request.method == "POST" and "update" in request.POST:
         for key, value in request.POST.items():
-            if not key.startswith("quantity-"):
+            digits = key.removeprefix("quantity-")
+            if not key.startswith("quantity-") or not digits.isdigit():
                 continue
-            product_id = int(key.removeprefix("quantity-"))
+            product_id = int(digits)
             try:
                 if value.strip() in {"", "0"}:
                     placing.cart_remove_item(
@@ -192,6 +193,14 @@ def _posted_quantities(request) -> dict:
     return quantities
 
 
+def _posted_date(request, name: str):
+    """A date from the form, or None when it is missing or impossible (the service says so)."""
+    try:
+        return parse_date(request.POST.get(name, "") or "")
+    except ValueError:
+        return None
+
+
 @login_required
 @require_POST
 def order_action(request, pk, action):
@@ -201,11 +210,11 @@ def order_action(request, pk, action):
     values = {
         "reason": request.POST.get("reason", ""),
         "quantities": _posted_quantities(request),
-        "received_on": parse_date(request.POST.get("received_on", "") or "") or None,
+        "received_on": _posted_date(request, "received_on"),
         "signed_by_name": request.POST.get("signed_by_name", ""),
         "note": request.POST.get("note", ""),
         "sp2d_number": request.POST.get("sp2d_number", ""),
-        "sp2d_date": parse_date(request.POST.get("sp2d_date", "") or "") or None,
+        "sp2d_date": _posted_date(request, "sp2d_date"),
     }
     try:
         order_act(order=order, action=action, by=request.user, values=values)
@@ -233,7 +242,8 @@ def standing_order_list(request):
     product = None
     if departments.exists():
         department = _requester_department(request)
-        product = products_for_buyers().filter(pk=request.GET.get("product") or 0).first()
+        wanted = request.GET.get("product", "")
+        product = products_for_buyers().filter(pk=wanted).first() if wanted.isdigit() else None
         form = StandingOrderForm(
             request.POST or None,
             department=department,

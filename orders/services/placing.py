@@ -40,6 +40,8 @@ def _quantity(value, field: str = "quantity") -> Decimal:
         raise InvalidInput({field: [_("The quantity must be above zero.")]})
     if quantity.as_tuple().exponent < -3:
         raise InvalidInput({field: [_("Use at most three decimals.")]})
+    if quantity >= 10**9:
+        raise InvalidInput({field: [_("The quantity is too large.")]})
     return quantity
 
 
@@ -118,6 +120,13 @@ def order_frame_errors(
     return errors
 
 
+def _check_not_self_approved(requester: User, approver: User) -> None:
+    if requester.pk == approver.pk:
+        raise InvalidInput(
+            {"approver": [_("Another person must approve your order: choose a different PPK.")]}
+        )
+
+
 def _validate_order_frame(
     *,
     requester: User,
@@ -129,6 +138,7 @@ def _validate_order_frame(
 ) -> None:
     if not has_department_role(requester, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can place its orders."))
+    _check_not_self_approved(requester, approver)
     errors = order_frame_errors(
         department=department,
         budget_line=budget_line,
@@ -190,7 +200,7 @@ def orders_place(
             raise InvalidInput({"items": [_("A product in the cart can no longer be ordered.")]})
         for product_id, quantity in quantities.items():
             _check_minimum(products[product_id], quantity)
-        stock_reserve(quantities=dict(quantities))
+        held = stock_reserve(quantities=dict(quantities))
 
         by_vendor: dict[int, list[Product]] = defaultdict(list)
         for product in sorted(products.values(), key=lambda p: (p.vendor_id, p.pk)):
@@ -223,6 +233,7 @@ def orders_place(
                     unit_price=product.unit_price,
                     quantity=quantities[product.pk],
                     total=round_rupiah(quantities[product.pk] * product.unit_price),
+                    stock_held=product.pk in held,
                 )
                 for product in vendor_products
             ]

@@ -2,11 +2,13 @@
 through the same checkout as a cart, or recorded as failed with the reason."""
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.selectors import products_for_buyers
 from market.errors import DomainError, InvalidInput, NotAllowed
 from market.models import Department, DepartmentRole, User
 from market.permissions import has_department_role
@@ -14,6 +16,8 @@ from market.services.audit import audit_record
 from orders.models import StandingOrder, StandingOrderItem, StandingOrderRun
 from orders.services.placing import Item, order_frame_errors, orders_place
 from procurement.models import BudgetLine
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -45,6 +49,12 @@ def standing_order_create(
         errors["end_date"] = [_("The end cannot be before the start.")]
     if not items or any(item.quantity <= 0 for item in items):
         errors["items"] = [_("Give at least one product with a quantity above zero.")]
+    elif products_for_buyers().filter(pk__in=[i.product_id for i in items]).count() != len(
+        {item.product_id for item in items}
+    ):
+        errors["items"] = [_("A product cannot be ordered.")]
+    if by.pk == approver.pk:
+        errors["approver"] = [_("Another person must approve your order: choose a different PPK.")]
     if errors:
         raise InvalidInput(errors)
     standing = StandingOrder.objects.create(
@@ -133,7 +143,10 @@ def standing_order_run(*, standing_order: StandingOrder, period: datetime.date) 
             )
             return run
     except IntegrityError:
-        return StandingOrderRun.objects.get(standing_order=standing_order, period=period)
+        run = StandingOrderRun.objects.filter(standing_order=standing_order, period=period).first()
+        if run is None:
+            raise
+        return run
 
 
 def standing_orders_due(*, today: datetime.date | None = None) -> list[StandingOrderRun]:
@@ -143,4 +156,10 @@ def standing_orders_due(*, today: datetime.date | None = None) -> list[StandingO
     due = StandingOrder.objects.filter(
         is_active=True, start_date__lte=today, end_date__gte=today, day_of_month__lte=today.day
     ).exclude(runs__period=period)
-    return [standing_order_run(standing_order=standing, period=period) for standing in due]
+    runs = []
+    for standing in due:
+        try:
+            runs.append(standing_order_run(standing_order=standing, period=period))
+        except Exception:  # one broken standing order must not stop the others
+            logger.exception("Standing order %s could not run for %s", standing.pk, period)
+    return runs

@@ -2,6 +2,7 @@
 under row locks in one transaction, and writes an audit event."""
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import stock_release, stock_ship
-from market.errors import Conflict, InvalidInput, NotAllowed
+from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from market.models import DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
@@ -32,9 +33,14 @@ from orders.spend import invoiced_amount, spend_of
 from procurement.services import budget_realise, budget_release
 from vendors.permissions import acts_for
 
+logger = logging.getLogger(__name__)
+
 WHO = {
-    "approver": lambda user, order: has_department_role(
-        user, order.department_id, DepartmentRole.APPROVER
+    # The PPK named on the order, who must still hold the role in its department.
+    "approver": lambda user, order: (
+        user is not None
+        and user.pk == order.approver_id
+        and has_department_role(user, order.department_id, DepartmentRole.APPROVER)
     ),
     "requester_or_approver": lambda user, order: has_department_role(
         user, order.department_id, DepartmentRole.REQUESTER, DepartmentRole.APPROVER
@@ -124,7 +130,9 @@ def _release_everything(order: PurchaseOrder) -> None:
     """Refused or cancelled before shipping: the whole commitment and reservation go back."""
     lines = list(order.lines.all())
     budget_release(line=order.budget_line, spend=spend_of(order, lines))
-    stock_release(quantities={line.product_id: line.quantity for line in lines})
+    held = {line.product_id: line.quantity for line in lines if line.stock_held}
+    if held:
+        stock_release(quantities=held)
 
 
 def _refuse(*, order, by, action: str, status: str, reason: str) -> PurchaseOrder:
@@ -194,14 +202,18 @@ def _quantities_for(lines: list[OrderLine], quantities: dict, limit, field: str)
     checked: dict[int, Decimal] = {}
     errors: list[str] = []
     for line_id, raw in quantities.items():
-        line = by_id.get(int(line_id))
+        line = by_id.get(int(line_id)) if str(line_id).isdigit() else None
         if line is None:
             raise InvalidInput({field: [_("A line does not belong to this order.")]})
         try:
             quantity = Decimal(str(raw))
         except ArithmeticError:
             quantity = Decimal(-1)
-        if not quantity.is_finite() or quantity < 0:
+        if quantity.is_finite() and quantity.as_tuple().exponent < -3:
+            errors.append(
+                _("%(product)s: use at most three decimals.") % {"product": line.product_name}
+            )
+        elif not quantity.is_finite() or quantity < 0:
             errors.append(
                 _("%(product)s: enter a quantity of zero or more.") % {"product": line.product_name}
             )
@@ -238,8 +250,10 @@ def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = 
             line.shipped_quantity += checked[line.pk]
             line.save(update_fields=["shipped_quantity"])
             ShipmentLine.objects.create(shipment=shipment, line=line, quantity=checked[line.pk])
-            shipped_products[line.product_id] = checked[line.pk]
-    stock_ship(quantities=shipped_products)
+            if line.stock_held:
+                shipped_products[line.product_id] = checked[line.pk]
+    if shipped_products:
+        stock_ship(quantities=shipped_products)
     _move(
         order, "ship", by, delivery_status(lines), shipped={str(k): v for k, v in checked.items()}
     )
@@ -298,7 +312,7 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
     unshipped = {
         line.product_id: line.quantity - line.shipped_quantity
         for line in lines
-        if line.quantity > line.shipped_quantity
+        if line.stock_held and line.quantity > line.shipped_quantity
     }
     if unshipped:
         stock_release(quantities=unshipped)
@@ -385,4 +399,6 @@ def orders_expire_due(*, now: datetime.datetime | None = None) -> list[str]:
             expired.append(order_expire(order=order).number)
         except Conflict:
             continue  # answered meanwhile
+        except DomainError:  # one order's problem must not stop the sweep
+            logger.exception("Order %s could not be expired", order.pk)
     return expired

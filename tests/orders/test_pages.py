@@ -145,3 +145,35 @@ def test_standing_order_page_schedules_and_stops(login, world):
     client.post(reverse("standing-order-stop", args=[standing.pk]))
     standing.refresh_from_db()
     assert not standing.is_active
+
+
+def test_odd_form_input_never_answers_500(login, client, world):
+    order = world.order((world.rice, "100"))[0]
+    requester = login(world.requester)
+    assert requester.post(reverse("cart"), {"update": "1", "quantity-abc": "2"}).status_code == 302
+    assert requester.get(reverse("standing-order-list"), {"product": "abc"}).status_code == 200
+    client.logout()
+    approver = login(world.approver)
+    approver.post(reverse("order-action", args=[order.pk, "approve"]))
+    client.logout()
+    seller = login(world.rice_seller)
+    seller.post(reverse("order-action", args=[order.pk, "accept"]))
+    response = seller.post(reverse("order-action", args=[order.pk, "ship"]), {"line-abc": "1"})
+    assert response.status_code == 302
+    seller.post(
+        reverse("order-action", args=[order.pk, "ship"]), {f"line-{order.lines.get().pk}": "100"}
+    )
+    client.logout()
+    receiver = login(world.receiver)
+    response = receiver.post(
+        reverse("order-action", args=[order.pk, "receive"]),
+        {
+            f"line-{order.lines.get().pk}": "10",
+            "received_on": "2026-02-30",
+            "signed_by_name": "Siti",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200 and "tanggal" in response.content.decode().lower()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED

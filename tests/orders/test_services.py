@@ -439,3 +439,51 @@ def test_actions_offered_follow_what_is_left_to_ship_and_receive(world):
     assert transitions.allowed_actions(world.receiver, order) == [
         "receive"
     ]  # 40 kg shipped, not yet received
+
+
+def test_the_named_ppk_approves_and_nobody_approves_their_own_order(world):
+    order = world.order((world.rice, "100"))[0]
+    second_ppk = member(DepartmentRole.APPROVER, world.department)
+    with pytest.raises(NotAllowed):
+        transitions.order_approve(order=order, by=second_ppk)
+    world.requester.memberships.create(department=world.department, role=DepartmentRole.APPROVER)
+    world.requester._market_roles = None
+    with pytest.raises(InvalidInput) as refused:
+        world.order((world.rice, "10"), approver=world.requester)
+    assert "approver" in refused.value.fields
+
+
+def test_quantities_with_more_than_three_decimals_are_refused_when_shipping(world):
+    order = world.order((world.rice, "100"))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    transitions.order_accept(order=order, by=world.rice_seller)
+    line = order.lines.get()
+    for bad in ({line.pk: "0.0004"}, {"abc": "1"}):
+        with pytest.raises(InvalidInput):
+            transitions.order_ship(order=order, by=world.rice_seller, quantities=bad)
+    refresh(order)
+    assert order.status == OrderStatus.ACCEPTED
+
+
+def test_made_to_order_lines_hold_no_stock_whatever_the_product_says_later(world):
+    world.rice.made_to_order = True
+    world.rice.save()
+    order = world.order((world.rice, "100"))[0]
+    line = order.lines.get()
+    assert not line.stock_held
+    world.rice.made_to_order = False  # the vendor starts keeping stock
+    world.rice.save()
+    transitions.order_approve(order=order, by=world.approver)
+    transitions.order_accept(order=order, by=world.rice_seller)
+    transitions.order_ship(order=order, by=world.rice_seller, quantities={line.pk: "100"})
+    refresh(world.rice)
+    assert (world.rice.stock, world.rice.reserved) == (Decimal(1000), Decimal(0))
+
+
+def test_a_product_holding_stock_cannot_become_made_to_order(world):
+    from catalog.services import product_update
+
+    world.order((world.rice, "100"))
+    with pytest.raises(InvalidInput) as refused:
+        product_update(product=world.rice, by=world.rice_seller, made_to_order=True)
+    assert "made_to_order" in refused.value.fields
