@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from catalog import services
 from catalog.models import Category, PriceChange, Product, ProductImage
+from market.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(Category)
@@ -35,40 +36,25 @@ class CategoryAdmin(admin.ModelAdmin):
             obj.pk = created.pk
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProductImage
     extra = 0
     fields = ["image", "thumbnail", "width", "height"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PriceChangeInline(admin.TabularInline):
+class PriceChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PriceChange
     extra = 0
     readonly_fields = ["old_price", "new_price", "changed_at", "changed_by"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Vendors keep their own catalogues; administrators read them here."""
+
     list_display = ["name", "vendor", "category", "unit_price", "unit", "is_active"]
     list_filter = ["is_active", "category", "vendor__status"]
     search_fields = ["name", "vendor__legal_name"]
     list_select_related = ["vendor", "category"]
     inlines = [ProductImageInline, PriceChangeInline]
-
-    def has_add_permission(self, request):
-        return False  # vendors keep their own catalogues
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

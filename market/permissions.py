@@ -97,8 +97,3 @@ def home_sections(user) -> list[str]:
 class IsPlatformAdmin(permissions.BasePermission):
     def has_permission(self, request, view):
         return roles_of(request.user).is_platform_admin
-
-
-class IsAuditorOrAdmin(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return roles_of(request.user).sees_all_departments

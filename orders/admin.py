@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from market.admin_mixins import ReadOnlyAdminMixin
 from orders.models import (
     DeliveryReceipt,
     Invoice,
@@ -13,23 +14,13 @@ from orders.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
-    has_add_permission = ReadOnlyAdmin.has_add_permission
-    has_change_permission = ReadOnlyAdmin.has_change_permission
-    has_delete_permission = ReadOnlyAdmin.has_delete_permission
 
 
 @admin.register(PurchaseOrder)

@@ -1,6 +1,6 @@
 """REST endpoints of the orders app: cart, checkout, orders and their actions, standing orders."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -319,10 +319,7 @@ class OrderDocumentApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk, kind):
         order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-        pdf, filename = documents.render(order, kind)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return documents.pdf_response(order, kind)
 
 
 class StandingOrderSerializer(serializers.ModelSerializer):

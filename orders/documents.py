@@ -2,7 +2,7 @@
 kuitansi. Always made from the stored order and its records, never from live product data,
 and always in Indonesian: they are official papers."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -68,3 +68,11 @@ def render(order: PurchaseOrder, kind: str) -> tuple[bytes, str]:
         html = render_to_string(template, context)
     filename = f"{kind}-{order.number.replace('/', '-')}.pdf"
     return HTML(string=html).write_pdf(), filename
+
+
+def pdf_response(order: PurchaseOrder, kind: str) -> HttpResponse:
+    """The document as a download, for the order page and the API alike."""
+    pdf, filename = render(order, kind)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

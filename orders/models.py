@@ -81,8 +81,6 @@ TRANSITIONS = {
     "pay": ({S.INVOICED}, "treasurer"),
     "close": ({S.PAID}, "department"),
 }
-# Actions that give back the stock reservation and the budget commitment.
-RELEASING_ACTIONS = {"reject", "cancel", "decline", "expire"}
 
 
 class OrderNumberSequence(models.Model):

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -228,10 +228,7 @@ def order_action(request, pk, action):
 @login_required
 def order_document(request, pk, kind):
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-    pdf, filename = documents.render(order, kind)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return documents.pdf_response(order, kind)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from market.admin_mixins import ReadOnlyAdminMixin
 from procurement import services
 from procurement.models import BudgetLine, FiscalYear, Holiday, Policy, SpendEntry
 
@@ -75,7 +76,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpendEntry)
-class SpendEntryAdmin(admin.ModelAdmin):
+class SpendEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The ledger is written by services only; here it can be read and filtered."""
 
     list_display = [
@@ -90,12 +91,3 @@ class SpendEntryAdmin(admin.ModelAdmin):
     list_filter = ["kind", "fiscal_year", "department", "vendor_scale", "vendor_is_local"]
     search_fields = ["order_number", "vendor_name"]
     list_select_related = ["department"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from market.models import Department
 from market.permissions import departments_visible_to
-from procurement.models import BudgetLine, FiscalYear, Holiday, Policy
+from procurement.models import BudgetLine, FiscalYear, Holiday
 
 
 def fiscal_year_current() -> FiscalYear | None:
@@ -41,11 +41,6 @@ def department_budget_summaries(user, *, fiscal_year: FiscalYear) -> QuerySet[De
         .annotate(available_total=F("allocated_total") - F("committed_total") - F("realised_total"))
         .order_by("code")
     )
-
-
-def policy_for(fiscal_year: FiscalYear) -> Policy:
-    policy, _ = Policy.objects.get_or_create(fiscal_year=fiscal_year)
-    return policy
 
 
 def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:

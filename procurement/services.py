@@ -182,29 +182,29 @@ def budget_commit(*, line: BudgetLine, spend: Spend) -> BudgetLine:
     return line
 
 
-def budget_release(*, line: BudgetLine, spend: Spend) -> BudgetLine:
-    """Give back a commitment (rejection, decline, expiry, cancellation, undelivered rest)."""
+def _from_commitment(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine:
     with transaction.atomic():
         line = _lock_line(line)
         if spend.total > line.committed:
-            raise BudgetError(_("Cannot release more than is committed."), code="ledger_error")
+            raise BudgetError(
+                _("Cannot take more from the commitment than is committed."), code="ledger_error"
+            )
         line.committed -= spend.total
-        line.save(update_fields=["committed"])
-        _write_entries(kind=SpendKind.RELEASE, line=line, spend=spend)
+        if kind == SpendKind.REALISE:
+            line.realised += spend.total
+        line.save(update_fields=["committed", "realised"])
+        _write_entries(kind=kind, line=line, spend=spend)
     return line
+
+
+def budget_release(*, line: BudgetLine, spend: Spend) -> BudgetLine:
+    """Give back a commitment (rejection, decline, expiry, cancellation, undelivered rest)."""
+    return _from_commitment(line=line, spend=spend, kind=SpendKind.RELEASE)
 
 
 def budget_realise(*, line: BudgetLine, spend: Spend) -> BudgetLine:
     """Payment: the committed amount becomes realised spending."""
-    with transaction.atomic():
-        line = _lock_line(line)
-        if spend.total > line.committed:
-            raise BudgetError(_("Cannot realise more than is committed."), code="ledger_error")
-        line.committed -= spend.total
-        line.realised += spend.total
-        line.save(update_fields=["committed", "realised"])
-        _write_entries(kind=SpendKind.REALISE, line=line, spend=spend)
-    return line
+    return _from_commitment(line=line, spend=spend, kind=SpendKind.REALISE)
 
 
 def budget_line_counters_from_ledger(*, line: BudgetLine) -> tuple[int, int]:

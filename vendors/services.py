@@ -285,18 +285,6 @@ def vendor_verify(*, vendor: Vendor, by) -> Vendor:
     return vendor_transition(vendor=vendor, action="verify", by=by)
 
 
-def vendor_reject(*, vendor: Vendor, by, reason: str) -> Vendor:
-    return vendor_transition(vendor=vendor, action="reject", by=by, reason=reason)
-
-
-def vendor_suspend(*, vendor: Vendor, by, reason: str) -> Vendor:
-    return vendor_transition(vendor=vendor, action="suspend", by=by, reason=reason)
-
-
-def vendor_reinstate(*, vendor: Vendor, by) -> Vendor:
-    return vendor_transition(vendor=vendor, action="reinstate", by=by)
-
-
 @transaction.atomic
 def vendor_member_add(
     *, vendor: Vendor, username: str, password: str, full_name: str, by
