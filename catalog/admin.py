@@ -4,11 +4,11 @@ from django.contrib import admin
 
 from catalog import services
 from catalog.models import Category, PriceChange, Product, ProductImage
-from market.admin_mixins import ReadOnlyAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "parent", "slug", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "name_en"]

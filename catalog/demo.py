@@ -4,7 +4,6 @@ import textwrap
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from catalog.models import Category, Product
@@ -98,7 +97,6 @@ def draw_photo(title: str, colour: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.jpg", output.getvalue(), content_type="image/jpeg")
 
 
-@transaction.atomic
 def seed(context: dict) -> None:
     categories = {category.slug: category for category in Category.objects.all()}
     existing = set(Product.objects.values_list("vendor_id", "name"))

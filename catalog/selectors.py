@@ -41,6 +41,20 @@ def category_ids_with_descendants(category: Category) -> list[int]:
     return found
 
 
+def category_paths() -> dict[int, str]:
+    """Each category's slug with its ancestors', from the top: {id: "parent/child"}."""
+    rows = {
+        pk: (slug, parent)
+        for pk, slug, parent in Category.objects.values_list("pk", "slug", "parent_id")
+    }
+
+    def path(pk: int) -> str:
+        slug, parent = rows[pk]
+        return f"{path(parent)}/{slug}" if parent in rows else slug
+
+    return {pk: path(pk) for pk in rows}
+
+
 def _with_images(products: QuerySet[Product]) -> QuerySet[Product]:
     return products.select_related("vendor__village__district", "category").prefetch_related(
         Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))

@@ -12,10 +12,23 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from catalog.models import Category, PriceChange, Product, ProductImage, Unit
+from catalog.pricing import price_ceiling
 from catalog.selectors import category_ids_with_descendants
+from market.bounds import (
+    DESCRIPTION_LENGTH,
+    QUANTITY_STEP,
+    TITLE_LENGTH,
+    format_quantity,
+    quantity_problem,
+    rupiah_problem,
+    text_problem,
+)
 from market.errors import DomainError, InvalidInput, NotAllowed
+from market.locks import lock_row, lock_rows
+from market.money import format_rupiah
 from market.permissions import roles_of
 from market.services.audit import audit_record
+from market.transactions import action, on_rollback
 from market.uploads import clean_image, read_upload
 from vendors.models import Vendor
 from vendors.permissions import acts_for
@@ -44,8 +57,7 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        errors.setdefault(field, []).append(_("Enter a number."))
-        return None
+        number = Decimal("NaN")
     if not number.is_finite():
         errors.setdefault(field, []).append(_("Enter a number."))
         return None
@@ -53,41 +65,62 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
 
 
 def _validated(values: dict) -> dict:
-    """Check product values the same way for creation, updates, the API, pages and imports."""
+    """Check product values the same way for creation, updates, the API, pages and imports;
+    every problem of every field at once."""
     errors: dict[str, list] = {}
     clean = dict(values)
+
+    def problem(field: str, message) -> None:
+        if message:
+            errors.setdefault(field, []).append(message)
+
     if "name" in values:
         clean["name"] = (values["name"] or "").strip()
-        if not clean["name"]:
-            errors.setdefault("name", []).append(_("This field is required."))
+        problem("name", text_problem(clean["name"], most=TITLE_LENGTH))
+    if "description" in values:
+        clean["description"] = (values["description"] or "").strip()
+        problem(
+            "description",
+            text_problem(clean["description"], most=DESCRIPTION_LENGTH, required=False),
+        )
     if "category" in values and not isinstance(values["category"], Category):
-        errors.setdefault("category", []).append(_("Choose a category."))
+        problem("category", _("Choose a category."))
     if "unit" in values and values["unit"] not in Unit.values:
-        errors.setdefault("unit", []).append(_("Choose a unit."))
+        problem("unit", _("Choose a unit."))
     if "unit_price" in values:
-        price = values["unit_price"]
-        if isinstance(price, bool) or not isinstance(price, int) or price <= 0:
-            errors.setdefault("unit_price", []).append(
-                _("The price is a whole number of rupiah above zero.")
+        price, ceiling = values["unit_price"], price_ceiling()
+        if rupiah_problem(price, least=1) is None and price > ceiling:
+            problem(
+                "unit_price",
+                _(
+                    "A unit may cost at most %(ceiling)s, the ceiling of a direct purchase; "
+                    "dearer goods are bought by tender."
+                )
+                % {"ceiling": format_rupiah(ceiling)},
             )
-    for field, minimum, message in (
+        else:
+            problem("unit_price", rupiah_problem(price, least=1))
+    for field, least, message in (
         ("stock", Decimal(0), _("Stock cannot be negative.")),
-        ("minimum_order", Decimal("0.001"), _("The minimum order must be above zero.")),
-        ("tkdn_percent", Decimal(0), _("TKDN is a percentage from 0 to 100.")),
+        ("minimum_order", QUANTITY_STEP, _("The minimum order must be above zero.")),
     ):
         if field in values:
             number = _decimal(values[field], field, errors)
-            if number is not None and (
-                number < minimum or (field == "tkdn_percent" and number > 100)
-            ):
-                errors.setdefault(field, []).append(message)
+            if number is not None:
+                if number < least:
+                    problem(field, message)
+                elif number > 0:
+                    problem(field, quantity_problem(number))
             clean[field] = number
+    if "tkdn_percent" in values:
+        number = _decimal(values["tkdn_percent"], "tkdn_percent", errors)
+        if number is not None and not (0 <= number <= 100 and number.as_tuple().exponent >= -2):
+            problem("tkdn_percent", _("TKDN is a percentage from 0 to 100, two decimals at most."))
+        clean["tkdn_percent"] = number
     if "lead_time_days" in values:
         days = values["lead_time_days"]
         if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
-            errors.setdefault("lead_time_days", []).append(
-                _("Lead time is a number of days from 0 to 365.")
-            )
+            problem("lead_time_days", _("Lead time is a number of days from 0 to 365."))
     if errors:
         raise InvalidInput(errors)
     return clean
@@ -118,7 +151,7 @@ def _snapshot(product: Product) -> dict:
     }
 
 
-@transaction.atomic
+@action
 def product_create(
     *,
     vendor: Vendor,
@@ -161,15 +194,13 @@ def product_create(
     return product
 
 
-@transaction.atomic
+@action
 def product_update(*, product: Product, by, **changes) -> Product:
     """Change some of a product's fields; a new price is kept in the price history."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput({name: [_("This field cannot be changed.")] for name in unknown})
-    product = (
-        Product.objects.select_for_update().select_related("vendor", "category").get(pk=product.pk)
-    )
+    product = lock_row(Product.objects.select_related("vendor", "category"), product.pk)
     if not _may_edit_catalogue_of(by, product.vendor):
         raise NotAllowed(_("You can only change products of your own catalogue."))
     values = _validated(changes)
@@ -178,7 +209,7 @@ def product_update(*, product: Product, by, **changes) -> Product:
             {
                 "made_to_order": [
                     _("Open orders hold %(reserved)s from stock; ship them first.")
-                    % {"reserved": f"{product.reserved.normalize():f}"}
+                    % {"reserved": format_quantity(product.reserved)}
                 ]
             }
         )
@@ -191,7 +222,7 @@ def product_update(*, product: Product, by, **changes) -> Product:
             {
                 "stock": [
                     _("%(reserved)s are held for orders; stock cannot be lower.")
-                    % {"reserved": f"{product.reserved.normalize():f}"}
+                    % {"reserved": format_quantity(product.reserved)}
                 ]
             }
         )
@@ -212,7 +243,7 @@ def product_update(*, product: Product, by, **changes) -> Product:
     return product
 
 
-@transaction.atomic
+@action
 def product_image_add(*, product: Product, upload, by) -> ProductImage:
     """Check a photo by its content, strip its metadata, store it; the thumbnail follows."""
     if not _may_edit_catalogue_of(by, product.vendor):
@@ -226,6 +257,7 @@ def product_image_add(*, product: Product, upload, by) -> ProductImage:
         position=product.images.count(),
     )
     image.image.save(f"{uuid.uuid4().hex}{clean.extension}", ContentFile(clean.content), save=False)
+    on_rollback(lambda: image.image.storage.delete(image.image.name))
     image.save()
     audit_record(
         actor=by,
@@ -256,10 +288,16 @@ def product_image_make_thumbnail(*, image_id: int) -> ProductImage | None:
             picture = picture.convert("RGB")
         output = BytesIO()
         picture.save(output, "JPEG", quality=82, optimize=True)
-    with transaction.atomic():
-        image = ProductImage.objects.select_for_update().get(pk=image_id)
-        if not image.thumbnail:
-            image.thumbnail.save(f"{uuid.uuid4().hex}.jpg", ContentFile(output.getvalue()))
+    return _store_thumbnail(image_id=image_id, content=output.getvalue())
+
+
+@action
+def _store_thumbnail(*, image_id: int, content: bytes) -> ProductImage:
+    image = lock_row(ProductImage.objects, image_id)
+    if not image.thumbnail:
+        image.thumbnail.save(f"{uuid.uuid4().hex}.jpg", ContentFile(content), save=False)
+        on_rollback(lambda: image.thumbnail.storage.delete(image.thumbnail.name))
+        image.save(update_fields=["thumbnail"])
     return image
 
 
@@ -271,7 +309,7 @@ def product_images_missing_thumbnails(*, limit: int = 200) -> list[int]:
     )
 
 
-@transaction.atomic
+@action
 def category_create(
     *, name: str, by=None, name_en: str = "", parent: Category | None = None, slug: str = ""
 ) -> Category:
@@ -282,18 +320,18 @@ def category_create(
     return category
 
 
-@transaction.atomic
+@action
 def category_rename(*, category: Category, name: str, name_en: str, by=None) -> Category:
     """Rename a category and refresh the search text of the products under it."""
-    category = Category.objects.select_for_update().get(pk=category.pk)
+    category = lock_row(Category.objects, category.pk)
     before = {"name": category.name, "name_en": category.name_en}
     category.name, category.name_en = name, name_en
     category.save(update_fields=["name", "name_en"])
-    products = list(
-        Product.objects.select_for_update(of=("self",))
-        .filter(category_id__in=category_ids_with_descendants(category))
-        .select_related("vendor", "category__parent__parent")
-        .order_by("pk")  # the order checkouts lock products in
+    products = lock_rows(
+        Product.objects.select_related("vendor", "category__parent__parent"),
+        Product.objects.filter(category_id__in=category_ids_with_descendants(category)).values_list(
+            "pk", flat=True
+        ),
     )
     for product in products:
         product.search_document = search_document_for(product)
@@ -313,64 +351,63 @@ class StockError(DomainError):
     code = "out_of_stock"
 
 
-def _locked_products(quantities: dict[int, Decimal]) -> list[Product]:
-    # Locked in primary-key order, so two orders touching the same products cannot deadlock.
-    return list(Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk"))
+def products_lock(product_ids) -> dict[int, Product]:
+    """Lock products (market.locks: after vendors and categories, before budget lines)."""
+    return {product.pk: product for product in lock_rows(Product.objects, product_ids)}
+
+
+def _held_quantities_check(products: dict[int, Product], quantities: dict[int, Decimal]) -> None:
+    for product_id, quantity in quantities.items():
+        if quantity > products[product_id].reserved:
+            raise StockError(
+                _("%(product)s: the stock held for orders does not add up.")
+                % {"product": products[product_id].name},
+                code="stock_ledger_error",
+            )
 
 
 def stock_reserve(*, quantities: dict[int, Decimal]) -> set[int]:
-    """Hold stock for submitted orders, inside the caller's transaction; never oversell.
+    """Hold stock for submitted orders, inside the caller's action; never oversell.
 
     Returns the products whose stock was held (made-to-order products hold none), so the
     caller can release or ship exactly what it reserved even if the vendor later changes
     whether a product is made to order.
     """
     held = set()
-    with transaction.atomic():
-        for product in _locked_products(quantities):
-            if product.made_to_order:
-                continue
-            wanted = quantities[product.pk]
-            if wanted > product.available:
-                raise StockError(
-                    _("Only %(available)s %(unit)s of %(product)s are left.")
-                    % {
-                        "available": f"{product.available.normalize():f}",
-                        "unit": product.get_unit_display(),
-                        "product": product.name,
-                    },
-                    field="quantity",
-                )
-            product.reserved += wanted
-            product.save(update_fields=["reserved"])
-            held.add(product.pk)
+    for product in products_lock(quantities).values():
+        if product.made_to_order:
+            continue
+        wanted = quantities[product.pk]
+        if wanted > product.available:
+            raise StockError(
+                _("Only %(available)s %(unit)s of %(product)s are left.")
+                % {
+                    "available": format_quantity(product.available),
+                    "unit": product.get_unit_display(),
+                    "product": product.name,
+                },
+                field="quantity",
+            )
+        product.reserved += wanted
+        product.save(update_fields=["reserved"])
+        held.add(product.pk)
     return held
-
-
-def _check_held(product: Product, quantity: Decimal) -> None:
-    if quantity > product.reserved:
-        raise StockError(
-            _("%(product)s: the stock held for orders does not add up.")
-            % {"product": product.name},
-            code="stock_ledger_error",
-        )
 
 
 def stock_release(*, quantities: dict[int, Decimal]) -> None:
     """Give back stock held by stock_reserve (an order refused, cancelled, or cut short)."""
-    with transaction.atomic():
-        for product in _locked_products(quantities):
-            _check_held(product, quantities[product.pk])
-            product.reserved -= quantities[product.pk]
-            product.save(update_fields=["reserved"])
+    products = products_lock(quantities)
+    _held_quantities_check(products, quantities)
+    for product_id, quantity in quantities.items():
+        products[product_id].reserved -= quantity
+        products[product_id].save(update_fields=["reserved"])
 
 
 def stock_ship(*, quantities: dict[int, Decimal]) -> None:
     """Shipped goods that were held leave the stock and the reservation together."""
-    with transaction.atomic():
-        for product in _locked_products(quantities):
-            shipped = quantities[product.pk]
-            _check_held(product, shipped)
-            product.reserved -= shipped
-            product.stock -= shipped
-            product.save(update_fields=["reserved", "stock"])
+    products = products_lock(quantities)
+    _held_quantities_check(products, quantities)
+    for product_id, quantity in quantities.items():
+        products[product_id].reserved -= quantity
+        products[product_id].stock -= quantity
+        products[product_id].save(update_fields=["reserved", "stock"])

@@ -1,10 +1,17 @@
-"""Admin for people, departments, roles, regions and (read-only) the audit trail."""
+"""Admin for people, departments, roles, regions and (read-only) the audit trail.
+
+Every change made here is audited (AuditedAdminMixin, or the service a save goes through).
+"""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
-from market.admin_mixins import ReadOnlyAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from market.models import (
     AuditEvent,
     Department,
@@ -16,6 +23,7 @@ from market.models import (
     Village,
 )
 from market.services import accounts
+from market.services.audit import audit_record
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,7 +38,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Contact"), {"fields": ("full_name", "phone")}),
@@ -42,7 +50,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_formset(self, request, form, formset, change):
         """Roles are granted and revoked through the services, so each change is audited."""
         if formset.model is not Membership:
-            return super().save_formset(request, form, formset, change)
+            return super().save_formset(request, form, formset, change)  # audited by the mixin
         instances = formset.save(commit=False)
         for membership in formset.deleted_objects:
             accounts.membership_revoke(membership=membership, by=request.user)
@@ -58,14 +66,40 @@ class UserAdmin(DjangoUserAdmin):
                 by=request.user,
             )
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the password was set
+            audit_record(
+                actor=request.user,
+                action="admin.user.set_password",
+                target=User.objects.get(pk=id),
+            )
+        return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
+    pass
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(AuditedAdminMixin, DrfTokenAdmin):
+    pass
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "regency"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
@@ -92,14 +126,14 @@ class VillageInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
     inlines = [VillageInline]
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "district", "is_priority"]
     list_filter = ["district", "is_priority"]
     search_fields = ["name"]

@@ -12,8 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from market.errors import DomainError
+from market.errors import DomainError, InvalidInput
 from market.models import User
+from market.transactions import action_scope
 
 
 class RowError(Exception):
@@ -22,6 +23,10 @@ class RowError(Exception):
     def __init__(self, column: str, message):
         self.column, self.message = column, message
         super().__init__(str(message))
+
+
+class _WriteNothing(Exception):
+    """Raised to roll the import back: a dry run, or a file with a bad row."""
 
 
 @dataclass
@@ -36,29 +41,35 @@ def run_csv_import(
     report = ImportReport()
     if not Path(path).is_file():
         raise CommandError(f"Cannot read {path}: no such file.")
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle, transaction.atomic():
-        reader = csv.DictReader(handle)
-        missing = required - set(reader.fieldnames or [])
-        if missing:
-            raise CommandError(f"{path}: missing columns: {', '.join(sorted(missing))}")
-        for line, row in enumerate(reader, start=2):
-            cells = {key: (value or "").strip() for key, value in row.items() if key}
-            try:
-                with transaction.atomic():
-                    import_row(cells)
-            except RowError as error:
-                report.problems.append(f"row {line}: {error.column}: {error.message}")
-            except DomainError as error:
-                fields = getattr(error, "fields", None) or {error.field or "row": [error.message]}
-                report.problems += [
-                    f"row {line}: {name}: {message}"
-                    for name, messages in fields.items()
-                    for message in messages
-                ]
-            else:
-                report.imported += 1
-        if dry_run or report.problems:
-            transaction.set_rollback(True)
+    # The whole file is one action: each row's service joins it, and it commits once or not at all.
+    try:
+        with Path(path).open(newline="", encoding="utf-8-sig") as handle, action_scope():
+            reader = csv.DictReader(handle)
+            missing = required - set(reader.fieldnames or [])
+            if missing:
+                raise CommandError(f"{path}: missing columns: {', '.join(sorted(missing))}")
+            for line, row in enumerate(reader, start=2):
+                cells = {key: (value or "").strip() for key, value in row.items() if key}
+                try:
+                    with transaction.atomic():
+                        import_row(cells)
+                except RowError as error:
+                    report.problems.append(f"row {line}: {error.column}: {error.message}")
+                except DomainError as error:
+                    fields = getattr(error, "fields", None) or {
+                        error.field or "row": [error.message]
+                    }
+                    report.problems += [
+                        f"row {line}: {name}: {message}"
+                        for name, problems in fields.items()
+                        for message in InvalidInput({name: problems}).messages()
+                    ]
+                else:
+                    report.imported += 1
+            if dry_run or report.problems:
+                raise _WriteNothing
+    except _WriteNothing:
+        pass
     return report
 
 

@@ -6,7 +6,6 @@ seed_demo calls each app's `demo.seed()` in the order of INSTALLED_APPS; every s
 import functools
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
 from market.models import Department, DepartmentRole, Organisation, OrganisationRole, User
 from market.services.accounts import (
@@ -51,7 +50,6 @@ def _user(username: str, full_name: str, **flags) -> User:
     return user
 
 
-@transaction.atomic
 def seed(context: dict) -> None:
     organisation, _ = Organisation.objects.get_or_create(
         short_name="Pemkab Kubu Raya",

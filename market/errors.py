@@ -19,14 +19,36 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    """Several fields are wrong at once: {field: [message, ...]}."""
+    """Several fields are wrong at once: {field: [message, ...]}, or for a field made of parts
+    (an order's quantities per line) {field: {part: [message, ...]}}."""
 
     code = "invalid"
     default_message = _("Some fields are not valid.")
 
-    def __init__(self, fields: dict[str, list], message=None):
-        self.fields = {name: [str(m) for m in messages] for name, messages in fields.items()}
+    def __init__(self, fields: dict[str, list | dict], message=None):
+        self.fields = _as_text(fields)
         super().__init__(message)
+
+    def messages(self) -> list[str]:
+        """Every message, flattened, for a place that cannot point at the field."""
+        return list(_flatten(self.fields))
+
+
+def _as_text(fields: dict) -> dict:
+    return {
+        str(name): _as_text(problems)
+        if isinstance(problems, dict)
+        else [str(message) for message in problems]
+        for name, problems in fields.items()
+    }
+
+
+def _flatten(fields: dict):
+    for problems in fields.values():
+        if isinstance(problems, dict):
+            yield from _flatten(problems)
+        else:
+            yield from problems
 
 
 class NotAllowed(DomainError):

@@ -1,21 +1,61 @@
-"""Page helpers that turn a service's domain error into form errors, as the API does into JSON."""
+"""Page helpers: run a service with a form's input, and show a service's refusal on the form,
+field by field, as the API does in JSON."""
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 
 from market.errors import DomainError
+from market.inputs import call_with_every_error
+
+
+def form_values(form: forms.Form) -> tuple[dict, dict]:
+    """(values, errors) of a bound form: each field's cleaned value, None where it failed."""
+    form.is_valid()
+    values = {name: form.cleaned_data.get(name) for name in form.fields}
+    errors = {name: list(problems) for name, problems in form.errors.items()}
+    return values, errors
+
+
+def run_form(form: forms.Form, call: Callable[[dict], object]):
+    """`call(values)` with the form's input; InvalidInput names every field's problem at once."""
+    values, errors = form_values(form)
+    return call_with_every_error(call, values, errors)
+
+
+def _field_errors(error: DomainError) -> dict:
+    fields = getattr(error, "fields", None)
+    if fields:
+        return fields
+    return {error.field: [str(error.message)]} if error.field else {}
 
 
 def show_domain_error(request, error: DomainError, form: forms.Form | None = None) -> None:
-    """Attach the error to its fields when the form has them, else show it as a message."""
-    fields = getattr(error, "fields", None) or (
-        {error.field: [error.message]} if error.field else {}
-    )
-    shown = False
-    if form is not None:
-        for name, problems in fields.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, str(problem))
-                shown = True
-    if not shown:
-        messages.error(request, str(error.message))
+    """Put each problem on its field when the form has it (a field made of parts, such as an
+    order's quantities per line, is named "<field>-<part>" in the form); the rest go above the
+    form, or at the top of the page when there is no form."""
+    unplaced: list[str] = []
+    # A form may show a service's field under another name (a standing order's "items" is
+    # the page's one "quantity").
+    renamed = getattr(form, "error_fields", {})
+    for name, problems in _field_errors(error).items():
+        name = renamed.get(name, name)
+        parts = problems.items() if isinstance(problems, dict) else [(None, problems)]
+        for part, messages_ in parts:
+            field = name if part is None else f"{name}-{part}"
+            for problem in messages_ if isinstance(messages_, list) else [messages_]:
+                if form is not None and field in form.fields:
+                    if field not in form.errors:
+                        form.add_error(field, str(problem))
+                elif form is not None and name in form.fields and name not in form.errors:
+                    form.add_error(name, str(problem))
+                else:
+                    unplaced.append(str(problem))
+    if not _field_errors(error):
+        unplaced.append(str(error.message))
+    for problem in dict.fromkeys(unplaced):
+        if form is not None:
+            form.add_error(None, problem)
+        else:
+            messages.error(request, problem)

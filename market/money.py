@@ -1,4 +1,5 @@
-"""Money is whole rupiah in integers; this is where it is rounded and written for people."""
+"""Money is whole rupiah in integers; this is where it is rounded and written for people,
+in figures (Rp1.250.000) and in words (terbilang)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,3 +25,58 @@ class RupiahField(models.BigIntegerField):
     """Whole rupiah. A plain big integer, named so that a reader knows the unit."""
 
     description = _("Amount in whole rupiah")
+
+
+_ONES = [
+    "",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+]
+_SCALES = [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")]
+
+
+def _below_thousand(number: int) -> str:
+    if number < 12:
+        return _ONES[number]
+    if number < 20:
+        return f"{_ONES[number - 10]} belas"
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return f"{_ONES[tens]} puluh {_ONES[ones]}".strip()
+    hundreds, rest = divmod(number, 100)
+    head = "seratus" if hundreds == 1 else f"{_ONES[hundreds]} ratus"
+    return f"{head} {_below_thousand(rest)}".strip()
+
+
+def number_in_words(number: int) -> str:
+    """A whole number in Indonesian words: 1250000 -> 'satu juta dua ratus lima puluh ribu'."""
+    if number == 0:
+        return "nol"
+    words, rest = [], number
+    for size, name in _SCALES:
+        count, rest = divmod(rest, size)
+        if count:
+            words.append(
+                "seribu" if size == 1000 and count == 1 else f"{number_in_words(count)} {name}"
+            )
+    if rest:
+        words.append(_below_thousand(rest))
+    return " ".join(words)
+
+
+def rupiah_in_words(amount: int) -> str:
+    """The amount spelt out, as a kuitansi states it (terbilang):
+    1250000 -> 'Satu juta dua ratus lima puluh ribu rupiah'."""
+    text = f"{number_in_words(abs(int(amount)))} rupiah"
+    if amount < 0:
+        text = f"minus {text}"
+    return text[0].upper() + text[1:]

@@ -1,17 +1,43 @@
-"""How every REST endpoint behaves: pagination and the one error format.
+"""How every REST endpoint behaves: pagination, the one error format, and input checked so
+that every field's problem is named at once.
 
 Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}}.
 """
+
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.fields import SkipField
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from market.errors import DomainError
+from market.inputs import call_with_every_error
+
+
+def run_serializer(serializer: serializers.Serializer, call):
+    """`call(values)` with the request's input, each field checked on its own so that a type
+    error in one does not hide the rules another breaks (market.inputs)."""
+    if serializer.is_valid():
+        return call(dict(serializer.validated_data))
+    if not isinstance(serializer.initial_data, Mapping):
+        raise exceptions.ValidationError(serializer.errors)
+    values, errors = {}, {}
+    for field in serializer._writable_fields:
+        try:
+            values[field.source] = field.run_validation(field.get_value(serializer.initial_data))
+        except exceptions.ValidationError as invalid:
+            values[field.source] = None
+            errors[field.field_name] = _stringify(invalid.detail)
+        except SkipField:
+            continue
+    if not errors:  # an object-level check failed
+        raise exceptions.ValidationError(serializer.errors)
+    return call_with_every_error(call, values, errors)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from market.models import District, Village
+from market.models import Department, District, User, Village
 
 
 def district_list() -> QuerySet[District]:
@@ -13,4 +13,15 @@ def district_list() -> QuerySet[District]:
         )
         .prefetch_related(Prefetch("villages", queryset=Village.objects.order_by("name")))
         .order_by("name")
+    )
+
+
+def people_of_department(department: Department, role: str) -> QuerySet[User]:
+    """The active people holding `role` in the department, by name."""
+    return (
+        User.objects.filter(
+            memberships__department=department, memberships__role=role, is_active=True
+        )
+        .distinct()
+        .order_by("full_name", "username")
     )

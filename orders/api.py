@@ -2,18 +2,19 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH
 from market.models import Department, DepartmentRole, User
 from market.money import round_rupiah
 from market.permissions import departments_where
+from market.rest import run_serializer
 from orders import documents
 from orders.idempotency import idempotent
-from orders.models import OrderStatus, PurchaseOrder, StandingOrder
+from orders.models import SP2D_LENGTH, TRANSITIONS, OrderStatus, PurchaseOrder, StandingOrder
 from orders.selectors import (
     cart_of,
     order_filter,
@@ -25,6 +26,11 @@ from orders.selectors import (
 )
 from orders.services import placing, standing, transitions
 from procurement.models import BudgetLine
+
+
+def quantity_field() -> serializers.CharField:
+    # Parsed by the services, which say what is wrong with it in the order's own terms.
+    return serializers.CharField(max_length=30, help_text="a decimal number, e.g. 12.5")
 
 
 def _requester_department(user, code: str | None) -> Department:
@@ -58,23 +64,24 @@ class CartApi(APIView):
 
 
 class CartItemsApi(APIView):
-    """Put a product in the cart, or change its quantity."""
+    """Add a product to the cart; a product already there gets the quantity added."""
 
     class InputSerializer(serializers.Serializer):
-        department = serializers.CharField(required=False)
-        product = serializers.IntegerField()
-        quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+        department = serializers.CharField(required=False, max_length=20)
+        product = serializers.IntegerField(min_value=1)
+        quantity = quantity_field()
 
     @extend_schema(request=InputSerializer, responses={201: CartApi.OutputSerializer})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        department = _requester_department(request.user, data.validated_data.get("department"))
-        placing.cart_set_item(
-            user=request.user,
-            department=department,
-            product_id=data.validated_data["product"],
-            quantity=data.validated_data["quantity"],
+        department = _requester_department(request.user, request.data.get("department"))
+        run_serializer(
+            self.InputSerializer(data=request.data),
+            lambda values: placing.cart_add_item(
+                user=request.user,
+                department=department,
+                product_id=values["product"],
+                quantity=values["quantity"],
+            ),
         )
         return Response(_cart_body(request, department), status=status.HTTP_201_CREATED)
 
@@ -92,18 +99,19 @@ class CartItemApi(APIView):
     """PATCH a cart item's quantity or DELETE it (`?department=CODE`)."""
 
     class InputSerializer(serializers.Serializer):
-        quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+        quantity = quantity_field()
 
     @extend_schema(request=InputSerializer, responses=CartApi.OutputSerializer)
     def patch(self, request, product_id):
         department = _requester_department(request.user, request.query_params.get("department"))
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        placing.cart_set_item(
-            user=request.user,
-            department=department,
-            product_id=product_id,
-            quantity=data.validated_data["quantity"],
+        run_serializer(
+            self.InputSerializer(data=request.data),
+            lambda values: placing.cart_set_item(
+                user=request.user,
+                department=department,
+                product_id=product_id,
+                quantity=values["quantity"],
+            ),
         )
         return Response(_cart_body(request, department))
 
@@ -233,84 +241,165 @@ class OrderDetailApi(generics.RetrieveAPIView):
         return orders_visible_to(self.request.user)
 
 
+def _budget_line_of(department: Department, pk) -> BudgetLine | None:
+    return BudgetLine.objects.filter(department=department, pk=pk).first() if pk else None
+
+
+def _approver(username) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first() if username else None
+
+
 class CheckoutApi(APIView):
     """Turn the cart into one submitted purchase order per vendor (all or none).
-    Send an `Idempotency-Key` header to make a retry safe."""
+
+    Every order is charged to `budget_line`, unless `budget_lines` names another line for a
+    vendor ({vendor id: budget line id}). Send an `Idempotency-Key` header to make a retry safe.
+    """
 
     class InputSerializer(serializers.Serializer):
-        department = serializers.CharField()
-        budget_line = serializers.IntegerField()
-        approver = serializers.CharField(help_text="username of the department's PPK")
-        delivery_address = serializers.CharField()
+        department = serializers.CharField(max_length=20)
+        budget_line = serializers.IntegerField(min_value=1)
+        budget_lines = serializers.DictField(
+            child=serializers.IntegerField(min_value=1),
+            required=False,
+            default=dict,
+            help_text="{vendor id: budget line id} for vendors charged to another line",
+        )
+        approver = serializers.CharField(
+            max_length=150, help_text="username of the department's PPK"
+        )
+        delivery_address = serializers.CharField(max_length=ADDRESS_LENGTH)
         delivery_date = serializers.DateField()
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
+        notes = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
+        )
 
     @extend_schema(request=InputSerializer, responses={201: OrderSummarySerializer(many=True)})
     def post(self, request):
-        def handler():
-            data = self.InputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            values = data.validated_data
-            department = _requester_department(request.user, values["department"])
-            line = BudgetLine.objects.filter(pk=values["budget_line"]).first()
-            approver = User.objects.filter(username=values["approver"], is_active=True).first()
-            if line is None or approver is None:
-                raise serializers.ValidationError(
-                    {
-                        **({"budget_line": [_("No such budget line.")]} if line is None else {}),
-                        **({"approver": [_("No such person.")]} if approver is None else {}),
-                    }
+        department = _requester_department(request.user, request.data.get("department"))
+
+        def checkout(values):
+            by_vendor = {}
+            for vendor_id, line_id in (values.get("budget_lines") or {}).items():
+                by_vendor[int(vendor_id) if str(vendor_id).isdigit() else 0] = _budget_line_of(
+                    department, line_id
                 )
-            orders = placing.cart_checkout(
+            return placing.cart_checkout(
                 user=request.user,
                 department=department,
-                budget_line=line,
-                approver=approver,
-                delivery_address=values["delivery_address"],
-                delivery_date=values["delivery_date"],
-                notes=values["notes"],
-            )
-            return Response(
-                OrderSummarySerializer(orders, many=True).data, status=status.HTTP_201_CREATED
+                budget_line=_budget_line_of(department, values.get("budget_line")),
+                budget_lines_by_vendor=by_vendor,
+                approver=_approver(values.get("approver")),
+                delivery_address=values.get("delivery_address") or "",
+                delivery_date=values.get("delivery_date"),
+                notes=values.get("notes") or "",
             )
 
-        return idempotent(request, handler)
+        return idempotent(
+            request,
+            run=lambda: run_serializer(self.InputSerializer(data=request.data), checkout),
+            reference=lambda orders: [order.pk for order in orders],
+            respond=lambda ids: Response(
+                OrderSummarySerializer(
+                    orders_visible_to(request.user).filter(pk__in=ids).order_by("pk"), many=True
+                ).data,
+                status=status.HTTP_201_CREATED,
+            ),
+        )
 
 
-class OrderActionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
+
+
+class ShipInputSerializer(serializers.Serializer):
     quantities = serializers.DictField(
-        child=serializers.DecimalField(max_digits=12, decimal_places=3),
-        required=False,
-        default=dict,
-        help_text="ship/receive: {line id: quantity}",
+        child=serializers.CharField(max_length=30),
+        help_text="{line id: quantity shipped now}",
     )
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
-    signed_by_name = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    sp2d_number = serializers.CharField(required=False, allow_blank=True, default="")
-    sp2d_date = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
+    )
+
+
+class ReceiveInputSerializer(serializers.Serializer):
+    quantities = serializers.DictField(
+        child=serializers.CharField(max_length=30),
+        help_text="{line id: quantity received now}",
+    )
+    received_on = serializers.DateField()
+    signed_by_name = serializers.CharField(max_length=NAME_LENGTH, allow_blank=True)
+    condition = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=NOTE_LENGTH,
+        help_text="the condition of the goods as the receiver found them",
+    )
+
+
+class PayInputSerializer(serializers.Serializer):
+    sp2d_number = serializers.CharField(max_length=SP2D_LENGTH, allow_blank=True)
+    sp2d_date = serializers.DateField()
+
+
+# Each action's input; actions without one take an empty body.
+ACTION_INPUTS = {
+    "reject": ReasonInputSerializer,
+    "cancel": ReasonInputSerializer,
+    "decline": ReasonInputSerializer,
+    "ship": ShipInputSerializer,
+    "receive": ReceiveInputSerializer,
+    "pay": PayInputSerializer,
+}
 
 
 class OrderActionApi(APIView):
-    """`POST /orders/{id}/<action>/`: approve, reject, cancel, accept, decline, ship, receive,
-    invoice, pay, close. Send an `Idempotency-Key` header to make a retry safe."""
+    """`POST /orders/{id}/<action>/`, one endpoint per action of the order's state table.
+    Send an `Idempotency-Key` header to make a retry safe."""
 
     action_name = ""
+    input_serializer: type[serializers.Serializer] | None = None
 
-    @extend_schema(request=OrderActionInputSerializer, responses=OrderDetailSerializer)
     def post(self, request, pk):
-        def handler():
+        def act():
             order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-            data = OrderActionInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            transitions.order_act(
-                order=order, action=self.action_name, by=request.user, values=data.validated_data
+            data = request.data if isinstance(request.data, dict) else {}
+            serializer = (self.input_serializer or serializers.Serializer)(data=data)
+            return run_serializer(
+                serializer,
+                lambda values: transitions.order_act(
+                    order=order, action_name=self.action_name, by=request.user, values=values
+                ),
             )
-            fresh = orders_visible_to(request.user).get(pk=pk)
-            return Response(OrderDetailSerializer(fresh, context={"request": request}).data)
 
-        return idempotent(request, handler)
+        return idempotent(
+            request,
+            run=act,
+            respond=lambda _reference: Response(
+                OrderDetailSerializer(
+                    orders_visible_to(request.user).get(pk=pk), context={"request": request}
+                ).data
+            ),
+        )
+
+    @classmethod
+    def for_action(cls, name: str):
+        """The endpoint of one action, its OpenAPI contract showing that action's input."""
+        inputs = ACTION_INPUTS.get(name)
+        view = type(
+            f"Order{name.title()}Api",
+            (cls,),
+            {"action_name": name, "input_serializer": inputs, "__doc__": cls.__doc__},
+        )
+        return extend_schema_view(
+            post=extend_schema(
+                operation_id=f"orders_{name}",
+                summary=str(TRANSITIONS[name].label),
+                request=inputs,
+                responses=OrderDetailSerializer,
+            )
+        )(view).as_view()
 
 
 class OrderDocumentApi(APIView):
@@ -363,45 +452,44 @@ class StandingOrderListApi(generics.ListAPIView):
 
     class InputSerializer(serializers.Serializer):
         class ItemSerializer(serializers.Serializer):
-            product = serializers.IntegerField()
+            product = serializers.IntegerField(min_value=1)
             quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
 
-        department = serializers.CharField()
-        name = serializers.CharField(max_length=150)
-        budget_line = serializers.IntegerField()
-        approver = serializers.CharField()
+        department = serializers.CharField(max_length=20)
+        name = serializers.CharField(max_length=NAME_LENGTH, allow_blank=True)
+        budget_line = serializers.IntegerField(min_value=1)
+        approver = serializers.CharField(max_length=150)
         day_of_month = serializers.IntegerField()
         start_date = serializers.DateField()
         end_date = serializers.DateField()
-        delivery_address = serializers.CharField()
-        lead_days = serializers.IntegerField(min_value=0, max_value=60, default=7)
-        items = ItemSerializer(many=True)
+        delivery_address = serializers.CharField(max_length=ADDRESS_LENGTH)
+        lead_days = serializers.IntegerField(default=7)
+        items = ItemSerializer(many=True, max_length=50)
 
     def get_queryset(self):
         return standing_orders_visible_to(self.request.user).order_by("pk")
 
     @extend_schema(request=InputSerializer, responses={201: StandingOrderSerializer})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        department = _requester_department(request.user, values["department"])
-        line = get_object_or_404(BudgetLine, pk=values["budget_line"])
-        approver = User.objects.filter(username=values["approver"]).first()
-        if approver is None:
-            raise serializers.ValidationError({"approver": [_("No such person.")]})
-        created = standing.standing_order_create(
-            by=request.user,
-            department=department,
-            name=values["name"],
-            budget_line=line,
-            approver=approver,
-            day_of_month=values["day_of_month"],
-            start_date=values["start_date"],
-            end_date=values["end_date"],
-            delivery_address=values["delivery_address"],
-            lead_days=values["lead_days"],
-            items=[placing.Item(item["product"], item["quantity"]) for item in values["items"]],
+        department = _requester_department(request.user, request.data.get("department"))
+        created = run_serializer(
+            self.InputSerializer(data=request.data),
+            lambda values: standing.standing_order_create(
+                by=request.user,
+                department=department,
+                name=values.get("name") or "",
+                budget_line=_budget_line_of(department, values.get("budget_line")),
+                approver=_approver(values.get("approver")),
+                day_of_month=values.get("day_of_month"),
+                start_date=values.get("start_date"),
+                end_date=values.get("end_date"),
+                delivery_address=values.get("delivery_address") or "",
+                lead_days=values.get("lead_days"),
+                items=[
+                    placing.Item(item["product"], item["quantity"])
+                    for item in values.get("items") or []
+                ],
+            ),
         )
         created = self.get_queryset().get(pk=created.pk)
         return Response(StandingOrderSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -1,7 +1,11 @@
 """An order's documents as PDF (WeasyPrint): the surat pesanan, each BAST, the invoice and the
 kuitansi. Always made from the stored order and its records, never from live product data,
-and always in Indonesian: they are official papers."""
+and always in Indonesian: they are official papers. The department's papers carry the Pemda's
+letterhead; the vendor's (invoice, kuitansi) carry the vendor's."""
 
+from collections import defaultdict
+
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,16 +13,20 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from market.models import Organisation
-from orders.models import OrderStatus, PurchaseOrder
+from market.money import rupiah_in_words
+from orders.models import OrderStatus, PurchaseOrder, ReceiptLine, statuses_from
+from orders.selectors import response_deadlines
 from orders.spend import invoiced_amount
+from procurement.models import Policy
 
 TITLES = {
     "purchase-order": _("Purchase order (surat pesanan)"),
     "invoice": _("Invoice"),
     "kuitansi": _("Receipt of payment (kuitansi)"),
 }
-INVOICED = {OrderStatus.INVOICED, OrderStatus.PAID, OrderStatus.CLOSED}
-PAID = {OrderStatus.PAID, OrderStatus.CLOSED}
+# The invoice exists from invoicing on, the kuitansi from payment on (the state table says when).
+INVOICED = statuses_from(OrderStatus.INVOICED)
+PAID = statuses_from(OrderStatus.PAID)
 
 
 def _url(order: PurchaseOrder, kind: str) -> str:
@@ -38,35 +46,76 @@ def available(order: PurchaseOrder, receipts) -> list[tuple[str, str, str]]:
     return found
 
 
+def _policy(order: PurchaseOrder) -> Policy:
+    fiscal_year = order.budget_line.fiscal_year
+    return Policy.objects.filter(fiscal_year=fiscal_year).first() or Policy(fiscal_year=fiscal_year)
+
+
+def _bast_lines(order: PurchaseOrder, receipt, lines) -> list[dict]:
+    """Each line as this BAST states it: received now, received up to this BAST, still owed."""
+    through = defaultdict(int)
+    for line_id, quantity in (
+        ReceiptLine.objects.filter(receipt__order=order, receipt__pk__lte=receipt.pk)
+        .values("line")
+        .annotate(total=Sum("quantity"))
+        .values_list("line", "total")
+    ):
+        through[line_id] = quantity
+    now = {receipt_line.line_id: receipt_line.quantity for receipt_line in receipt.lines.all()}
+    return [
+        {
+            "line": line,
+            "now": now.get(line.pk, 0),
+            "through": through[line.pk],
+            "owed": line.quantity - through[line.pk],
+        }
+        for line in lines
+    ]
+
+
+def _file_name(number: str, prefix: str) -> str:
+    return f"{prefix}-{number.replace('/', '-')}.pdf"
+
+
 def render(order: PurchaseOrder, kind: str) -> tuple[bytes, str]:
-    """The PDF and its file name; 404 for a document the order does not have."""
+    """The PDF and its (Indonesian) file name; 404 for a document the order does not have."""
     from weasyprint import HTML  # imported here: Pango loads only when a PDF is wanted
 
-    context = {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "organisation": Organisation.objects.first(),
-    }
+    lines = list(order.lines.all())
+    context = {"order": order, "lines": lines, "organisation": Organisation.objects.first()}
     if kind == "purchase-order":
         template = "orders/documents/purchase_order.html"
+        context["response_days"] = _policy(order).vendor_response_days
+        context["response_deadline"] = response_deadlines([order]).get(order.pk)
+        filename = _file_name(order.number, "surat-pesanan")
     elif kind.startswith("bast-") and kind[5:].isdigit():
-        receipt = order.receipts.filter(pk=int(kind[5:])).prefetch_related("lines__line").first()
+        receipt = order.receipts.filter(pk=int(kind[5:])).prefetch_related("lines").first()
         if receipt is None:
             raise Http404
         template, context["receipt"] = "orders/documents/bast.html", receipt
+        context["bast_lines"] = rows = _bast_lines(order, receipt, lines)
+        context["complete"] = all(row["owed"] == 0 for row in rows)
+        filename = _file_name(receipt.number, "berita-acara-serah-terima")
     elif kind == "invoice" and order.status in INVOICED:
         template, context["invoice"] = "orders/documents/invoice.html", order.invoice
         context["invoice_lines"] = [
-            (line, invoiced_amount(line)) for line in context["lines"] if line.received_quantity
+            (line, invoiced_amount(line)) for line in lines if line.received_quantity
         ]
+        filename = _file_name(order.invoice.number, "faktur")
     elif kind == "kuitansi" and order.status in PAID:
         template = "orders/documents/kuitansi.html"
-        context["invoice"], context["payment"] = order.invoice, order.payments.first()
+        payment = order.payments.first()
+        context.update(
+            invoice=order.invoice,
+            payment=payment,
+            amount_in_words=rupiah_in_words(payment.amount),
+            stamp_duty=payment.amount > _policy(order).stamp_duty_threshold,
+        )
+        filename = _file_name(f"KW/{order.invoice.number}", "kuitansi")
     else:
         raise Http404
     with translation.override("id"):
         html = render_to_string(template, context)
-    filename = f"{kind}-{order.number.replace('/', '-')}.pdf"
     return HTML(string=html).write_pdf(), filename
 
 

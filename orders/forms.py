@@ -1,4 +1,5 @@
-"""Page forms of the orders app; the rules themselves are in orders.services."""
+"""Page forms of the orders app. They read what people type; the rules are in orders.services,
+and a service's refusal is shown on these forms field by field (market.forms)."""
 
 import datetime
 
@@ -6,69 +7,253 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from market.models import DepartmentRole, User
-from procurement.models import BudgetLine
+from market.bounds import format_quantity
+from market.money import format_rupiah
+from market.selectors import people_of_department
+from orders.models import OrderLine
+from procurement.selectors import budget_lines_of_department
+
+QUANTITY_INPUT = {"inputmode": "decimal", "autocomplete": "off", "class": "qty"}
 
 
-class CheckoutForm(forms.Form):
-    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
-    approver = forms.ModelChoiceField(
-        label=_("Commitment officer (PPK)"), queryset=User.objects.none()
-    )
-    delivery_address = forms.CharField(
-        label=_("Delivery address"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-    delivery_date = forms.DateField(
-        label=_("Delivery date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+def date_input(**attrs) -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **attrs})
 
-    def __init__(self, *args, department, fiscal_year, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = BudgetLine.objects.filter(
-            department=department, fiscal_year=fiscal_year
-        ).order_by("account_code")
-        self.fields["budget_line"].label_from_instance = lambda line: (
-            f"{line.account_code} {line.name}"
-        )
-        self.fields["approver"].queryset = User.objects.filter(
-            memberships__department=department,
-            memberships__role=DepartmentRole.APPROVER,
-            is_active=True,
-        ).distinct()
-        self.fields["approver"].label_from_instance = lambda user: user.display_name
-        self.fields["delivery_address"].initial = department.address
-        self.fields["delivery_date"].initial = timezone.localdate() + datetime.timedelta(days=7)
+
+def text_area(rows: int = 2) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class QuantityField(forms.CharField):
+    """A quantity as typed ("12,5" or "12.5"); the service parses it and says what is wrong."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=30, **kwargs)
+        self.widget.attrs.update(QUANTITY_INPUT)
+
+
+class BudgetLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, line):
+        return _("%(code)s %(name)s — %(available)s available") % {
+            "code": line.account_code,
+            "name": line.name,
+            "available": format_rupiah(line.available_amount),
+        }
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.display_name
 
 
 class AddToCartForm(forms.Form):
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3)
+    quantity = QuantityField(label=_("Quantity"))
+
+
+class CartQuantitiesForm(forms.Form):
+    """The cart's quantities, one field per product: `quantities-<product id>`."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"quantities-{item.product_id}"] = QuantityField(
+                label=_("Quantity of %(product)s") % {"product": item.product.name},
+                initial=f"{item.quantity.normalize():f}",
+            )
+
+    def quantities(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("quantities-")): (self.data.get(name) or "").strip()
+            for name in self.fields
+        }
+
+
+class CheckoutForm(forms.Form):
+    budget_line = BudgetLineChoiceField(
+        label=_("Budget line"), queryset=None, empty_label=_("Choose a budget line")
+    )
+    approver = PersonChoiceField(
+        label=_("Commitment officer (PPK)"), queryset=None, empty_label=_("Choose the PPK")
+    )
+    delivery_address = forms.CharField(label=_("Delivery address"), widget=text_area())
+    delivery_date = forms.DateField(label=_("Delivery date"), widget=date_input())
+    notes = forms.CharField(label=_("Notes"), required=False, widget=text_area())
+
+    def __init__(self, *args, department, fiscal_year, vendors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        lines = budget_lines_of_department(department, fiscal_year=fiscal_year)
+        self.fields["budget_line"].queryset = lines
+        self.fields["approver"].queryset = people_of_department(department, "approver")
+        self.fields["delivery_address"].initial = department.address
+        self.fields["delivery_date"].initial = timezone.localdate() + datetime.timedelta(days=7)
+        # A cart of rice and uniforms may be charged to two lines: one choice per vendor.
+        self.vendor_fields = []
+        if len(vendors) > 1:
+            for vendor in vendors:
+                name = f"budget_lines-{vendor.pk}"
+                self.fields[name] = BudgetLineChoiceField(
+                    label=_("Budget line for %(vendor)s") % {"vendor": vendor.display_name},
+                    queryset=lines,
+                    required=False,
+                    empty_label=_("The same as above"),
+                )
+                self.vendor_fields.append(self[name])
+
+    @property
+    def has_approver(self) -> bool:
+        return self.fields["approver"].queryset.exists()
+
+    def service_values(self, values: dict) -> dict:
+        """The checkout service's arguments from the cleaned values."""
+        by_vendor = {
+            int(name.removeprefix("budget_lines-")): line
+            for name, line in values.items()
+            if name.startswith("budget_lines-") and line is not None
+        }
+        return {
+            "budget_line": values.get("budget_line"),
+            "budget_lines_by_vendor": by_vendor,
+            "approver": values.get("approver"),
+            "delivery_address": values.get("delivery_address") or "",
+            "delivery_date": values.get("delivery_date"),
+            "notes": values.get("notes") or "",
+        }
 
 
 class StandingOrderForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"))
     product = forms.IntegerField(label=_("Product number"), widget=forms.HiddenInput)
-    quantity = forms.DecimalField(label=_("Quantity each month"), max_digits=12, decimal_places=3)
-    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
-    approver = forms.ModelChoiceField(
-        label=_("Commitment officer (PPK)"), queryset=User.objects.none()
+    quantity = QuantityField(label=_("Quantity each month"))
+    budget_line = BudgetLineChoiceField(
+        label=_("Budget line"), queryset=None, empty_label=_("Choose a budget line")
     )
-    day_of_month = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28)
-    start_date = forms.DateField(
-        label=_("Start"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    approver = PersonChoiceField(
+        label=_("Commitment officer (PPK)"), queryset=None, empty_label=_("Choose the PPK")
     )
-    end_date = forms.DateField(
-        label=_("End"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    day_of_month = forms.IntegerField(
+        label=_("Day of the month"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
-    delivery_address = forms.CharField(
-        label=_("Delivery address"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    start_date = forms.DateField(label=_("Start"), widget=date_input())
+    end_date = forms.DateField(label=_("End"), widget=date_input())
+    delivery_address = forms.CharField(label=_("Delivery address"), widget=text_area())
+
+    error_fields = {"items": "quantity"}  # the service checks the one product as its items
 
     def __init__(self, *args, department, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
-        checkout = CheckoutForm(department=department, fiscal_year=fiscal_year)
-        for name in ("budget_line", "approver"):
-            self.fields[name] = checkout.fields[name]
+        self.fields["budget_line"].queryset = budget_lines_of_department(
+            department, fiscal_year=fiscal_year
+        )
+        self.fields["approver"].queryset = people_of_department(department, "approver")
         self.fields["delivery_address"].initial = department.address
+        if fiscal_year is not None:
+            self.fields["end_date"].initial = datetime.date(fiscal_year.year, 12, 31)
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+# The input of each order action. Fields made of parts (quantities per order line) are named
+# "<field>-<part>", as the services name their errors.
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=text_area(), required=False)
+
+
+class _LinesForm(forms.Form):
+    """Quantities per order line: `quantities-<line id>`."""
+
+    left_label = ""
+
+    def __init__(self, *args, order, lines: list[OrderLine], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = order
+        for line in lines:
+            self.fields[f"quantities-{line.pk}"] = QuantityField(
+                label=f"{line.product_name} ({line.unit})", help_text=self.left(line)
+            )
+
+    def left(self, line) -> str:
+        return ""
+
+    def service_values(self, values: dict) -> dict:
+        quantities = {
+            name.removeprefix("quantities-"): (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in self.fields
+            if name.startswith("quantities-")
+        }
+        rest = {name: value for name, value in values.items() if not name.startswith("quantities-")}
+        return {"quantities": {key: value for key, value in quantities.items() if value}, **rest}
+
+
+def _left(text, quantity, unit) -> str:
+    return text % {"quantity": format_quantity(quantity), "unit": unit}
+
+
+class ShipForm(_LinesForm):
+    note = forms.CharField(label=_("Note for the receiver"), required=False, widget=text_area())
+
+    def left(self, line) -> str:
+        return _left(
+            _("%(quantity)s %(unit)s left to ship"),
+            line.quantity - line.shipped_quantity,
+            line.unit,
+        )
+
+
+class ReceiveForm(_LinesForm):
+    received_on = forms.DateField(label=_("Received on"), widget=date_input())
+    signed_by_name = forms.CharField(label=_("Signed by (name)"))
+    condition = forms.CharField(
+        label=_("Condition of the goods"),
+        required=False,
+        widget=text_area(),
+        help_text=_("Damage or shortfall you found, to be written into the BAST."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        if user is not None:
+            self.fields["signed_by_name"].initial = user.display_name
+
+    def left(self, line) -> str:
+        return _left(
+            _("%(quantity)s %(unit)s shipped, not yet received"),
+            line.shipped_quantity - line.received_quantity,
+            line.unit,
+        )
+
+
+class PayForm(forms.Form):
+    sp2d_number = forms.CharField(label=_("SP2D number"))
+    sp2d_date = forms.DateField(label=_("SP2D date"), widget=date_input())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sp2d_date"].initial = timezone.localdate()
+
+
+ACTION_FORMS = {
+    "reject": ReasonForm,
+    "cancel": ReasonForm,
+    "decline": ReasonForm,
+    "ship": ShipForm,
+    "receive": ReceiveForm,
+    "pay": PayForm,
+}
+
+
+def action_form(action_name: str, *, order, lines, user, data=None) -> forms.Form:
+    """The form of one action on one order, bound to `data` when it was posted."""
+    form_class = ACTION_FORMS.get(action_name, forms.Form)
+    options = {"prefix": action_name}
+    if issubclass(form_class, _LinesForm):
+        options.update(order=order, lines=lines)
+    if form_class is ReceiveForm:
+        options["user"] = user
+    return form_class(data, **options)
+
+
+def service_values(form: forms.Form, values: dict) -> dict:
+    adapt = getattr(form, "service_values", None)
+    return adapt(values) if adapt else values

@@ -1,18 +1,23 @@
 """Carts, purchase orders and their lines, shipments, receipts (BAST), invoices, payments,
 standing orders, and the idempotency keys that make replayed requests harmless."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
-from market.models import Department
+from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH
+from market.bounds import QUANTITY_FIELD as QUANTITY
+from market.models import Department, Organisation
 from market.money import RupiahField
 from procurement.models import BudgetLine
 from vendors.models import Vendor
-
-QUANTITY = {"max_digits": 12, "decimal_places": 3}
 
 
 class Cart(models.Model):
@@ -23,6 +28,8 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
         constraints = [
             models.UniqueConstraint(fields=["user", "department"], name="cart_one_per_department")
         ]
@@ -38,6 +45,8 @@ class CartItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
         constraints = [
             models.UniqueConstraint(fields=["cart", "product"], name="cart_item_once"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_item_quantity_positive"),
@@ -52,35 +61,106 @@ class OrderStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Accepted by vendor")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
     PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
     SHIPPED = "shipped", _("Shipped")
-    PARTIALLY_RECEIVED = "partially_received", _("Partially received")
-    RECEIVED = "received", _("Received")
+    PARTIALLY_RECEIVED = "partially_received", _("Goods partly received")
+    RECEIVED = "received", _("Goods received")
     INVOICED = "invoiced", _("Invoiced")
     PAID = "paid", _("Paid")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The state machine: action -> (statuses it may start from, who may take it).
-# Shipping and receiving lead to a state derived from the lines (see orders.services).
+class Actor(models.TextChoices):
+    """Who may take a step. The approver is the PPK named on the order; the others are anyone
+    holding that role in the order's department, or a member of the order's vendor."""
+
+    REQUESTER = "requester", _("Requester")
+    APPROVER = "approver", _("Commitment officer (PPK)")
+    RECEIVER = "receiver", _("Receiver")
+    TREASURER = "treasurer", _("Treasurer")
+    VENDOR = "vendor", _("Vendor")
+    SYSTEM = "system", _("System")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the order's life: from which statuses, to which, by whom."""
+
+    sources: frozenset[str]
+    # One status, or those a shipment or receipt may lead to (derived from the lines).
+    targets: frozenset[str]
+    actors: frozenset[str]
+    label: Promise  # the button
+    # The order moves on (shown as work waiting for the actor); refusals and cancelling do not.
+    forward: bool = True
+    # What the step changes besides the order, locked before it (market.locks).
+    moves_stock: bool = False
+    moves_budget: bool = False
+
+
 S = OrderStatus
-TRANSITIONS = {
-    "approve": ({S.SUBMITTED}, "approver"),
-    "reject": ({S.SUBMITTED}, "approver"),
-    "cancel": ({S.DRAFT, S.SUBMITTED, S.APPROVED, S.ACCEPTED}, "requester_or_approver"),
-    "accept": ({S.APPROVED}, "vendor"),
-    "decline": ({S.APPROVED}, "vendor"),
-    "expire": ({S.APPROVED}, "system"),
-    "ship": ({S.ACCEPTED, S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED}, "vendor"),
-    "receive": ({S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED}, "receiver"),
-    "invoice": ({S.PARTIALLY_RECEIVED, S.RECEIVED}, "vendor"),
-    "pay": ({S.INVOICED}, "treasurer"),
-    "close": ({S.PAID}, "department"),
+SHIPPING = frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED})
+RECEIVING = frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED})
+
+
+def _step(sources, targets, actors, label, **flags) -> Transition:
+    return Transition(frozenset(sources), frozenset(targets), frozenset(actors), label, **flags)
+
+
+def _refusal(sources, target, actors, label) -> Transition:
+    """Refusing or cancelling gives back the stock held and the budget committed."""
+    return _step(
+        sources, {target}, actors, label, forward=False, moves_stock=True, moves_budget=True
+    )
+
+
+# The state machine, the one table that services, pages, the API, selectors and documents read.
+TRANSITIONS: dict[str, Transition] = {
+    "approve": _step({S.SUBMITTED}, {S.APPROVED}, {Actor.APPROVER}, _("Approve")),
+    "reject": _refusal({S.SUBMITTED}, S.REJECTED, {Actor.APPROVER}, _("Reject")),
+    "cancel": _refusal(
+        {S.DRAFT, S.SUBMITTED, S.APPROVED, S.ACCEPTED},
+        S.CANCELLED,
+        {Actor.REQUESTER, Actor.APPROVER},
+        _("Cancel order"),
+    ),
+    "accept": _step({S.APPROVED}, {S.ACCEPTED}, {Actor.VENDOR}, _("Accept order")),
+    "decline": _refusal({S.APPROVED}, S.DECLINED, {Actor.VENDOR}, _("Decline")),
+    "expire": _refusal({S.APPROVED}, S.EXPIRED, {Actor.SYSTEM}, _("Expire")),
+    "ship": _step(
+        {S.ACCEPTED, S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED},
+        SHIPPING,
+        {Actor.VENDOR},
+        _("Ship"),
+        moves_stock=True,
+    ),
+    "receive": _step(
+        {S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED},
+        RECEIVING,
+        {Actor.RECEIVER},
+        _("Record receipt (BAST)"),
+    ),
+    "invoice": _step(RECEIVING, {S.INVOICED}, {Actor.VENDOR}, _("Send invoice"), moves_stock=True),
+    "pay": _step({S.INVOICED}, {S.PAID}, {Actor.TREASURER}, _("Pay"), moves_budget=True),
+    "close": _step({S.PAID}, {S.CLOSED}, {Actor.REQUESTER, Actor.APPROVER}, _("Close")),
 }
+PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if Actor.SYSTEM not in step.actors]
+
+
+def statuses_from(status: str) -> frozenset[str]:
+    """The status and every status an order can reach from it."""
+    reached, queue = {status}, [status]
+    while queue:
+        current = queue.pop()
+        for step in TRANSITIONS.values():
+            if current in step.sources:
+                queue += [target for target in step.targets if target not in reached]
+                reached |= step.targets
+    return frozenset(reached)
 
 
 class OrderNumberSequence(models.Model):
@@ -93,6 +173,8 @@ class OrderNumberSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "year", "kind"], name="order_number_sequence_once"
@@ -122,11 +204,11 @@ class PurchaseOrder(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
     )
-    delivery_address = models.TextField(_("delivery address"))
+    delivery_address = models.TextField(_("delivery address"), max_length=ADDRESS_LENGTH)
     delivery_date = models.DateField(_("delivery date"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=NOTE_LENGTH, blank=True)
     total = RupiahField(_("total"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), max_length=NOTE_LENGTH, blank=True)
     checkout = models.UUIDField(_("checkout"), db_index=True)
     standing_order = models.ForeignKey(
         "StandingOrder", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
@@ -161,6 +243,8 @@ class OrderLine(models.Model):
     product_name = models.CharField(_("product"), max_length=200)
     unit = models.CharField(_("unit"), max_length=10)
     category = models.CharField(_("category"), max_length=80)
+    # The category with its ancestors ("parent/child"), for the spend ledger's rules on parents.
+    category_path = models.CharField(_("category path"), max_length=255)
     unit_price = RupiahField(_("unit price"))
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     total = RupiahField(_("total"))
@@ -172,6 +256,8 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="order_line_quantity_positive"
@@ -196,10 +282,12 @@ class Shipment(models.Model):
     shipped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_LENGTH, blank=True)
 
     class Meta:
         ordering = ["shipped_at", "id"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
 
     def __str__(self) -> str:
         return f"{self.order} shipment {self.pk}"
@@ -208,7 +296,11 @@ class Shipment(models.Model):
 class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.line.product_name}"
@@ -220,7 +312,13 @@ class DeliveryReceipt(models.Model):
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="receipts")
     number = models.CharField(_("number"), max_length=40, unique=True)
     received_on = models.DateField(_("received on"))
-    signed_by_name = models.CharField(_("signed by"), max_length=150)
+    signed_by_name = models.CharField(_("signed by"), max_length=NAME_LENGTH)
+    condition = models.TextField(
+        _("condition of the goods"),
+        max_length=NOTE_LENGTH,
+        blank=True,
+        help_text=_("What the receiver noted: damage, shortfall, or nothing to remark."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -229,6 +327,7 @@ class DeliveryReceipt(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("delivery receipt (BAST)")
+        verbose_name_plural = _("delivery receipts (BAST)")
 
     def __str__(self) -> str:
         return self.number
@@ -237,7 +336,11 @@ class DeliveryReceipt(models.Model):
 class ReceiptLine(models.Model):
     receipt = models.ForeignKey(DeliveryReceipt, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("receipt line")
+        verbose_name_plural = _("receipt lines")
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.line.product_name}"
@@ -254,6 +357,7 @@ class Invoice(models.Model):
 
     class Meta:
         verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive")
         ]
@@ -267,12 +371,17 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Government card (KKPD)")
 
 
+SP2D_LENGTH = 60
+
+
 class Payment(models.Model):
     order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="payments")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    # The regional treasury numbers its SP2D per year: one number pays one invoice.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
     amount = RupiahField(_("amount"))
-    sp2d_number = models.CharField(_("SP2D number"), max_length=60, blank=True)
+    sp2d_number = models.CharField(_("SP2D number"), max_length=SP2D_LENGTH, blank=True)
     sp2d_date = models.DateField(_("SP2D date"), null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -281,10 +390,18 @@ class Payment(models.Model):
 
     class Meta:
         verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             # One payment per invoice: a replayed request can never pay twice.
             models.UniqueConstraint(fields=["invoice"], name="payment_once_per_invoice"),
+            models.UniqueConstraint(
+                "organisation",
+                ExtractYear("sp2d_date"),
+                "sp2d_number",
+                condition=Q(method="transfer"),
+                name="payment_sp2d_once_per_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,11 +421,11 @@ class StandingOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=NAME_LENGTH)
     day_of_month = models.PositiveSmallIntegerField(_("day of month"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
-    delivery_address = models.TextField(_("delivery address"))
+    delivery_address = models.TextField(_("delivery address"), max_length=ADDRESS_LENGTH)
     lead_days = models.PositiveSmallIntegerField(
         _("delivery after (days)"), default=7, help_text=_("Days between ordering and delivery.")
     )
@@ -318,6 +435,7 @@ class StandingOrder(models.Model):
     class Meta:
         ordering = ["department__code", "name"]
         verbose_name = _("standing order")
+        verbose_name_plural = _("standing orders")
         constraints = [
             models.CheckConstraint(
                 condition=Q(day_of_month__gte=1, day_of_month__lte=28),
@@ -340,6 +458,8 @@ class StandingOrderItem(models.Model):
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
 
     class Meta:
+        verbose_name = _("standing order item")
+        verbose_name_plural = _("standing order items")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="standing_item_quantity_positive"
@@ -365,6 +485,8 @@ class StandingOrderRun(models.Model):
 
     class Meta:
         ordering = ["-period"]
+        verbose_name = _("standing order run")
+        verbose_name_plural = _("standing order runs")
         constraints = [
             models.UniqueConstraint(
                 fields=["standing_order", "period"], name="standing_run_once_per_period"
@@ -376,16 +498,26 @@ class StandingOrderRun(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """The first answer to a request sent with an Idempotency-Key; replays get it again."""
+    """A request sent with an Idempotency-Key: claimed first, then its answer.
+
+    `result` is written inside the action's own transaction (orders.idempotency), so a key is
+    never marked done unless what it did committed; `status_code` and `body` are the answer
+    given, replayed to every later request with the key.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
+    done = models.BooleanField(default=False)
+    result = models.JSONField(null=True)
     status_code = models.PositiveSmallIntegerField(default=0)
     body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from django.utils import timezone
 from market.models import AuditEvent, DepartmentRole
 from market.permissions import roles_of
 from orders.models import (
+    TRANSITIONS,
+    Actor,
     Cart,
     DeliveryReceipt,
     OrderLine,
@@ -88,26 +90,37 @@ def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:
 DEFAULT_RESPONSE_DAYS = Policy._meta.get_field("vendor_response_days").default
 
 
+def response_deadlines(orders) -> dict[int, datetime.date]:
+    """The last day each approved order's vendor may answer it (the policy's working days
+    after approval); other orders have none. Policies and holidays are read once for all."""
+    approved = [
+        order for order in orders if order.status == OrderStatus.APPROVED and order.approved_at
+    ]
+    if not approved:
+        return {}
+    days_by_year = dict(Policy.objects.values_list("fiscal_year_id", "vendor_response_days"))
+    first = min(timezone.localtime(order.approved_at).date() for order in approved)
+    holidays = holidays_between(first, first + datetime.timedelta(days=400))
+    return {
+        order.pk: working_days_after(
+            timezone.localtime(order.approved_at).date(),
+            days_by_year.get(order.budget_line.fiscal_year_id, DEFAULT_RESPONSE_DAYS),
+            holidays,
+        )
+        for order in approved
+    }
+
+
 def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrder]:
     """Approved orders the vendor has not answered within the fiscal year's working days."""
     today = timezone.localtime(now).date()
-    days_by_year = dict(Policy.objects.values_list("fiscal_year_id", "vendor_response_days"))
     candidates = list(
         PurchaseOrder.objects.filter(status=OrderStatus.APPROVED)
         .select_related("budget_line")
-        .only("pk", "approved_at", "budget_line__fiscal_year_id")
+        .only("pk", "status", "approved_at", "budget_line__fiscal_year_id")
     )
-    if not candidates:
-        return []
-    earliest = min(timezone.localtime(order.approved_at).date() for order in candidates)
-    holidays = holidays_between(earliest, today + datetime.timedelta(days=30))
-    due = []
-    for order in candidates:
-        days = days_by_year.get(order.budget_line.fiscal_year_id, DEFAULT_RESPONSE_DAYS)
-        approved_on = timezone.localtime(order.approved_at).date()
-        if today > working_days_after(approved_on, days, holidays):
-            due.append(order)
-    return due
+    deadlines = response_deadlines(candidates)
+    return [order for order in candidates if today > deadlines[order.pk]]
 
 
 def cart_of(user, department) -> Cart | None:
@@ -129,27 +142,26 @@ def standing_orders_visible_to(user) -> QuerySet[StandingOrder]:
 
 
 def orders_waiting_for(user, *, limit: int = 20) -> QuerySet[PurchaseOrder]:
-    """Orders on which this person has the next step: the work waiting on their home page."""
-    roles, vendor, s = roles_of(user), vendor_of(user), OrderStatus
+    """Orders on which this person has the next step: the work waiting on their home page.
+
+    Read from the state table: the sources of each forward step, for the people who take it.
+    """
+    roles, vendor = roles_of(user), vendor_of(user)
     waiting = Q(pk__in=[])
-    for role, statuses in (
-        (DepartmentRole.APPROVER, [s.SUBMITTED]),
-        (DepartmentRole.RECEIVER, [s.SHIPPED, s.PARTIALLY_SHIPPED, s.PARTIALLY_RECEIVED]),
-        (DepartmentRole.TREASURER, [s.INVOICED]),
-        (DepartmentRole.REQUESTER, [s.PAID]),
-    ):
-        departments = roles.department_ids_with(role)
-        if departments:
-            waiting |= Q(department_id__in=departments, status__in=statuses)
-    if vendor is not None:
-        waiting |= Q(
-            vendor=vendor,
-            status__in=[
-                s.APPROVED,
-                s.ACCEPTED,
-                s.PARTIALLY_SHIPPED,
-                s.PARTIALLY_RECEIVED,
-                s.RECEIVED,
-            ],
-        )
+    for step in TRANSITIONS.values():
+        if not step.forward:
+            continue
+        for actor in step.actors:
+            if actor == Actor.VENDOR and vendor is not None:
+                waiting |= Q(vendor=vendor, status__in=step.sources)
+            elif actor == Actor.APPROVER:  # the PPK named on the order
+                departments = roles.department_ids_with(DepartmentRole.APPROVER)
+                if departments:
+                    waiting |= Q(
+                        approver=user, department_id__in=departments, status__in=step.sources
+                    )
+            elif actor in DepartmentRole.values:
+                departments = roles.department_ids_with(actor)
+                if departments:
+                    waiting |= Q(department_id__in=departments, status__in=step.sources)
     return _with_details(PurchaseOrder.objects.filter(waiting)).order_by("created_at")[:limit]

@@ -9,10 +9,10 @@ from procurement.services import Spend
 
 
 def spend_of(order: PurchaseOrder, lines: Iterable[OrderLine], amount_of=None) -> Spend:
-    """The order's amounts by category; `amount_of(line)` picks a part (default: line totals)."""
+    """The order's amounts by category path; `amount_of(line)` picks a part (default: totals)."""
     amounts: dict[str, int] = defaultdict(int)
     for line in lines:
-        amounts[line.category] += line.total if amount_of is None else amount_of(line)
+        amounts[line.category_path] += line.total if amount_of is None else amount_of(line)
     return Spend(
         order_id=order.pk,
         order_number=order.number,

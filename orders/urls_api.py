@@ -1,7 +1,7 @@
 from django.urls import path
 
 from orders import api
-from orders.models import TRANSITIONS
+from orders.models import PEOPLE_ACTIONS
 
 urlpatterns = [
     path("cart/", api.CartApi.as_view(), name="cart"),
@@ -13,11 +13,10 @@ urlpatterns = [
     *[
         path(
             f"orders/<int:pk>/{action}/",
-            api.OrderActionApi.as_view(action_name=action),
+            api.OrderActionApi.for_action(action),
             name=f"order-{action}",
         )
-        for action in TRANSITIONS
-        if action != "expire"
+        for action in PEOPLE_ACTIONS
     ],
     path(
         "orders/<int:pk>/documents/<slug:kind>/",

@@ -1,28 +1,31 @@
 """Pages of the orders app: cart and checkout, orders and their actions, the vendor's inbox,
-documents and standing orders. Each action goes through order_act, the door the API uses too."""
-
-from decimal import Decimal, InvalidOperation
+documents and standing orders. Each page calls the same services as the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import products_for_buyers
-from market.errors import DomainError
-from market.forms import show_domain_error
+from market.errors import DomainError, InvalidInput
+from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.models import DepartmentRole
 from market.money import round_rupiah
 from market.permissions import departments_where, roles_of
 from orders import documents
-from orders.forms import AddToCartForm, CheckoutForm, StandingOrderForm
-from orders.models import TRANSITIONS, OrderStatus
+from orders.forms import (
+    AddToCartForm,
+    CartQuantitiesForm,
+    CheckoutForm,
+    StandingOrderForm,
+    action_form,
+    service_values,
+)
+from orders.models import PEOPLE_ACTIONS, TRANSITIONS, OrderStatus
 from orders.selectors import (
     cart_of,
     order_filter,
@@ -30,6 +33,7 @@ from orders.selectors import (
     order_timeline,
     orders_visible_to,
     orders_waiting_for,
+    response_deadlines,
     standing_orders_visible_to,
     vendor_inbox,
 )
@@ -41,7 +45,7 @@ from vendors.permissions import vendor_of
 
 def _requester_department(request):
     departments = departments_where(request.user, DepartmentRole.REQUESTER)
-    code = request.GET.get("department") or request.POST.get("department")
+    code = (request.GET.get("department") or request.POST.get("department") or "")[:20]
     department = departments.filter(code=code).first() if code else departments.first()
     if department is None:
         raise Http404
@@ -53,57 +57,87 @@ def _requester_department(request):
 def add_to_cart(request, product_id):
     department = _requester_department(request)
     form = AddToCartForm(request.POST)
-    if form.is_valid():
-        try:
-            placing.cart_set_item(
+    try:
+        run_form(
+            form,
+            lambda values: placing.cart_add_item(
                 user=request.user,
                 department=department,
                 product_id=product_id,
-                quantity=form.cleaned_data["quantity"],
-            )
+                quantity=values["quantity"],
+            ),
+        )
+    except DomainError as error:
+        show_domain_error(request, error)
+        return redirect("product-detail", pk=product_id)
+    messages.success(request, _("Added to the cart."))
+    return redirect("cart")
+
+
+def _update_cart(request, department, items) -> CartQuantitiesForm:
+    """Change quantities (0 or empty removes a product); every problem is shown on its line."""
+    form = CartQuantitiesForm(request.POST, items=items)
+    problems: dict = {}
+    for product_id, quantity in form.quantities().items():
+        try:
+            if quantity in {"", "0"}:
+                placing.cart_remove_item(
+                    user=request.user, department=department, product_id=product_id
+                )
+            else:
+                placing.cart_set_item(
+                    user=request.user,
+                    department=department,
+                    product_id=product_id,
+                    quantity=quantity,
+                )
         except DomainError as error:
-            show_domain_error(request, error)
-            return redirect("product-detail", pk=product_id)
-        messages.success(request, _("Added to the cart."))
-        return redirect("cart")
-    messages.error(request, _("Enter a quantity."))
-    return redirect("product-detail", pk=product_id)
+            problems[str(product_id)] = [str(message) for message in _messages_of(error)]
+    if problems:
+        show_domain_error(request, InvalidInput({"quantities": problems}), form)
+    return form
+
+
+def _messages_of(error: DomainError) -> list:
+    return error.messages() if getattr(error, "fields", None) else [error.message]
 
 
 @login_required
 def cart(request):
     department = _requester_department(request)
-    fiscal_year = fiscal_year_current()
+    current = cart_of(request.user, department)
+    items = list(current.items.all()) if current else []
+    quantities_form = CartQuantitiesForm(items=items)
+    if request.method == "POST" and "remove" in request.POST:
+        product_id = request.POST["remove"]
+        if product_id.isdigit():
+            placing.cart_remove_item(
+                user=request.user, department=department, product_id=int(product_id)
+            )
+        return redirect(f"{request.path}?department={department.code}")
+    if request.method == "POST" and "update" in request.POST:
+        quantities_form = _update_cart(request, department, items)
+        if not quantities_form.errors:
+            messages.success(request, _("Quantities updated."))
+            return redirect(f"{request.path}?department={department.code}")
+    vendors: dict = {}
+    for item in items:
+        item.subtotal = round_rupiah(item.quantity * item.product.unit_price)
+        item.field = quantities_form[f"quantities-{item.product_id}"]
+        vendors.setdefault(item.product.vendor, []).append(item)
     form = CheckoutForm(
         request.POST if "checkout" in request.POST else None,
         department=department,
-        fiscal_year=fiscal_year,
+        fiscal_year=fiscal_year_current(),
+        vendors=list(vendors),
     )
-    if request.method == "POST" and "update" in request.POST:
-        for key, value in request.POST.items():
-            digits = key.removeprefix("quantity-")
-            if not key.startswith("quantity-") or not digits.isdigit():
-                continue
-            product_id = int(digits)
-            try:
-                if value.strip() in {"", "0"}:
-                    placing.cart_remove_item(
-                        user=request.user, department=department, product_id=product_id
-                    )
-                else:
-                    placing.cart_set_item(
-                        user=request.user,
-                        department=department,
-                        product_id=product_id,
-                        quantity=value,
-                    )
-            except DomainError as error:
-                show_domain_error(request, error)
-        return redirect("cart")
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
         try:
-            orders = placing.cart_checkout(
-                user=request.user, department=department, **form.cleaned_data
+            orders = run_form(
+                form,
+                lambda values: placing.cart_checkout(
+                    user=request.user, department=department, **form.service_values(values)
+                ),
             )
         except DomainError as error:
             show_domain_error(request, error, form)
@@ -114,59 +148,77 @@ def cart(request):
                 % {"numbers": ", ".join(order.number for order in orders)},
             )
             return redirect("order-list")
-    current = cart_of(request.user, department)
-    items = list(current.items.all()) if current else []
-    vendors: dict = {}
-    for item in items:
-        vendors.setdefault(item.product.vendor, []).append(item)
     return render(
         request,
         "orders/cart.html",
         {
             "department": department,
+            "departments": departments_where(request.user, DepartmentRole.REQUESTER),
             "vendors": vendors,
             "form": form,
-            "estimated_total": sum(round_rupiah(i.quantity * i.product.unit_price) for i in items),
+            "quantities_form": quantities_form,
+            "estimated_total": sum(item.subtotal for item in items),
         },
     )
 
 
-def _order_list(request, orders, template, title):
+def _order_list(request, orders, title, *, show_deadlines=False):
     status = request.GET.get("status", "")
     orders = order_filter(
         orders,
         status=status if status in OrderStatus.values else "",
-        number=request.GET.get("search", ""),
+        number=request.GET.get("search", "")[:40].replace("\x00", ""),
     ).order_by("-created_at", "-id")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
+    deadlines = response_deadlines(page.object_list) if show_deadlines else {}
+    for order in page.object_list:
+        order.response_deadline = deadlines.get(order.pk)
     return render(
         request,
-        template,
-        {"page": page, "statuses": OrderStatus.choices, "status": status, "title": title},
+        "orders/order_list.html",
+        {
+            "page": page,
+            "statuses": OrderStatus.choices,
+            "status": status,
+            "title": title,
+            "show_deadlines": show_deadlines,
+        },
     )
 
 
 @login_required
 def order_list(request):
-    return _order_list(
-        request, orders_visible_to(request.user), "orders/order_list.html", _("Orders")
-    )
+    return _order_list(request, orders_visible_to(request.user), _("Orders"))
 
 
 @login_required
 def vendor_orders(request):
+    if vendor_of(request.user) is None:
+        raise Http404
     return _order_list(
-        request, vendor_inbox(request.user), "orders/order_list.html", _("Incoming orders")
+        request, vendor_inbox(request.user), _("Incoming orders"), show_deadlines=True
     )
 
 
-@login_required
-def order_detail(request, pk):
-    order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+def _order_page(request, order, *, posted_action: str = "", posted_form=None, status=200):
+    lines = list(order.lines.all())
+    actions = [
+        {
+            "name": name,
+            "label": TRANSITIONS[name].label,
+            "refusal": not TRANSITIONS[name].forward,
+            "form": posted_form
+            if name == posted_action
+            else action_form(name, order=order, lines=lines, user=request.user),
+        }
+        for name in allowed_actions(request.user, order)
+    ]
     context = {
         "order": order,
-        "lines": list(order.lines.all()),
-        "actions": allowed_actions(request.user, order),
+        "lines": lines,
+        "actions": actions,
+        "response_deadline": response_deadlines([order]).get(order.pk),
+        "invoice": getattr(order, "invoice", None) if order.status in documents.INVOICED else None,
         "timeline": [
             {
                 "event": event,
@@ -177,51 +229,40 @@ def order_detail(request, pk):
             for event in order_timeline(order)
         ],
         "documents": documents.available(order, order_receipts(order)),
-        "today": timezone.localdate(),
     }
-    return render(request, "orders/order_detail.html", context)
+    return render(request, "orders/order_detail.html", context, status=status)
 
 
-def _posted_quantities(request) -> dict:
-    quantities = {}
-    for key, value in request.POST.items():
-        if key.startswith("line-") and value.strip():
-            try:
-                quantities[key.removeprefix("line-")] = Decimal(value.replace(",", "."))
-            except InvalidOperation:
-                quantities[key.removeprefix("line-")] = Decimal(-1)
-    return quantities
-
-
-def _posted_date(request, name: str):
-    """A date from the form, or None when it is missing or impossible (the service says so)."""
-    try:
-        return parse_date(request.POST.get(name, "") or "")
-    except ValueError:
-        return None
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+    return _order_page(request, order)
 
 
 @login_required
 @require_POST
 def order_action(request, pk, action):
-    if action not in TRANSITIONS or action == "expire":
+    if action not in PEOPLE_ACTIONS:
         raise Http404
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-    values = {
-        "reason": request.POST.get("reason", ""),
-        "quantities": _posted_quantities(request),
-        "received_on": _posted_date(request, "received_on"),
-        "signed_by_name": request.POST.get("signed_by_name", ""),
-        "note": request.POST.get("note", ""),
-        "sp2d_number": request.POST.get("sp2d_number", ""),
-        "sp2d_date": _posted_date(request, "sp2d_date"),
-    }
+    form = action_form(
+        action, order=order, lines=list(order.lines.all()), user=request.user, data=request.POST
+    )
     try:
-        order_act(order=order, action=action, by=request.user, values=values)
+        run_form(
+            form,
+            lambda values: order_act(
+                order=order,
+                action_name=action,
+                by=request.user,
+                values=service_values(form, values),
+            ),
+        )
     except DomainError as error:
-        show_domain_error(request, error)
-    else:
-        messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+        show_domain_error(request, error, form)
+        order = orders_visible_to(request.user).get(pk=pk)
+        return _order_page(request, order, posted_action=action, posted_form=form, status=400)
+    messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
     return redirect("order-detail", pk=pk)
 
 
@@ -233,10 +274,13 @@ def order_document(request, pk, kind):
 
 @login_required
 def standing_order_list(request):
-    standing_orders = standing_orders_visible_to(request.user).order_by("department__code", "name")
+    standing_orders = list(
+        standing_orders_visible_to(request.user).order_by("department__code", "name")
+    )
+    for standing_order in standing_orders:
+        standing_order.may_stop = standing.may_stop(request.user, standing_order)
     departments = departments_where(request.user, DepartmentRole.REQUESTER)
-    form = None
-    product = None
+    form = product = None
     if departments.exists():
         department = _requester_department(request)
         wanted = request.GET.get("product", "")
@@ -247,21 +291,9 @@ def standing_order_list(request):
             fiscal_year=fiscal_year_current(),
             initial={"product": product.pk if product else None},
         )
-        if request.method == "POST" and form.is_valid():
-            values = form.cleaned_data
+        if form.is_bound:
             try:
-                standing.standing_order_create(
-                    by=request.user,
-                    department=department,
-                    name=values["name"],
-                    budget_line=values["budget_line"],
-                    approver=values["approver"],
-                    day_of_month=values["day_of_month"],
-                    start_date=values["start_date"],
-                    end_date=values["end_date"],
-                    delivery_address=values["delivery_address"],
-                    items=[placing.Item(values["product"], values["quantity"])],
-                )
+                run_form(form, lambda values: _schedule(request, department, values))
             except DomainError as error:
                 show_domain_error(request, error, form)
             else:
@@ -272,6 +304,30 @@ def standing_order_list(request):
         "orders/standing_orders.html",
         {"standing_orders": standing_orders, "form": form, "product": product},
     )
+
+
+def _schedule(request, department, values):
+    return standing.standing_order_create(
+        by=request.user,
+        department=department,
+        name=values.get("name") or "",
+        budget_line=values.get("budget_line"),
+        approver=values.get("approver"),
+        day_of_month=values.get("day_of_month"),
+        start_date=values.get("start_date"),
+        end_date=values.get("end_date"),
+        delivery_address=values.get("delivery_address") or "",
+        items=[placing.Item(values["product"], _quantity_or_none(values.get("quantity")))]
+        if values.get("product")
+        else [],
+    )
+
+
+def _quantity_or_none(typed):
+    try:
+        return placing.parse_quantity(typed)
+    except InvalidInput:
+        return None  # the service says what is wrong with it
 
 
 @login_required

@@ -1,14 +1,15 @@
-"""Admin for fiscal years and budget lines; every save goes through procurement.services."""
+"""Admin for fiscal years, budget lines, the policy and holidays; every change is audited
+(fiscal years and budget lines through procurement.services)."""
 
 from django.contrib import admin
 
-from market.admin_mixins import ReadOnlyAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from procurement import services
 from procurement.models import BudgetLine, FiscalYear, Holiday, Policy, SpendEntry
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
+class FiscalYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "is_open"]
     fields = ["year"]
 
@@ -24,7 +25,7 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "department",
         "fiscal_year",
@@ -62,7 +63,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["fiscal_year", "vendor_response_days"]
 
     def has_delete_permission(self, request, obj=None):
@@ -70,7 +71,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
 

@@ -7,7 +7,10 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Budgets and procurement policy")
 
     def ready(self):
+        from catalog.pricing import register_price_ceiling
         from market.home import register_panel
+        from procurement.selectors import direct_purchase_ceiling
         from procurement.views import budget_panel
 
         register_panel(budget_panel, order=20)
+        register_price_ceiling(direct_purchase_ceiling)

@@ -1,6 +1,5 @@
 """Demo budgets: the current fiscal year's goods budget lines for every demo department."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from procurement.models import BudgetLine
@@ -15,7 +14,6 @@ LINES = [
 ]
 
 
-@transaction.atomic
 def seed(context: dict) -> None:
     admin = context.get("admin")
     fiscal_year = fiscal_year_open(year=timezone.localdate().year, by=admin)

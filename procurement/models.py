@@ -1,11 +1,16 @@
 """Fiscal years and budget lines: what each department may spend, and what it has committed."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from market.bounds import MAX_RUPIAH, NAME_LENGTH
 from market.models import Department
 from market.money import RupiahField
+
+DEFAULT_DIRECT_PURCHASE_CEILING = 200_000_000
 
 
 class FiscalYear(models.Model):
@@ -83,7 +88,29 @@ class Policy(models.Model):
     vendor_response_days = models.PositiveSmallIntegerField(
         _("vendor response days"),
         default=3,
-        help_text=_("Working days a vendor has to answer an approved order before it expires."),
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "Working days a vendor has to answer an approved order before it expires "
+            "(e-Katalog practice: 3)."
+        ),
+    )
+    direct_purchase_ceiling = RupiahField(
+        _("direct-purchase ceiling"),
+        default=DEFAULT_DIRECT_PURCHASE_CEILING,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RUPIAH)],
+        help_text=_(
+            "The most one order may cost; dearer goods need a tender (Perpres 12/2021: "
+            "Rp200.000.000 for goods)."
+        ),
+    )
+    stamp_duty_threshold = RupiahField(
+        _("stamp duty from"),
+        default=5_000_000,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)],
+        help_text=_(
+            "A receipt (kuitansi) for more than this carries a stamp duty (meterai) box "
+            "(UU 10/2020: Rp5.000.000)."
+        ),
     )
 
     class Meta:
@@ -98,7 +125,7 @@ class Holiday(models.Model):
     """A public holiday or collective leave day: not a working day."""
 
     date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=NAME_LENGTH)
 
     class Meta:
         ordering = ["date"]
@@ -114,6 +141,42 @@ class SpendKind(models.TextChoices):
     RELEASE = "release", _("Release")
     REALISE = "realise", _("Realisation")
     REFUND = "refund", _("Refund")
+
+
+# How each kind of entry moves a budget line's two counters, (committed, realised). This is the
+# one definition of the ledger's signs: counters, reports and policy all read through it.
+SPEND_EFFECTS = {
+    SpendKind.COMMIT: (1, 0),
+    SpendKind.RELEASE: (-1, 0),
+    SpendKind.REALISE: (-1, 1),
+    SpendKind.REFUND: (0, -1),
+}
+
+
+def _signed_sum(counter: int) -> Coalesce:
+    return Coalesce(
+        Sum(
+            Case(
+                *[
+                    When(kind=kind, then=F("amount") * effect[counter])
+                    for kind, effect in SPEND_EFFECTS.items()
+                    if effect[counter]
+                ],
+                default=Value(0),
+            )
+        ),
+        0,
+    )
+
+
+def ledger_committed() -> Coalesce:
+    """Sum of ledger entries as the amount still committed (an aggregate expression)."""
+    return _signed_sum(0)
+
+
+def ledger_realised() -> Coalesce:
+    """Sum of ledger entries as the amount realised (paid, less refunds)."""
+    return _signed_sum(1)
 
 
 class SpendEntry(models.Model):
@@ -142,6 +205,9 @@ class SpendEntry(models.Model):
     vendor_is_cooperative = models.BooleanField(_("cooperative"))
     vendor_district = models.CharField(_("district"), max_length=60, blank=True)
     category = models.CharField(_("category"), max_length=80)
+    # The category and its ancestors, "/parent/child/", so that a rule or report on a parent
+    # category ("food") counts its children: category_path__contains="/food/".
+    category_path = models.CharField(_("category path"), max_length=255)
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -150,7 +216,8 @@ class SpendEntry(models.Model):
         indexes = [
             models.Index(
                 fields=["fiscal_year", "department", "kind"], name="spend_year_dept_kind_idx"
-            )
+            ),
+            models.Index(fields=["order_id", "budget_line"], name="spend_order_line_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="spend_entry_amount_positive")

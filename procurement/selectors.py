@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from market.models import Department
 from market.permissions import departments_visible_to
-from procurement.models import BudgetLine, FiscalYear, Holiday
+from procurement.models import (
+    DEFAULT_DIRECT_PURCHASE_CEILING,
+    BudgetLine,
+    FiscalYear,
+    Holiday,
+    Policy,
+)
 
 
 def fiscal_year_current() -> FiscalYear | None:
@@ -17,12 +23,35 @@ def fiscal_year_current() -> FiscalYear | None:
     return FiscalYear.objects.filter(year__lte=year).order_by("-year").first()
 
 
+def policy_current() -> Policy:
+    """The policy of the current fiscal year; its defaults when there is none yet (unsaved)."""
+    fiscal_year = fiscal_year_current()
+    policy = Policy.objects.filter(fiscal_year=fiscal_year).first() if fiscal_year else None
+    return policy or Policy(fiscal_year=fiscal_year)
+
+
+def direct_purchase_ceiling() -> int:
+    policy = policy_current()
+    return policy.direct_purchase_ceiling or DEFAULT_DIRECT_PURCHASE_CEILING
+
+
 def budget_lines_visible_to(user, *, fiscal_year: FiscalYear | None = None) -> QuerySet[BudgetLine]:
     lines = BudgetLine.objects.filter(department__in=departments_visible_to(user))
     if fiscal_year is not None:
         lines = lines.filter(fiscal_year=fiscal_year)
     return lines.select_related("department", "fiscal_year").annotate(
         available_amount=F("allocated") - F("committed") - F("realised")
+    )
+
+
+def budget_lines_of_department(
+    department: Department, *, fiscal_year: FiscalYear | None
+) -> QuerySet[BudgetLine]:
+    """A department's lines of the year with what is still available, for choosing one."""
+    return (
+        BudgetLine.objects.filter(department=department, fiscal_year=fiscal_year)
+        .annotate(available_amount=F("allocated") - F("committed") - F("realised"))
+        .order_by("account_code")
     )
 
 

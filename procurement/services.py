@@ -3,15 +3,25 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from market.errors import DomainError
+from market.bounds import MAX_RUPIAH, rupiah_problem, text_problem
+from market.errors import DomainError, InvalidInput
+from market.locks import lock_rows
 from market.models import Department
 from market.money import format_rupiah
 from market.services.audit import audit_record
-from procurement.models import BudgetLine, FiscalYear, Policy, SpendEntry, SpendKind
+from market.transactions import action
+from procurement.models import (
+    BudgetLine,
+    FiscalYear,
+    Policy,
+    SpendEntry,
+    SpendKind,
+    ledger_committed,
+    ledger_realised,
+)
 from vendors.models import Vendor
 
 
@@ -31,7 +41,7 @@ def _line_snapshot(line: BudgetLine) -> dict:
     }
 
 
-@transaction.atomic
+@action
 def fiscal_year_open(*, year: int, by=None) -> FiscalYear:
     fiscal_year, created = FiscalYear.objects.get_or_create(year=year)
     Policy.objects.get_or_create(fiscal_year=fiscal_year)
@@ -40,7 +50,7 @@ def fiscal_year_open(*, year: int, by=None) -> FiscalYear:
     return fiscal_year
 
 
-@transaction.atomic
+@action
 def budget_line_create(
     *,
     department: Department,
@@ -50,8 +60,16 @@ def budget_line_create(
     allocated: int,
     by=None,
 ) -> BudgetLine:
-    if allocated < 0:
-        raise BudgetError(_("An allocation cannot be negative."), field="allocated")
+    errors = {}
+    for field, problem in (
+        ("account_code", text_problem(account_code, most=40)),
+        ("name", text_problem(name, most=200)),
+        ("allocated", rupiah_problem(allocated, most=MAX_RUPIAH)),
+    ):
+        if problem:
+            errors[field] = [problem]
+    if errors:
+        raise InvalidInput(errors)
     line = BudgetLine(
         department=department,
         fiscal_year=fiscal_year,
@@ -72,14 +90,13 @@ def budget_line_create(
     return line
 
 
-@transaction.atomic
+@action
 def budget_line_set_allocation(*, line: BudgetLine, allocated: int, by=None) -> BudgetLine:
     """Change an allocation; it may not drop below what is already committed and realised."""
-    line = (
-        BudgetLine.objects.select_for_update()
-        .select_related("department", "fiscal_year")
-        .get(pk=line.pk)
-    )
+    problem = rupiah_problem(allocated, most=MAX_RUPIAH)
+    if problem:
+        raise InvalidInput({"allocated": [problem]})
+    line = budget_lines_lock([line.pk])[line.pk]
     before = _line_snapshot(line)
     spent = line.committed + line.realised
     if allocated < spent:
@@ -105,24 +122,34 @@ def budget_line_set_allocation(*, line: BudgetLine, allocated: int, by=None) -> 
 
 @dataclass(frozen=True)
 class Spend:
-    """What a budget movement is about: an order of one vendor, split by product category."""
+    """What a budget movement is about: an order of one vendor, split by product category.
+
+    Categories are given as paths from the top of the tree, "parent/child", so that the ledger
+    keeps each entry's ancestors too.
+    """
 
     order_id: int
     order_number: str
     vendor: Vendor
-    amounts_by_category: dict[str, int]  # category slug -> whole rupiah
+    amounts_by_category: dict[str, int]  # category path -> whole rupiah
 
     @property
     def total(self) -> int:
         return sum(self.amounts_by_category.values())
 
 
-def _lock_line(line: BudgetLine) -> BudgetLine:
-    return (
-        BudgetLine.objects.select_for_update()
-        .select_related("department", "fiscal_year")
-        .get(pk=line.pk)
-    )
+def budget_lines_lock(line_ids) -> dict[int, BudgetLine]:
+    """Lock budget lines (market.locks: after products, before purchase orders).
+
+    Only the lines: not the fiscal year and department they are read with, which every budget
+    movement in the organisation shares.
+    """
+    return {
+        line.pk: line
+        for line in lock_rows(
+            BudgetLine.objects.select_related("department", "fiscal_year"), line_ids
+        )
+    }
 
 
 def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
@@ -146,54 +173,77 @@ def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
             vendor_is_women_led=vendor.is_women_led,
             vendor_is_cooperative=vendor.is_cooperative,
             vendor_district=village.district.code if village else "",
-            category=category,
+            category=path.rsplit("/", 1)[-1],
+            category_path=f"/{path}/",
         )
-        for category, amount in sorted(spend.amounts_by_category.items())
+        for path, amount in sorted(spend.amounts_by_category.items())
         if amount > 0
     )
 
 
 def budget_commit(*, line: BudgetLine, spend: Spend) -> BudgetLine:
-    """Commit an order's amount on its budget line, inside the caller's transaction.
+    """Commit an order's amount on its budget line, inside the caller's action.
 
     Refused, naming the line, when committed + realised would exceed what was allocated.
     """
-    with transaction.atomic():
-        line = _lock_line(line)
-        if not line.fiscal_year.is_open:
-            raise BudgetError(
-                _("Fiscal year %(year)s is closed for spending.") % {"year": line.fiscal_year.year},
-                field="budget_line",
-            )
-        if spend.total > line.available:
-            raise BudgetError(
-                _("Budget line %(line)s has %(available)s available; this order needs %(needed)s.")
-                % {
-                    "line": f"{line.account_code} {line.name}",
-                    "available": format_rupiah(line.available),
-                    "needed": format_rupiah(spend.total),
-                },
-                code="budget_exceeded",
-                field="budget_line",
-            )
-        line.committed += spend.total
-        line.save(update_fields=["committed"])
-        _write_entries(kind=SpendKind.COMMIT, line=line, spend=spend)
+    line = budget_lines_lock([line.pk])[line.pk]
+    if not line.fiscal_year.is_open:
+        raise BudgetError(
+            _("Fiscal year %(year)s is closed for spending.") % {"year": line.fiscal_year.year},
+            field="budget_line",
+        )
+    if spend.total > line.available:
+        raise BudgetError(
+            _("Budget line %(line)s has %(available)s available; this order needs %(needed)s.")
+            % {
+                "line": f"{line.account_code} {line.name}",
+                "available": format_rupiah(line.available),
+                "needed": format_rupiah(spend.total),
+            },
+            code="budget_exceeded",
+            field="budget_line",
+        )
+    line.committed += spend.total
+    line.save(update_fields=["committed"])
+    _write_entries(kind=SpendKind.COMMIT, line=line, spend=spend)
     return line
 
 
+def order_commitment(*, line: BudgetLine, order_id: int) -> dict[str, int]:
+    """What an order still has committed on a budget line, by category path ("/a/b/")."""
+    rows = (
+        SpendEntry.objects.filter(budget_line=line, order_id=order_id)
+        .values("category_path")
+        .annotate(outstanding=ledger_committed())
+        .values_list("category_path", "outstanding")
+    )
+    return {path: amount for path, amount in rows if amount}
+
+
 def _from_commitment(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine:
-    with transaction.atomic():
-        line = _lock_line(line)
-        if spend.total > line.committed:
+    line = budget_lines_lock([line.pk])[line.pk]
+    # Checked against this order's own commitment, category by category: the line's total
+    # would let one order release or pay out what another order committed.
+    outstanding = order_commitment(line=line, order_id=spend.order_id)
+    for path, amount in spend.amounts_by_category.items():
+        if amount > outstanding.get(f"/{path}/", 0):
             raise BudgetError(
-                _("Cannot take more from the commitment than is committed."), code="ledger_error"
+                _(
+                    "Order %(number)s has only %(committed)s committed for this; it cannot take "
+                    "%(amount)s."
+                )
+                % {
+                    "number": spend.order_number,
+                    "committed": format_rupiah(outstanding.get(f"/{path}/", 0)),
+                    "amount": format_rupiah(amount),
+                },
+                code="ledger_error",
             )
-        line.committed -= spend.total
-        if kind == SpendKind.REALISE:
-            line.realised += spend.total
-        line.save(update_fields=["committed", "realised"])
-        _write_entries(kind=kind, line=line, spend=spend)
+    line.committed -= spend.total
+    if kind == SpendKind.REALISE:
+        line.realised += spend.total
+    line.save(update_fields=["committed", "realised"])
+    _write_entries(kind=kind, line=line, spend=spend)
     return line
 
 
@@ -209,12 +259,7 @@ def budget_realise(*, line: BudgetLine, spend: Spend) -> BudgetLine:
 
 def budget_line_counters_from_ledger(*, line: BudgetLine) -> tuple[int, int]:
     """(committed, realised) recomputed from the ledger, to check the counters against."""
-    totals = dict(
-        SpendEntry.objects.filter(budget_line=line)
-        .values_list("kind")
-        .annotate(total=Sum("amount"))
-        .values_list("kind", "total")
+    totals = SpendEntry.objects.filter(budget_line=line).aggregate(
+        committed=ledger_committed(), realised=ledger_realised()
     )
-    commit, release = totals.get(SpendKind.COMMIT, 0), totals.get(SpendKind.RELEASE, 0)
-    realise, refund = totals.get(SpendKind.REALISE, 0), totals.get(SpendKind.REFUND, 0)
-    return commit - release - realise, realise - refund
+    return totals["committed"], totals["realised"]

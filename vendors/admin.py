@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from market.admin_mixins import AuditedAdminMixin
 from market.errors import DomainError
 from vendors import services
 from vendors.models import ScaleCriteria, Vendor, VendorDocument, VendorMember
@@ -26,7 +27,7 @@ class VendorDocumentInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["legal_name", "nib", "scale", "status", "village", "created_at"]
     list_filter = ["status", "scale", "is_cooperative", "is_women_led", "village__district"]
     search_fields = ["legal_name", "trading_name", "nib", "npwp"]
@@ -51,5 +52,5 @@ class VendorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScaleCriteria)
-class ScaleCriteriaAdmin(admin.ModelAdmin):
+class ScaleCriteriaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["regulation", "effective_from"]

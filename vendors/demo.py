@@ -1,7 +1,5 @@
 """Demo vendors: small businesses and cooperatives across Kubu Raya (and one from outside)."""
 
-from django.db import transaction
-
 from market.demo import demo_password_hash
 from market.models import User, Village
 from vendors.models import Vendor, VendorStatus
@@ -283,7 +281,6 @@ def _ids(n: int) -> tuple[str, str]:
     return f"91200{n:08d}", f"{n:02d}1234567891{n:03d}"[:15]
 
 
-@transaction.atomic
 def seed(context: dict) -> None:
     admin = context["admin"]
     villages = {village.code: village for village in Village.objects.all()}

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from market.locks import lock_row
 from market.models import User, Village
 from market.permissions import roles_of
 from market.services.audit import audit_record
+from market.transactions import action, on_rollback
 from market.uploads import clean_document, read_upload
 from vendors.models import (
     DocumentKind,
@@ -206,7 +208,7 @@ def _check_new_login(username: str, password: str, email: str, errors: _Errors) 
     return username
 
 
-@transaction.atomic
+@action
 def vendor_register(*, username: str, password: str, **details) -> Vendor:
     """Self-registration: the login and the vendor, status `applied`. Nothing is written when
     any field is bad; every bad field is named at once."""
@@ -227,7 +229,7 @@ def vendor_register(*, username: str, password: str, **details) -> Vendor:
     return vendor
 
 
-@transaction.atomic
+@action
 def vendor_import(*, by, verify: bool = False, **details) -> Vendor:
     """A vendor from the districts' UMKM data collection, entered by an administrator; its
     people get logins later (vendor_member_add)."""
@@ -256,13 +258,13 @@ def allowed_actions(vendor: Vendor) -> list[str]:
     return [action for action, (sources, _, _) in TRANSITIONS.items() if vendor.status in sources]
 
 
-@transaction.atomic
+@action
 def vendor_transition(*, vendor: Vendor, action: str, by, reason: str = "") -> Vendor:
     """Move a vendor along TRANSITIONS: verify, reject, suspend or reinstate."""
     if not roles_of(by).is_platform_admin:
         raise NotAllowed(_("Only a platform administrator can verify, reject or suspend vendors."))
     sources, target, needs_reason = TRANSITIONS[action]
-    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    vendor = lock_row(Vendor.objects, vendor.pk)
     if vendor.status not in sources:
         raise Conflict(
             _("A vendor that is %(status)s cannot be changed this way.")
@@ -285,7 +287,7 @@ def vendor_verify(*, vendor: Vendor, by) -> Vendor:
     return vendor_transition(vendor=vendor, action="verify", by=by)
 
 
-@transaction.atomic
+@action
 def vendor_member_add(
     *, vendor: Vendor, username: str, password: str, full_name: str, by
 ) -> VendorMember:
@@ -302,7 +304,7 @@ def vendor_member_add(
     return member
 
 
-@transaction.atomic
+@action
 def vendor_document_add(*, vendor: Vendor, kind: str, upload, by) -> VendorDocument:
     """Store a PDF or image after checking its content; nothing is kept when it is refused."""
     if not (acts_for(by, vendor) or roles_of(by).is_platform_admin):
@@ -319,6 +321,7 @@ def vendor_document_add(*, vendor: Vendor, kind: str, upload, by) -> VendorDocum
         uploaded_by=by,
     )
     document.file.save("upload", ContentFile(clean.content), save=False)
+    on_rollback(lambda: document.file.storage.delete(document.file.name))
     document.save()
     audit_record(
         actor=by,

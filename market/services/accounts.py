@@ -1,7 +1,6 @@
 """Creating people and granting or revoking their roles."""
 
-from django.db import transaction
-
+from market.locks import lock_row
 from market.models import (
     Department,
     DepartmentRole,
@@ -12,9 +11,10 @@ from market.models import (
     User,
 )
 from market.services.audit import audit_record
+from market.transactions import action
 
 
-@transaction.atomic
+@action
 def department_create(*, organisation: Organisation, code: str, name: str, by=None) -> Department:
     department = Department(organisation=organisation, code=code.strip().upper(), name=name.strip())
     department.full_clean()
@@ -28,11 +28,11 @@ def department_create(*, organisation: Organisation, code: str, name: str, by=No
     return department
 
 
-@transaction.atomic
+@action
 def department_update(
     *, department: Department, name: str, address: str, is_active: bool, by=None
 ) -> Department:
-    department = Department.objects.select_for_update().get(pk=department.pk)
+    department = lock_row(Department.objects, department.pk)
     before = {
         "name": department.name,
         "address": department.address,
@@ -48,7 +48,7 @@ def department_update(
     return department
 
 
-@transaction.atomic
+@action
 def membership_grant(*, user: User, department: Department, role: str, by=None) -> Membership:
     role = DepartmentRole(role)
     membership, created = Membership.objects.get_or_create(
@@ -64,7 +64,7 @@ def membership_grant(*, user: User, department: Department, role: str, by=None) 
     return membership
 
 
-@transaction.atomic
+@action
 def membership_revoke(*, membership: Membership, by=None) -> None:
     snapshot = {
         "user": membership.user.username,
@@ -75,7 +75,7 @@ def membership_revoke(*, membership: Membership, by=None) -> None:
     membership.delete()
 
 
-@transaction.atomic
+@action
 def organisation_role_grant(
     *, user: User, organisation: Organisation, role: str, by=None
 ) -> OrganisationMembership:

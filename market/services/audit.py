@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from market.models import AuditChainHead, AuditEvent
+from market.transactions import defer_until_commit, in_action
 
 GENESIS_HASH = "0" * 64
 
@@ -48,31 +49,79 @@ def audit_record(
     target: models.Model | None = None,
     before: dict | None = None,
     after: dict | None = None,
-) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction.
+) -> AuditEvent | None:
+    """Append one event to the chain, in the caller's transaction.
 
-    Call it last in a service, so the chain head stays locked for as short a time as possible.
+    Inside an action (market.transactions) the event is linked into the chain just before the
+    action commits, in the order recorded, and a nested action that fails takes its events with
+    it; outside one it is linked at once and returned.
     """
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        before=_normalise(before),
+        after=_normalise(after),
+    )
+    if in_action():
+        defer_until_commit("audit", event, flush=_link)
+        return None
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            created_at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=getattr(actor, "username", "") or "system",
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            object_repr=str(target)[:200] if target is not None else "",
-            before=_normalise(before),
-            after=_normalise(after),
-            previous_hash=head.hash,
-        )
-        event.hash = _event_hash(previous_hash=head.hash, fields=_hashed_fields(event))
-        event.save(force_insert=True)
-        head.sequence, head.hash = event.sequence, event.hash
-        head.save(update_fields=["sequence", "hash"])
+        _link([event])
     return event
+
+
+def _link(events: list[AuditEvent]) -> None:
+    """Chain the events after the head and store them.
+
+    The chain head is one row that every writer in the organisation must lock: each link needs
+    the hash of the one before it, so links are made one at a time. It is therefore locked
+    last, just before commit, and held only for these inserts.
+    """
+    if not events:
+        return
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    for event in events:
+        event.sequence = head.sequence + 1
+        event.previous_hash = head.hash
+        event.hash = _event_hash(previous_hash=head.hash, fields=_hashed_fields(event))
+        head.sequence, head.hash = event.sequence, event.hash
+    AuditEvent.objects.bulk_create(events)
+    head.save(update_fields=["sequence", "hash"])
+
+
+# Never copied into the trail: secrets, and columns derived from others.
+NOT_AUDITED = frozenset({"password", "last_login", "search_document", "search_vector"})
+
+
+def model_snapshot(obj: models.Model) -> dict:
+    """A row's own columns as plain values, for an event's before and after."""
+    snapshot = {}
+    for field in obj._meta.concrete_fields:
+        if field.attname in NOT_AUDITED:
+            continue
+        value = field.value_from_object(obj)
+        snapshot[field.attname] = value.name if hasattr(value, "field") else value  # a file
+    return _normalise(snapshot)
+
+
+def audit_changes(
+    *, actor, action: str, target: models.Model, before: dict | None, after: dict | None
+) -> None:
+    """Record what changed between two snapshots (only the fields that differ); nothing when
+    nothing did."""
+    before, after = _normalise(before), _normalise(after)
+    if before and after:
+        changed = {key for key in after if before.get(key) != after.get(key)}
+        if not changed:
+            return
+        before = {key: before.get(key) for key in sorted(changed)}
+        after = {key: after[key] for key in sorted(changed)}
+    audit_record(actor=actor, action=action, target=target, before=before, after=after)
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,34 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from catalog.selectors import products_for_buyers
+from catalog.selectors import category_paths, products_for_buyers
 from catalog.services import stock_reserve
+from market.bounds import (
+    ADDRESS_LENGTH,
+    MAX_DAYS_AHEAD,
+    MAX_RUPIAH,
+    NOTE_LENGTH,
+    date_problem,
+    format_quantity,
+    quantity_problem,
+    text_problem,
+)
 from market.errors import InvalidInput, NotAllowed
+from market.locks import lock_row
 from market.models import Department, DepartmentRole, User
-from market.money import round_rupiah
+from market.money import format_rupiah, round_rupiah
 from market.permissions import has_department_role
 from market.services.audit import audit_record
+from market.transactions import action
 from orders.models import Cart, CartItem, OrderLine, OrderStatus, PurchaseOrder, StandingOrder
 from orders.services.numbering import next_number
 from orders.spend import spend_of
 from procurement.models import BudgetLine
-from procurement.services import budget_commit
+from procurement.services import BudgetError, budget_commit, budget_lines_lock
 
 
 @dataclass(frozen=True)
@@ -31,217 +42,290 @@ class Item:
     quantity: Decimal
 
 
-def _quantity(value, field: str = "quantity") -> Decimal:
+def parse_quantity(value) -> Decimal:
+    """A quantity as typed ("12,5" or "12.5"); InvalidInput on the field `quantity` if it is not
+    one someone can order."""
     try:
-        quantity = Decimal(str(value))
+        quantity = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput({field: [_("Enter a quantity.")]}) from None
-    if not quantity.is_finite() or quantity <= 0:
-        raise InvalidInput({field: [_("The quantity must be above zero.")]})
-    if quantity.as_tuple().exponent < -3:
-        raise InvalidInput({field: [_("Use at most three decimals.")]})
-    if quantity >= 10**9:
-        raise InvalidInput({field: [_("The quantity is too large.")]})
+        raise InvalidInput({"quantity": [_("Enter a quantity.")]}) from None
+    problem = quantity_problem(quantity)
+    if problem:
+        raise InvalidInput({"quantity": [problem]})
     return quantity
 
 
-def _check_minimum(product: Product, quantity: Decimal) -> None:
+def minimum_problem(product: Product, quantity: Decimal) -> str | None:
     if quantity < product.minimum_order:
-        raise InvalidInput(
-            {
-                "quantity": [
-                    _("%(product)s is sold from %(minimum)s %(unit)s.")
-                    % {
-                        "product": product.name,
-                        "minimum": f"{product.minimum_order.normalize():f}",
-                        "unit": product.get_unit_display(),
-                    }
-                ]
-            }
-        )
+        return _("%(minimum)s %(unit)s is the minimum order of %(product)s.") % {
+            "minimum": format_quantity(product.minimum_order),
+            "unit": product.get_unit_display(),
+            "product": product.name,
+        }
+    return None
 
 
-def _check_available(product: Product, quantity: Decimal) -> None:
+def _available_problem(product: Product, quantity: Decimal) -> str | None:
     if not product.made_to_order and quantity > product.available:
-        raise InvalidInput(
-            {
-                "quantity": [
-                    _("Only %(available)s %(unit)s of %(product)s are left.")
-                    % {
-                        "available": f"{product.available.normalize():f}",
-                        "unit": product.get_unit_display(),
-                        "product": product.name,
-                    }
-                ]
-            }
-        )
+        return _("Only %(available)s %(unit)s of %(product)s are left.") % {
+            "available": format_quantity(product.available),
+            "unit": product.get_unit_display(),
+            "product": product.name,
+        }
+    return None
 
 
 def _requester_cart(*, user: User, department: Department) -> Cart:
     if not has_department_role(user, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can fill its cart."))
     cart, _created = Cart.objects.get_or_create(user=user, department=department)
-    return cart
+    return lock_row(Cart.objects, cart.pk)  # two changes of one cart queue up
 
 
-@transaction.atomic
-def cart_set_item(*, user: User, department: Department, product_id: int, quantity) -> CartItem:
-    """Put a product in the cart (or change its quantity); it must be orderable now."""
+def _put(*, user: User, department: Department, product_id: int, quantity, add: bool) -> CartItem:
     cart = _requester_cart(user=user, department=department)
-    quantity = _quantity(quantity)
+    quantity = parse_quantity(quantity)
     product = products_for_buyers().filter(pk=product_id).first()
     if product is None:
         raise InvalidInput({"product": [_("This product cannot be ordered.")]})
-    _check_minimum(product, quantity)
-    _check_available(product, quantity)
-    item, _created = CartItem.objects.update_or_create(
-        cart=cart, product=product, defaults={"quantity": quantity}
+    item = CartItem.objects.filter(cart=cart, product=product).first()
+    if add and item is not None:
+        quantity += item.quantity
+    problem = (
+        quantity_problem(quantity)
+        or minimum_problem(product, quantity)
+        or _available_problem(product, quantity)
     )
+    if problem:
+        raise InvalidInput({"quantity": [problem]})
+    if item is None:
+        return CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
     return item
 
 
-@transaction.atomic
+@action
+def cart_add_item(*, user: User, department: Department, product_id: int, quantity) -> CartItem:
+    """Add a product to the cart; a product already there gets the quantity added."""
+    return _put(
+        user=user, department=department, product_id=product_id, quantity=quantity, add=True
+    )
+
+
+@action
+def cart_set_item(*, user: User, department: Department, product_id: int, quantity) -> CartItem:
+    """Set how much of a product the cart holds; it must be orderable now."""
+    return _put(
+        user=user, department=department, product_id=product_id, quantity=quantity, add=False
+    )
+
+
+@action
 def cart_remove_item(*, user: User, department: Department, product_id: int) -> None:
     cart = _requester_cart(user=user, department=department)
     CartItem.objects.filter(cart=cart, product_id=product_id).delete()
 
 
 def order_frame_errors(
-    *, department: Department, budget_line: BudgetLine, approver: User, delivery_address: str
+    *,
+    department: Department,
+    budget_line: BudgetLine | None,
+    approver: User | None,
+    delivery_address: str,
+    requester: User | None = None,
 ) -> dict[str, list]:
     """What is wrong with the frame of an order (or a standing order), field by field."""
     errors: dict[str, list] = {}
-    if budget_line.department_id != department.pk:
-        errors["budget_line"] = [_("This budget line belongs to another department.")]
-    if not has_department_role(approver, department, DepartmentRole.APPROVER):
+    line_problem = _budget_line_problem(department, budget_line)
+    if line_problem:
+        errors["budget_line"] = [line_problem]
+    if approver is None or not has_department_role(approver, department, DepartmentRole.APPROVER):
         errors["approver"] = [_("Choose a commitment officer (PPK) of the department.")]
-    if not (delivery_address or "").strip():
-        errors["delivery_address"] = [_("Give the delivery address.")]
+    elif requester is not None and requester.pk == approver.pk:
+        errors["approver"] = [_("Another person must approve your order: choose a different PPK.")]
+    problem = text_problem(delivery_address, most=ADDRESS_LENGTH)
+    if problem:
+        errors["delivery_address"] = [problem]
     return errors
 
 
-def _check_not_self_approved(requester: User, approver: User) -> None:
-    if requester.pk == approver.pk:
-        raise InvalidInput(
-            {"approver": [_("Another person must approve your order: choose a different PPK.")]}
-        )
+def _budget_line_problem(department: Department, line: BudgetLine | None) -> str | None:
+    if line is None:
+        return _("Choose a budget line.")
+    if line.department_id != department.pk:
+        return _("This budget line belongs to another department.")
+    return None
 
 
-def _validate_order_frame(
+def _check_order_frame(
     *,
     requester: User,
     department: Department,
-    budget_line: BudgetLine,
-    approver: User,
+    budget_line: BudgetLine | None,
+    lines_by_vendor: dict[int, BudgetLine],
+    approver: User | None,
     delivery_address: str,
-    delivery_date: datetime.date,
+    delivery_date: datetime.date | None,
+    notes: str,
 ) -> None:
     if not has_department_role(requester, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can place its orders."))
-    _check_not_self_approved(requester, approver)
     errors = order_frame_errors(
         department=department,
         budget_line=budget_line,
         approver=approver,
         delivery_address=delivery_address,
+        requester=requester,
     )
-    if delivery_date is None or delivery_date < timezone.localdate():
-        errors["delivery_date"] = [_("The delivery date cannot be in the past.")]
+    by_vendor = {
+        str(vendor_id): [problem]
+        for vendor_id, line in lines_by_vendor.items()
+        if (problem := _budget_line_problem(department, line))
+    }
+    if by_vendor:
+        errors["budget_lines"] = by_vendor
+    today = timezone.localdate()
+    problem = date_problem(
+        delivery_date, earliest=today, latest=today + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    )
+    if problem:
+        errors["delivery_date"] = [problem]
+    problem = text_problem(notes, most=NOTE_LENGTH, required=False)
+    if problem:
+        errors["notes"] = [problem]
     if errors:
         raise InvalidInput(errors)
 
 
-def orders_place(
-    *,
-    requester: User,
-    department: Department,
-    budget_line: BudgetLine,
-    approver: User,
-    delivery_address: str,
-    delivery_date: datetime.date,
-    items: list[Item],
-    notes: str = "",
-    standing_order: StandingOrder | None = None,
-) -> list[PurchaseOrder]:
-    """Submit one purchase order per vendor, all or none: stock reserved, budget committed.
-
-    Prices are read again here, not taken from the cart. A policy evaluation (quota, reserved
-    categories, ceilings) belongs right before the budget is committed, in `_submit`.
-    """
-    _validate_order_frame(
-        requester=requester,
-        department=department,
-        budget_line=budget_line,
-        approver=approver,
-        delivery_address=delivery_address,
-        delivery_date=delivery_date,
-    )
+def _item_quantities(items: list[Item]) -> dict[int, Decimal]:
     if not items:
         raise InvalidInput({"items": [_("The cart is empty.")]})
     quantities: dict[int, Decimal] = defaultdict(Decimal)
     for item in items:
-        quantities[item.product_id] += _quantity(item.quantity)
+        quantities[item.product_id] += parse_quantity(item.quantity)
+    return dict(quantities)
 
-    with transaction.atomic():
-        # Lock the budget line before any product: every path locks lines, then products.
-        line = (
-            BudgetLine.objects.select_for_update()
-            .select_related("fiscal_year")
-            .get(pk=budget_line.pk)
+
+@action
+def orders_place(
+    *,
+    requester: User,
+    department: Department,
+    budget_line: BudgetLine | None,
+    approver: User | None,
+    delivery_address: str,
+    delivery_date: datetime.date | None,
+    items: list[Item],
+    notes: str = "",
+    budget_lines_by_vendor: dict[int, BudgetLine] | None = None,
+    standing_order: StandingOrder | None = None,
+) -> list[PurchaseOrder]:
+    """Submit one purchase order per vendor, all or none: stock reserved, budget committed.
+
+    Each vendor's order is charged to `budget_line` unless `budget_lines_by_vendor` names
+    another. Prices are read again here, not taken from the cart. A policy evaluation (quota,
+    reserved categories, ceilings) belongs right before the budget is committed, in `_submit`.
+    """
+    lines_by_vendor = dict(budget_lines_by_vendor or {})
+    _check_order_frame(
+        requester=requester,
+        department=department,
+        budget_line=budget_line,
+        lines_by_vendor=lines_by_vendor,
+        approver=approver,
+        delivery_address=delivery_address,
+        delivery_date=delivery_date,
+        notes=notes,
+    )
+    quantities = _item_quantities(items)
+
+    # Locks in the one order (market.locks): products, then budget lines, then number sequences.
+    held = stock_reserve(quantities=quantities)
+    budget_lines = budget_lines_lock(
+        [budget_line.pk, *(line.pk for line in lines_by_vendor.values())]
+    )
+    products = {
+        product.pk: product
+        for product in products_for_buyers()
+        .select_related("vendor__village__district")
+        .filter(pk__in=quantities)
+    }
+    if set(quantities) - set(products):
+        raise InvalidInput({"items": [_("A product in the cart can no longer be ordered.")]})
+    problems = [
+        problem
+        for product_id, quantity in quantities.items()
+        if (problem := minimum_problem(products[product_id], quantity))
+    ]
+    if problems:
+        raise InvalidInput({"items": problems})
+
+    by_vendor: dict[int, list[Product]] = defaultdict(list)
+    for product in sorted(products.values(), key=lambda p: (p.vendor_id, p.pk)):
+        by_vendor[product.vendor_id].append(product)
+    paths, checkout, orders = category_paths(), uuid.uuid4(), []
+    for vendor_id, vendor_products in by_vendor.items():
+        line = budget_lines[lines_by_vendor.get(vendor_id, budget_line).pk]
+        order = PurchaseOrder.objects.create(
+            number=next_number(kind="SP", department=department, year=line.fiscal_year.year),
+            department=department,
+            budget_line=line,
+            vendor=vendor_products[0].vendor,
+            requester=requester,
+            approver=approver,
+            status=OrderStatus.DRAFT,
+            delivery_address=delivery_address.strip(),
+            delivery_date=delivery_date,
+            notes=(notes or "").strip(),
+            total=0,
+            checkout=checkout,
+            standing_order=standing_order,
         )
-        products = {
-            product.pk: product
-            for product in products_for_buyers()
-            .select_related("vendor__village__district")
-            .filter(pk__in=quantities)
-        }
-        missing = set(quantities) - set(products)
-        if missing:
-            raise InvalidInput({"items": [_("A product in the cart can no longer be ordered.")]})
-        for product_id, quantity in quantities.items():
-            _check_minimum(products[product_id], quantity)
-        held = stock_reserve(quantities=dict(quantities))
-
-        by_vendor: dict[int, list[Product]] = defaultdict(list)
-        for product in sorted(products.values(), key=lambda p: (p.vendor_id, p.pk)):
-            by_vendor[product.vendor_id].append(product)
-        checkout, orders = uuid.uuid4(), []
-        for vendor_products in by_vendor.values():
-            order = PurchaseOrder(
-                number=next_number(kind="SP", department=department, year=line.fiscal_year.year),
-                department=department,
-                budget_line=line,
-                vendor=vendor_products[0].vendor,
-                requester=requester,
-                approver=approver,
-                status=OrderStatus.DRAFT,
-                delivery_address=delivery_address.strip(),
-                delivery_date=delivery_date,
-                notes=(notes or "").strip(),
-                total=0,
-                checkout=checkout,
-                standing_order=standing_order,
-            )
-            order.save()
-            lines = [
-                OrderLine(
-                    order=order,
-                    product=product,
-                    product_name=product.name,
-                    unit=product.unit,
-                    category=product.category.slug,
-                    unit_price=product.unit_price,
-                    quantity=quantities[product.pk],
-                    total=round_rupiah(quantities[product.pk] * product.unit_price),
-                    stock_held=product.pk in held,
-                )
-                for product in vendor_products
-            ]
-            OrderLine.objects.bulk_create(lines)
-            order.total = sum(line_.total for line_ in lines)
-            _submit(order=order, line=line, lines=lines, by=requester)
-            orders.append(order)
+        order_lines = [
+            _order_line(order, product, quantities[product.pk], paths, held)
+            for product in vendor_products
+        ]
+        OrderLine.objects.bulk_create(order_lines)
+        order.total = sum(order_line.total for order_line in order_lines)
+        try:
+            _submit(order=order, line=line, lines=order_lines, by=requester)
+        except BudgetError as refused:
+            if vendor_id in lines_by_vendor:  # name the field the requester chose it in
+                refused.fields = {"budget_lines": {str(vendor_id): [str(refused.message)]}}
+            raise
+        orders.append(order)
     return orders
+
+
+def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: set) -> OrderLine:
+    total = round_rupiah(quantity * product.unit_price)
+    if total > MAX_RUPIAH:
+        raise InvalidInput(
+            {
+                "items": [
+                    _("%(product)s: %(quantity)s %(unit)s would cost more than %(most)s.")
+                    % {
+                        "product": product.name,
+                        "quantity": format_quantity(quantity),
+                        "unit": product.get_unit_display(),
+                        "most": format_rupiah(MAX_RUPIAH),
+                    }
+                ]
+            }
+        )
+    return OrderLine(
+        order=order,
+        product=product,
+        product_name=product.name,
+        unit=product.unit,
+        category=product.category.slug,
+        category_path=paths[product.category_id],
+        unit_price=product.unit_price,
+        quantity=quantity,
+        total=total,
+        stock_held=product.pk in held,
+    )
 
 
 def _submit(*, order: PurchaseOrder, line: BudgetLine, lines: list[OrderLine], by: User) -> None:
@@ -266,19 +350,20 @@ def _submit(*, order: PurchaseOrder, line: BudgetLine, lines: list[OrderLine], b
     )
 
 
-@transaction.atomic
+@action
 def cart_checkout(
     *,
     user: User,
     department: Department,
-    budget_line: BudgetLine,
-    approver: User,
+    budget_line: BudgetLine | None,
+    approver: User | None,
     delivery_address: str,
-    delivery_date: datetime.date,
+    delivery_date: datetime.date | None,
     notes: str = "",
+    budget_lines_by_vendor: dict[int, BudgetLine] | None = None,
 ) -> list[PurchaseOrder]:
+    """The requester's cart becomes submitted orders (all or none), and the cart is emptied."""
     cart = _requester_cart(user=user, department=department)
-    cart = Cart.objects.select_for_update().get(pk=cart.pk)  # two checkouts of one cart queue up
     items = [Item(item.product_id, item.quantity) for item in cart.items.all()]
     orders = orders_place(
         requester=user,
@@ -289,6 +374,7 @@ def cart_checkout(
         delivery_date=delivery_date,
         items=items,
         notes=notes,
+        budget_lines_by_vendor=budget_lines_by_vendor,
     )
     cart.items.all().delete()
     return orders

@@ -3,38 +3,89 @@ through the same checkout as a cart, or recorded as failed with the reason."""
 
 import datetime
 import logging
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.selectors import products_for_buyers
+from market.bounds import NAME_LENGTH, quantity_problem, text_problem
 from market.errors import DomainError, InvalidInput, NotAllowed
 from market.models import Department, DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
+from market.transactions import action
 from orders.models import StandingOrder, StandingOrderItem, StandingOrderRun
-from orders.services.placing import Item, order_frame_errors, orders_place
+from orders.services.placing import Item, minimum_problem, order_frame_errors, orders_place
 from procurement.models import BudgetLine
 
 logger = logging.getLogger(__name__)
 
+MAX_LEAD_DAYS = 60
 
-@transaction.atomic
+
+def _items_problems(items: list[Item]) -> list[str]:
+    if not items:
+        return [_("Give at least one product with a quantity above zero.")]
+    products = {
+        product.pk: product
+        for product in products_for_buyers().filter(pk__in=[item.product_id for item in items])
+    }
+    problems = []
+    for item in items:
+        product = products.get(item.product_id)
+        if product is None:
+            problems.append(_("A product cannot be ordered."))
+        elif item.quantity is None:
+            problems.append(_("Enter a quantity."))
+        elif problem := quantity_problem(Decimal(item.quantity)) or minimum_problem(
+            product, Decimal(item.quantity)
+        ):
+            problems.append(problem)
+    return problems
+
+
+def _period_problems(
+    line: BudgetLine | None, start: datetime.date | None, end: datetime.date | None
+) -> dict[str, list]:
+    """A standing order runs inside its budget line's fiscal year, from today on."""
+    errors: dict[str, list] = {}
+    if start is None:
+        errors["start_date"] = [_("Enter a valid date.")]
+    if end is None:
+        errors["end_date"] = [_("Enter a valid date.")]
+    if errors or line is None:
+        return errors
+    year = line.fiscal_year.year
+    if end < start:
+        errors["end_date"] = [_("The end cannot be before the start.")]
+    elif end < timezone.localdate():
+        errors["end_date"] = [_("The end is already past.")]
+    for field, day in (("start_date", start), ("end_date", end)):
+        if day.year != year and field not in errors:
+            errors[field] = [
+                _("The budget line is for %(year)s: choose a date in %(year)s.") % {"year": year}
+            ]
+    return errors
+
+
+@action
 def standing_order_create(
     *,
     by: User,
     department: Department,
     name: str,
-    budget_line: BudgetLine,
-    approver: User,
+    budget_line: BudgetLine | None,
+    approver: User | None,
     day_of_month: int,
-    start_date: datetime.date,
-    end_date: datetime.date,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
     delivery_address: str,
     items: list[Item],
     lead_days: int = 7,
 ) -> StandingOrder:
+    """Schedule a recurring order; every problem of every field is reported at once."""
     if not has_department_role(by, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can schedule its orders."))
     errors = order_frame_errors(
@@ -42,19 +93,21 @@ def standing_order_create(
         budget_line=budget_line,
         approver=approver,
         delivery_address=delivery_address,
+        requester=by,
     )
-    if not 1 <= day_of_month <= 28:
+    if problem := text_problem(name, most=NAME_LENGTH, required=False):
+        errors["name"] = [problem]
+    if not isinstance(day_of_month, int) or not 1 <= day_of_month <= 28:
         errors["day_of_month"] = [_("Choose a day from 1 to 28, which every month has.")]
-    if end_date < start_date:
-        errors["end_date"] = [_("The end cannot be before the start.")]
-    if not items or any(item.quantity <= 0 for item in items):
-        errors["items"] = [_("Give at least one product with a quantity above zero.")]
-    elif products_for_buyers().filter(pk__in=[i.product_id for i in items]).count() != len(
-        {item.product_id for item in items}
-    ):
-        errors["items"] = [_("A product cannot be ordered.")]
-    if by.pk == approver.pk:
-        errors["approver"] = [_("Another person must approve your order: choose a different PPK.")]
+    if not isinstance(lead_days, int) or not 0 <= lead_days <= MAX_LEAD_DAYS:
+        errors["lead_days"] = [
+            _("Choose from 0 to %(most)s days between ordering and delivery.")
+            % {"most": MAX_LEAD_DAYS}
+        ]
+    line = budget_line if "budget_line" not in errors else None
+    errors.update(_period_problems(line, start_date, end_date))
+    if problems := _items_problems(items):
+        errors["items"] = problems
     if errors:
         raise InvalidInput(errors)
     standing = StandingOrder.objects.create(
@@ -62,7 +115,7 @@ def standing_order_create(
         requester=by,
         approver=approver,
         budget_line=budget_line,
-        name=name.strip() or _("Standing order"),
+        name=(name or "").strip() or _("Standing order"),
         day_of_month=day_of_month,
         start_date=start_date,
         end_date=end_date,
@@ -84,16 +137,56 @@ def standing_order_create(
     return standing
 
 
-@transaction.atomic
+def may_stop(user, standing_order: StandingOrder) -> bool:
+    """Requesters and PPKs of the department stop its standing orders (pages ask this too)."""
+    return standing_order.is_active and has_department_role(
+        user, standing_order.department_id, DepartmentRole.REQUESTER, DepartmentRole.APPROVER
+    )
+
+
+@action
 def standing_order_stop(*, standing_order: StandingOrder, by: User) -> StandingOrder:
     if not has_department_role(
         by, standing_order.department_id, DepartmentRole.REQUESTER, DepartmentRole.APPROVER
     ):
-        raise NotAllowed()
+        raise NotAllowed(_("Only the department's requesters and PPKs stop its standing orders."))
     standing_order.is_active = False
     standing_order.save(update_fields=["is_active"])
     audit_record(actor=by, action="standing_order.stop", target=standing_order)
     return standing_order
+
+
+@action
+def _run_once(*, standing_order: StandingOrder, period: datetime.date) -> StandingOrderRun:
+    run = StandingOrderRun.objects.create(
+        standing_order=standing_order, period=period, outcome=StandingOrderRun.Outcome.ORDERED
+    )
+    try:
+        orders = orders_place(
+            requester=standing_order.requester,
+            department=standing_order.department,
+            budget_line=standing_order.budget_line,
+            approver=standing_order.approver,
+            delivery_address=standing_order.delivery_address,
+            delivery_date=timezone.localdate() + datetime.timedelta(days=standing_order.lead_days),
+            items=[Item(item.product_id, item.quantity) for item in standing_order.items.all()],
+            notes=_("Standing order %(name)s, %(period)s")
+            % {"name": standing_order.name, "period": period.strftime("%m/%Y")},
+            standing_order=standing_order,
+        )
+        run.message = ", ".join(order.number for order in orders)
+    except DomainError as error:  # the placing rolled back to its savepoint; record why
+        run.outcome = StandingOrderRun.Outcome.FAILED
+        fields = getattr(error, "fields", None)
+        run.message = "; ".join(error.messages() if fields else [str(error.message)])
+    run.save(update_fields=["outcome", "message"])
+    audit_record(
+        actor=None,
+        action=f"standing_order.run_{run.outcome}",
+        target=standing_order,
+        after={"period": period.isoformat(), "message": run.message},
+    )
+    return run
 
 
 def standing_order_run(*, standing_order: StandingOrder, period: datetime.date) -> StandingOrderRun:
@@ -104,44 +197,7 @@ def standing_order_run(*, standing_order: StandingOrder, period: datetime.date) 
     """
     period = period.replace(day=1)
     try:
-        with transaction.atomic():
-            run = StandingOrderRun.objects.create(
-                standing_order=standing_order,
-                period=period,
-                outcome=StandingOrderRun.Outcome.ORDERED,
-            )
-            try:
-                with transaction.atomic():
-                    orders = orders_place(
-                        requester=standing_order.requester,
-                        department=standing_order.department,
-                        budget_line=standing_order.budget_line,
-                        approver=standing_order.approver,
-                        delivery_address=standing_order.delivery_address,
-                        delivery_date=timezone.localdate()
-                        + datetime.timedelta(days=standing_order.lead_days),
-                        items=[
-                            Item(item.product_id, item.quantity)
-                            for item in standing_order.items.all()
-                        ],
-                        notes=_("Standing order %(name)s, %(period)s")
-                        % {"name": standing_order.name, "period": period.strftime("%m/%Y")},
-                        standing_order=standing_order,
-                    )
-                run.message = ", ".join(order.number for order in orders)
-            except DomainError as error:
-                fields = getattr(error, "fields", None) or {}
-                details = [str(m) for messages in fields.values() for m in messages]
-                run.outcome = StandingOrderRun.Outcome.FAILED
-                run.message = "; ".join(details) or str(error.message)
-            run.save(update_fields=["outcome", "message"])
-            audit_record(
-                actor=None,
-                action=f"standing_order.run_{run.outcome}",
-                target=standing_order,
-                after={"period": period.isoformat(), "message": run.message},
-            )
-            return run
+        return _run_once(standing_order=standing_order, period=period)
     except IntegrityError:
         run = StandingOrderRun.objects.filter(standing_order=standing_order, period=period).first()
         if run is None:

@@ -1,21 +1,28 @@
-"""Moving a purchase order along TRANSITIONS: each action checks who may act, changes state
-under row locks in one transaction, and writes an audit event."""
+"""Moving a purchase order along TRANSITIONS (orders.models): each action checks who may act,
+locks what it changes in the one lock order (market.locks), checks the state, changes it in one
+durable transaction, and writes an audit event."""
 
 import datetime
 import logging
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.services import stock_release, stock_ship
+from catalog.services import products_lock, stock_release, stock_ship
+from market.bounds import NAME_LENGTH, NOTE_LENGTH, date_problem, format_quantity, text_problem
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from market.locks import lock_row
 from market.models import DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
+from market.transactions import action
 from orders.models import (
+    PEOPLE_ACTIONS,
+    SP2D_LENGTH,
     TRANSITIONS,
+    Actor,
     DeliveryReceipt,
     Invoice,
     OrderLine,
@@ -29,42 +36,35 @@ from orders.models import (
 )
 from orders.services.numbering import next_number
 from orders.spend import invoiced_amount, spend_of
-from procurement.services import budget_realise, budget_release
+from procurement.services import budget_lines_lock, budget_realise, budget_release
 from vendors.permissions import acts_for
 
 logger = logging.getLogger(__name__)
 
-WHO = {
-    # The PPK named on the order, who must still hold the role in its department.
-    "approver": lambda user, order: (
+
+def _in_department(role: str):
+    return lambda user, order: has_department_role(user, order.department_id, role)
+
+
+# How each actor of the table is recognised. Who may act never depends on the order's state,
+# only on its department, vendor and named PPK, which never change: it is checked before locking.
+ACTOR_CHECKS = {
+    Actor.APPROVER: lambda user, order: (
         user is not None
         and user.pk == order.approver_id
         and has_department_role(user, order.department_id, DepartmentRole.APPROVER)
     ),
-    "requester_or_approver": lambda user, order: has_department_role(
-        user, order.department_id, DepartmentRole.REQUESTER, DepartmentRole.APPROVER
-    ),
-    "vendor": lambda user, order: acts_for(user, order.vendor_id),
-    "receiver": lambda user, order: has_department_role(
-        user, order.department_id, DepartmentRole.RECEIVER
-    ),
-    "treasurer": lambda user, order: has_department_role(
-        user, order.department_id, DepartmentRole.TREASURER
-    ),
-    "department": lambda user, order: has_department_role(
-        user,
-        order.department_id,
-        DepartmentRole.REQUESTER,
-        DepartmentRole.APPROVER,
-        DepartmentRole.TREASURER,
-    ),
-    "system": lambda user, order: user is None,
+    Actor.REQUESTER: _in_department(DepartmentRole.REQUESTER),
+    Actor.RECEIVER: _in_department(DepartmentRole.RECEIVER),
+    Actor.TREASURER: _in_department(DepartmentRole.TREASURER),
+    Actor.VENDOR: lambda user, order: acts_for(user, order.vendor_id),
+    Actor.SYSTEM: lambda user, order: user is None,
 }
 
 
-def may(user, order: PurchaseOrder, action: str) -> bool:
-    sources, who = TRANSITIONS[action]
-    return order.status in sources and WHO[who](user, order)
+def may_act(user, order: PurchaseOrder, action_name: str) -> bool:
+    """Whether this person is one of the action's actors for this order (whatever its state)."""
+    return any(ACTOR_CHECKS[actor](user, order) for actor in TRANSITIONS[action_name].actors)
 
 
 def allowed_actions(user, order: PurchaseOrder) -> list[str]:
@@ -79,23 +79,40 @@ def allowed_actions(user, order: PurchaseOrder) -> list[str]:
         "receive": any(line.received_quantity < line.shipped_quantity for line in lines),
     }
     return [
-        action
-        for action in TRANSITIONS
-        if action != "expire" and may(user, order, action) and left.get(action, True)
+        name
+        for name in PEOPLE_ACTIONS
+        if order.status in TRANSITIONS[name].sources
+        and may_act(user, order, name)
+        and left.get(name, True)
     ]
 
 
-def _lock(order: PurchaseOrder, action: str, by) -> PurchaseOrder:
-    """Lock the order row, then check the action is allowed from its current state."""
-    order = (
-        PurchaseOrder.objects.select_for_update(of=("self",))
-        .select_related("department", "vendor__village__district", "budget_line")
-        .get(pk=order.pk)
+def order_lock(pk: int) -> PurchaseOrder:
+    """Lock one order (market.locks: after products and budget lines), read with what its
+    services need; the joined rows are not locked."""
+    return lock_row(
+        PurchaseOrder.objects.select_related(
+            "department__organisation", "vendor__village__district", "budget_line__fiscal_year"
+        ),
+        pk,
     )
-    sources, who = TRANSITIONS[action]
-    if not WHO[who](by, order):
+
+
+def _lock(order: PurchaseOrder, action_name: str, by) -> PurchaseOrder:
+    """Check who acts, lock what the step changes in the lock order, then check the state."""
+    step = TRANSITIONS[action_name]
+    if not may_act(by, order, action_name):
         raise NotAllowed(_("You may not do this to this order."))
-    if order.status not in sources:
+    if step.moves_stock:
+        products_lock(
+            OrderLine.objects.filter(order_id=order.pk, stock_held=True).values_list(
+                "product_id", flat=True
+            )
+        )
+    if step.moves_budget:
+        budget_lines_lock([order.budget_line_id])
+    order = order_lock(order.pk)
+    if order.status not in step.sources:
         raise Conflict(
             _("Order %(number)s is %(status)s; it cannot be changed this way.")
             % {"number": order.number, "status": order.get_status_display().lower()},
@@ -104,13 +121,15 @@ def _lock(order: PurchaseOrder, action: str, by) -> PurchaseOrder:
     return order
 
 
-def _move(order: PurchaseOrder, action: str, by, status: str, **after) -> PurchaseOrder:
+def _move(order: PurchaseOrder, action_name: str, by, status: str, **after) -> PurchaseOrder:
+    if status not in TRANSITIONS[action_name].targets:
+        raise AssertionError(f"{action_name} cannot lead to {status}")
     before = order.status
     order.status = status
     order.save()
     audit_record(
         actor=by,
-        action=f"order.{action}",
+        action=f"order.{action_name}",
         target=order,
         before={"status": before},
         after={"status": status, **after},
@@ -118,11 +137,18 @@ def _move(order: PurchaseOrder, action: str, by, status: str, **after) -> Purcha
     return order
 
 
+def _target(action_name: str) -> str:
+    (target,) = TRANSITIONS[action_name].targets
+    return target
+
+
 def _required_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise InvalidInput({"reason": [_("Give a reason.")]})
-    return reason
+    problem = text_problem(reason, most=NOTE_LENGTH)
+    if problem:
+        raise InvalidInput({"reason": [problem]})
+    return reason.strip()
 
 
 def _release_everything(order: PurchaseOrder) -> None:
@@ -134,52 +160,51 @@ def _release_everything(order: PurchaseOrder) -> None:
         stock_release(quantities=held)
 
 
-def _refuse(*, order, by, action: str, status: str, reason: str) -> PurchaseOrder:
+def _refuse(*, order, by, action_name: str, reason: str) -> PurchaseOrder:
     """Reject, cancel, decline or expire: the reservation and commitment go back."""
-    with transaction.atomic():
-        order = _lock(order, action, by)
-        _release_everything(order)
-        order.reason = reason
-        return _move(order, action, by, status, reason=reason)
+    order = _lock(order, action_name, by)
+    _release_everything(order)
+    order.reason = reason
+    return _move(order, action_name, by, _target(action_name), reason=reason)
 
 
-@transaction.atomic
+@action
 def order_approve(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
     order = _lock(order, "approve", by)
     order.approved_at = timezone.now()
-    return _move(order, "approve", by, OrderStatus.APPROVED)
+    return _move(order, "approve", by, _target("approve"))
 
 
+@action
 def order_reject(*, order: PurchaseOrder, by: User, reason: str) -> PurchaseOrder:
-    reason = _required_reason(reason)
-    return _refuse(order=order, by=by, action="reject", status=OrderStatus.REJECTED, reason=reason)
+    return _refuse(order=order, by=by, action_name="reject", reason=_required_reason(reason))
 
 
+@action
 def order_cancel(*, order: PurchaseOrder, by: User, reason: str) -> PurchaseOrder:
-    reason = _required_reason(reason)
-    return _refuse(order=order, by=by, action="cancel", status=OrderStatus.CANCELLED, reason=reason)
+    return _refuse(order=order, by=by, action_name="cancel", reason=_required_reason(reason))
 
 
+@action
 def order_decline(*, order: PurchaseOrder, by: User, reason: str) -> PurchaseOrder:
-    reason = _required_reason(reason)
-    return _refuse(order=order, by=by, action="decline", status=OrderStatus.DECLINED, reason=reason)
+    return _refuse(order=order, by=by, action_name="decline", reason=_required_reason(reason))
 
 
+@action
 def order_expire(*, order: PurchaseOrder) -> PurchaseOrder:
     """The vendor did not answer in time (Celery beat, through orders_expire_due)."""
     return _refuse(
         order=order,
         by=None,
-        action="expire",
-        status=OrderStatus.EXPIRED,
+        action_name="expire",
         reason=_("The vendor did not answer in time."),
     )
 
 
-@transaction.atomic
+@action
 def order_accept(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
     order = _lock(order, "accept", by)
-    return _move(order, "accept", by, OrderStatus.ACCEPTED)
+    return _move(order, "accept", by, _target("accept"))
 
 
 def delivery_status(lines: list[OrderLine]) -> str:
@@ -195,52 +220,65 @@ def delivery_status(lines: list[OrderLine]) -> str:
     return OrderStatus.ACCEPTED
 
 
-def _quantities_for(lines: list[OrderLine], quantities: dict, limit, field: str) -> dict:
-    """Check {line id: quantity} against the order's lines; `limit(line)` is the most allowed."""
-    by_id = {line.pk: line for line in lines}
+def _decimal(raw) -> Decimal:
+    try:
+        return Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError, TypeError):
+        return Decimal("NaN")
+
+
+def _quantities_for(
+    lines: list[OrderLine], quantities: dict, *, limit, too_many: str
+) -> dict[int, Decimal]:
+    """Check {line id: quantity} against the order's lines, each line's problem under its id.
+
+    `limit(line)` is the most allowed; `too_many` says why, with %(most)s, %(unit)s and
+    %(product)s.
+    """
+    by_id = {str(line.pk): line for line in lines}
     checked: dict[int, Decimal] = {}
-    errors: list[str] = []
-    for line_id, raw in quantities.items():
-        line = by_id.get(int(line_id)) if str(line_id).isdigit() else None
+    errors: dict[str, list] = {}
+    for line_id, raw in (quantities or {}).items():
+        line = by_id.get(str(line_id))
         if line is None:
-            raise InvalidInput({field: [_("A line does not belong to this order.")]})
-        try:
-            quantity = Decimal(str(raw))
-        except ArithmeticError:
-            quantity = Decimal(-1)
-        if quantity.is_finite() and quantity.as_tuple().exponent < -3:
-            errors.append(
-                _("%(product)s: use at most three decimals.") % {"product": line.product_name}
-            )
-        elif not quantity.is_finite() or quantity < 0:
-            errors.append(
-                _("%(product)s: enter a quantity of zero or more.") % {"product": line.product_name}
-            )
+            raise InvalidInput({"quantities": [_("A line does not belong to this order.")]})
+        quantity = _decimal(raw)
+        if not quantity.is_finite() or quantity < 0:
+            problem = _("Enter a quantity of zero or more.")
+        elif quantity.as_tuple().exponent < -3:
+            problem = _("Use at most three decimals.")
         elif quantity > limit(line):
-            errors.append(
-                _("%(product)s: at most %(most)s %(unit)s.")
-                % {
-                    "product": line.product_name,
-                    "most": f"{limit(line).normalize():f}",
-                    "unit": line.unit,
-                }
-            )
-        elif quantity > 0:
-            checked[line.pk] = quantity
+            problem = too_many % {
+                "most": format_quantity(limit(line)),
+                "unit": line.unit,
+                "product": line.product_name,
+            }
+        else:
+            problem = None
+            if quantity > 0:
+                checked[line.pk] = quantity
+        if problem:
+            errors[str(line.pk)] = [problem]
     if errors:
-        raise InvalidInput({field: errors})
+        raise InvalidInput({"quantities": errors})
     if not checked:
-        raise InvalidInput({field: [_("Give a quantity for at least one line.")]})
+        raise InvalidInput({"quantities": [_("Give a quantity for at least one line.")]})
     return checked
 
 
-@transaction.atomic
+@action
 def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = "") -> Shipment:
     """The vendor sends goods, all or part; shipped goods leave its stock."""
     order = _lock(order, "ship", by)
     lines = list(order.lines.select_for_update().order_by("pk"))
+    problem = text_problem(note, most=NOTE_LENGTH, required=False)
+    if problem:
+        raise InvalidInput({"note": [problem]})
     checked = _quantities_for(
-        lines, quantities, lambda line: line.quantity - line.shipped_quantity, "quantities"
+        lines,
+        quantities,
+        limit=lambda line: line.quantity - line.shipped_quantity,
+        too_many=_("Only %(most)s %(unit)s of %(product)s are left to ship."),
     )
     shipment = Shipment.objects.create(order=order, shipped_by=by, note=(note or "").strip())
     shipped_products: dict[int, Decimal] = {}
@@ -259,28 +297,47 @@ def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = 
     return shipment
 
 
-@transaction.atomic
+def receipt_date_window(order: PurchaseOrder) -> tuple[datetime.date, datetime.date]:
+    """A BAST is dated between the first shipment and today."""
+    first = order.shipments.order_by("shipped_at").values_list("shipped_at", flat=True).first()
+    today = timezone.localdate()
+    return (timezone.localtime(first).date() if first else today), today
+
+
+@action
 def order_receive(
     *,
     order: PurchaseOrder,
     by: User,
     quantities: dict,
-    received_on: datetime.date,
+    received_on: datetime.date | None,
     signed_by_name: str,
+    condition: str = "",
 ) -> DeliveryReceipt:
-    """The receiver records a BAST: what arrived, when, and who signed; partial allowed."""
+    """The receiver records a BAST: what arrived, when, in what condition, and who signed;
+    partial allowed. Every problem of every field is reported at once."""
     order = _lock(order, "receive", by)
-    errors = {}
-    if not (signed_by_name or "").strip():
-        errors["signed_by_name"] = [_("Give the name of the person who signed.")]
-    if received_on is None or received_on > timezone.localdate():
-        errors["received_on"] = [_("The receipt date cannot be in the future.")]
+    lines = list(order.lines.select_for_update().order_by("pk"))
+    errors: dict = {}
+    earliest, latest = receipt_date_window(order)
+    for field, problem in (
+        ("signed_by_name", text_problem(signed_by_name, most=NAME_LENGTH)),
+        ("condition", text_problem(condition, most=NOTE_LENGTH, required=False)),
+        ("received_on", date_problem(received_on, earliest=earliest, latest=latest)),
+    ):
+        if problem:
+            errors[field] = [problem]
+    try:
+        checked = _quantities_for(
+            lines,
+            quantities,
+            limit=lambda line: line.shipped_quantity - line.received_quantity,
+            too_many=_("Only %(most)s %(unit)s of %(product)s were shipped and not yet received."),
+        )
+    except InvalidInput as invalid:
+        errors.update(invalid.fields)
     if errors:
         raise InvalidInput(errors)
-    lines = list(order.lines.select_for_update().order_by("pk"))
-    checked = _quantities_for(
-        lines, quantities, lambda line: line.shipped_quantity - line.received_quantity, "quantities"
-    )
     receipt = DeliveryReceipt.objects.create(
         order=order,
         number=next_number(
@@ -288,6 +345,7 @@ def order_receive(
         ),
         received_on=received_on,
         signed_by_name=signed_by_name.strip(),
+        condition=(condition or "").strip(),
         recorded_by=by,
     )
     for line in lines:
@@ -299,12 +357,17 @@ def order_receive(
     return receipt
 
 
-@transaction.atomic
+@action
 def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
     """The vendor bills what was received; what was never shipped is no longer held."""
     order = _lock(order, "invoice", by)
     lines = list(order.lines.all())
     amount = sum(invoiced_amount(line) for line in lines)
+    if amount <= 0:
+        raise DomainError(
+            _("What was received is worth less than one rupiah; there is nothing to bill yet."),
+            code="nothing_to_bill",
+        )
     invoice = Invoice.objects.create(
         order=order, number=f"INV/{order.number.split('/', 1)[1]}", amount=amount, issued_by=by
     )
@@ -315,22 +378,45 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
     }
     if unshipped:
         stock_release(quantities=unshipped)
-    _move(order, "invoice", by, OrderStatus.INVOICED, invoice=invoice.number, amount=amount)
+    _move(order, "invoice", by, _target("invoice"), invoice=invoice.number, amount=amount)
     return invoice
 
 
-@transaction.atomic
+def sp2d_date_window(order: PurchaseOrder) -> tuple[datetime.date, datetime.date]:
+    """An SP2D pays an invoice already issued: dated between the invoice and today."""
+    return timezone.localtime(order.invoice.issued_at).date(), timezone.localdate()
+
+
+def _sp2d_taken(order: PurchaseOrder, number: str, on: datetime.date) -> bool:
+    return Payment.objects.filter(
+        organisation_id=order.department.organisation_id,
+        method=PaymentMethod.TREASURY_TRANSFER,
+        sp2d_number=number,
+        sp2d_date__year=on.year,
+    ).exists()
+
+
+@action
 def order_pay(
-    *, order: PurchaseOrder, by: User, sp2d_number: str, sp2d_date: datetime.date
+    *, order: PurchaseOrder, by: User, sp2d_number: str, sp2d_date: datetime.date | None
 ) -> Payment:
     """The treasurer pays by treasury transfer (SP2D): the commitment becomes realisation,
     and what was ordered but not received is released."""
     order = _lock(order, "pay", by)
+    number = (sp2d_number or "").strip()
     errors = {}
-    if not (sp2d_number or "").strip():
-        errors["sp2d_number"] = [_("Give the SP2D number.")]
-    if sp2d_date is None or sp2d_date > timezone.localdate():
-        errors["sp2d_date"] = [_("The SP2D date cannot be in the future.")]
+    earliest, latest = sp2d_date_window(order)
+    problem = text_problem(number, most=SP2D_LENGTH)
+    if problem:
+        errors["sp2d_number"] = [problem]
+    problem = date_problem(sp2d_date, earliest=earliest, latest=latest)
+    if problem:
+        errors["sp2d_date"] = [problem]
+    elif "sp2d_number" not in errors and _sp2d_taken(order, number, sp2d_date):
+        errors["sp2d_number"] = [
+            _("SP2D %(number)s of %(year)s already paid another invoice.")
+            % {"number": number, "year": sp2d_date.year}
+        ]
     if errors:
         raise InvalidInput(errors)
     invoice = order.invoice
@@ -339,50 +425,54 @@ def order_pay(
     rest = spend_of(order, lines, lambda line: line.total - invoiced_amount(line))
     if rest.total:
         budget_release(line=order.budget_line, spend=rest)
-    payment = Payment.objects.create(
-        order=order,
-        invoice=invoice,
-        method=PaymentMethod.TREASURY_TRANSFER,
-        amount=invoice.amount,
-        sp2d_number=sp2d_number.strip(),
-        sp2d_date=sp2d_date,
-        paid_by=by,
-    )
-    _move(order, "pay", by, OrderStatus.PAID, amount=invoice.amount, sp2d=payment.sp2d_number)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                order=order,
+                invoice=invoice,
+                organisation_id=order.department.organisation_id,
+                method=PaymentMethod.TREASURY_TRANSFER,
+                amount=invoice.amount,
+                sp2d_number=number,
+                sp2d_date=sp2d_date,
+                paid_by=by,
+            )
+    except IntegrityError:  # another treasurer used the number at the same moment
+        raise InvalidInput(
+            {
+                "sp2d_number": [
+                    _("SP2D %(number)s already paid another invoice.") % {"number": number}
+                ]
+            }
+        ) from None
+    _move(order, "pay", by, _target("pay"), amount=invoice.amount, sp2d=payment.sp2d_number)
     return payment
 
 
-@transaction.atomic
+@action
 def order_close(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
     order = _lock(order, "close", by)
-    return _move(order, "close", by, OrderStatus.CLOSED)
+    return _move(order, "close", by, _target("close"))
 
 
-def order_act(*, order: PurchaseOrder, action: str, by, values: dict) -> None:
+# Each action's service; pages and the API pass the values its input form or serializer gives.
+SERVICES = {
+    "approve": order_approve,
+    "reject": order_reject,
+    "cancel": order_cancel,
+    "accept": order_accept,
+    "decline": order_decline,
+    "ship": order_ship,
+    "receive": order_receive,
+    "invoice": order_invoice,
+    "pay": order_pay,
+    "close": order_close,
+}
+
+
+def order_act(*, order: PurchaseOrder, action_name: str, by, values: dict):
     """One door for pages and the API: the action's service with the values it takes."""
-    run = {
-        "approve": lambda: order_approve(order=order, by=by),
-        "reject": lambda: order_reject(order=order, by=by, reason=values["reason"]),
-        "cancel": lambda: order_cancel(order=order, by=by, reason=values["reason"]),
-        "accept": lambda: order_accept(order=order, by=by),
-        "decline": lambda: order_decline(order=order, by=by, reason=values["reason"]),
-        "ship": lambda: order_ship(
-            order=order, by=by, quantities=values["quantities"], note=values.get("note", "")
-        ),
-        "receive": lambda: order_receive(
-            order=order,
-            by=by,
-            quantities=values["quantities"],
-            received_on=values["received_on"],
-            signed_by_name=values["signed_by_name"],
-        ),
-        "invoice": lambda: order_invoice(order=order, by=by),
-        "pay": lambda: order_pay(
-            order=order, by=by, sp2d_number=values["sp2d_number"], sp2d_date=values["sp2d_date"]
-        ),
-        "close": lambda: order_close(order=order, by=by),
-    }
-    run[action]()
+    return SERVICES[action_name](order=order, by=by, **values)
 
 
 def orders_expire_due(*, now: datetime.datetime | None = None) -> list[str]:

@@ -22,7 +22,7 @@ def test_the_order_tasks_call_their_services_and_are_safe_twice(world):
         approver=world.approver,
         day_of_month=1,
         start_date=today.replace(day=1),
-        end_date=today + datetime.timedelta(days=30),
+        end_date=today.replace(month=12, day=31),
         delivery_address="Gudang",
         items=[placing.Item(world.rice.pk, 100)],
     )

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.db import IntegrityError, transaction
 
+from market.errors import InvalidInput
 from market.models import AuditEvent
 from procurement.models import BudgetLine
 from procurement.services import (
@@ -46,15 +47,17 @@ def test_a_department_cannot_have_the_same_account_twice_in_a_year():
     assert BudgetLine.objects.count() == 1
 
 
-def test_a_negative_allocation_is_refused():
-    with pytest.raises(BudgetError):
+@pytest.mark.parametrize("allocated", [-1, 10**15 + 1, 2**63])
+def test_an_implausible_allocation_is_refused_naming_the_field(allocated):
+    with pytest.raises(InvalidInput) as refused:
         budget_line_create(
             department=DepartmentFactory(),
             fiscal_year=FiscalYearFactory(),
             account_code="5.1",
             name="x",
-            allocated=-1,
+            allocated=allocated,
         )
+    assert list(refused.value.fields) == ["allocated"]
     assert not BudgetLine.objects.exists()
 
 

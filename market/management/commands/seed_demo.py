@@ -7,6 +7,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
+from market.transactions import action_scope
+
 
 class Command(BaseCommand):
     help = "Seed the demo data (idempotent)."
@@ -17,6 +19,7 @@ class Command(BaseCommand):
         # app's seed can use what the earlier ones made, passed along in `context`.
         for app_config in apps.get_app_configs():
             if module_has_submodule(app_config.module, "demo"):
-                import_module(f"{app_config.name}.demo").seed(context)
+                with action_scope():  # each app's seed commits once; its services join it
+                    import_module(f"{app_config.name}.demo").seed(context)
                 self.stdout.write(f"Seeded {app_config.label}.")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,87 @@
+"""Plausible bounds for what people type, in one place.
+
+Every number, date and free text has one, so that bad input gets a field error naming the
+reason instead of an integer overflow, a database refusal or a 90-second PDF.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from market.money import format_rupiah
+
+# Rp1.000 triliun: more than any regency spends in a year or any business declares as capital,
+# and far enough from the 64-bit limit that sums of many of them still fit.
+MAX_RUPIAH = 10**15
+
+# Quantities are decimals with at most three places (kilograms to the gram) below a billion.
+QUANTITY_FIELD = {"max_digits": 12, "decimal_places": 3}
+MAX_QUANTITY = Decimal("999999999.999")
+QUANTITY_STEP = Decimal("0.001")
+
+# Free text, in characters.
+NAME_LENGTH = 150  # a person's or a short thing's name
+TITLE_LENGTH = 200  # a business's or a product's name
+ADDRESS_LENGTH = 500
+NOTE_LENGTH = 1000  # notes, reasons, a receiver's remarks on the goods' condition
+DESCRIPTION_LENGTH = 5000  # a product's description (it feeds the search index)
+
+# Dates people give about things happening now: a delivery, a receipt, a payment.
+MAX_DAYS_AHEAD = 366
+
+
+def format_quantity(value) -> str:
+    """6790.000 -> '6.790' in Indonesian ('6,790' in English); no trailing zeros."""
+    return number_format(Decimal(f"{Decimal(value).normalize():f}"), force_grouping=True)
+
+
+def quantity_problem(value: Decimal) -> str | None:
+    """Why `value` is not a quantity someone can order, or None."""
+    if not value.is_finite() or value <= 0:
+        return _("Enter a quantity above zero.")
+    if value.as_tuple().exponent < -3:
+        return _("Use at most three decimals.")
+    if value > MAX_QUANTITY:
+        return _("Enter a quantity below %(most)s.") % {"most": format_quantity(10**9)}
+    return None
+
+
+def rupiah_problem(value: int, *, most: int = MAX_RUPIAH, least: int = 0) -> str | None:
+    """Why `value` is not a plausible amount of whole rupiah, or None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("Enter a whole number of rupiah.")
+    if value < least:
+        return _("Enter at least %(least)s.") % {"least": format_rupiah(least)}
+    if value > most:
+        return _("Enter at most %(most)s.") % {"most": format_rupiah(most)}
+    return None
+
+
+def text_problem(value: str, *, most: int, required: bool = True) -> str | None:
+    """Why a free-text value is not acceptable, or None."""
+    text = (value or "").strip()
+    if required and not text:
+        return _("This field is required.")
+    if "\x00" in text:
+        return _("Null characters are not allowed.")
+    if len(text) > most:
+        return _("Use at most %(most)s characters (this has %(length)s).") % {
+            "most": format_quantity(most),
+            "length": format_quantity(len(text)),
+        }
+    return None
+
+
+def date_problem(
+    value: datetime.date | None, *, earliest: datetime.date, latest: datetime.date
+) -> str | None:
+    """Why a date lies outside its plausible window, or None."""
+    if value is None:
+        return _("Enter a valid date.")
+    if value < earliest:
+        return _("The date cannot be before %(date)s.") % {"date": date_format(earliest)}
+    if value > latest:
+        return _("The date cannot be after %(date)s.") % {"date": date_format(latest)}
+    return None

@@ -1,0 +1,19 @@
+"""`can` in every template: which parts of the site the signed-in person may use, so that the
+menu never offers a page that would refuse them. Read from the same roles the views check."""
+
+from market.models import DepartmentRole
+from market.permissions import roles_of
+
+
+def navigation(request):
+    roles = roles_of(getattr(request, "user", None))
+    in_a_department = bool(roles.department_roles)
+    reads_departments = in_a_department or roles.sees_all_departments
+    return {
+        "can": {
+            "buy": bool(roles.department_ids_with(DepartmentRole.REQUESTER)),
+            "read_orders": reads_departments,
+            "read_budgets": reads_departments,
+            "administer": roles.is_platform_admin,
+        }
+    }

@@ -1,0 +1,36 @@
+"""Row locks: the one order in which every action takes them, and the helper that takes them.
+
+Two transactions that lock the same rows in opposite orders deadlock, and PostgreSQL kills one.
+So every action locks in this order, each kind of row by primary key, and never goes back up
+the list (re-locking a row it already holds is free):
+
+  1. the requester's cart (checkout), a standing order's run for its period
+  2. a vendor, a category
+  3. products                          catalog.services.products_lock
+  4. budget lines                      procurement.services.budget_lines_lock
+  5. purchase orders, then their lines orders.services.transitions.order_lock
+  6. number sequences (SP, BAST), the Idempotency-Key's answer
+  7. the audit chain head, last        market.services.audit (just before commit)
+
+An order's transition that gives back stock or budget therefore locks those products and that
+budget line before the order itself; it can name them before locking anything, since an order's
+lines and budget line never change after checkout.
+
+`select_for_update()` combined with `select_related()` locks every joined row too (a budget
+line's fiscal year and department, which every action in the organisation touches): the helper
+locks only the rows named, `of=("self",)`.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model, QuerySet
+
+
+def lock_rows(queryset: QuerySet, pks: Iterable[int]) -> list[Model]:
+    """Lock these rows of `queryset`'s model, in primary-key order; returns them in that order."""
+    return list(queryset.select_for_update(of=("self",)).filter(pk__in=set(pks)).order_by("pk"))
+
+
+def lock_row(queryset: QuerySet, pk: int) -> Model:
+    """Lock one row; raises the model's DoesNotExist when it is gone."""
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
