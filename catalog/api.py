@@ -14,6 +14,8 @@ from catalog import services
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product, ProductImage, Unit
 from catalog.selectors import category_tree, products_for_buyers, products_of_vendor_for
+from market.bounds import DESCRIPTION_LENGTH, TITLE_LENGTH
+from market.rest import run_serializer
 from vendors.permissions import own_vendor_or_404
 
 
@@ -117,10 +119,14 @@ class ProductDetailApi(generics.RetrieveAPIView):
 
 class VendorProductInputSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=TITLE_LENGTH)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=DESCRIPTION_LENGTH
+    )
     unit = serializers.ChoiceField(choices=Unit.choices)
-    unit_price = serializers.IntegerField(min_value=1)
+    unit_price = serializers.IntegerField(
+        min_value=1, help_text="whole rupiah, at most the policy's direct-purchase ceiling"
+    )
     made_to_order = serializers.BooleanField(required=False, default=False)
     stock = serializers.DecimalField(
         max_digits=12, decimal_places=3, min_value=0, required=False, default=0
@@ -151,9 +157,10 @@ class VendorProductListApi(generics.ListAPIView):
     @extend_schema(request=VendorProductInputSerializer, responses={201: VendorProductSerializer})
     def post(self, request):
         vendor = own_vendor_or_404(request.user)
-        data = VendorProductInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = services.product_create(vendor=vendor, by=request.user, **data.validated_data)
+        product = run_serializer(
+            VendorProductInputSerializer(data=request.data),
+            lambda values: services.product_create(vendor=vendor, by=request.user, **values),
+        )
         product = products_of_vendor_for(request.user).get(pk=product.pk)
         return Response(
             VendorProductSerializer(product, context={"request": request}).data,
@@ -172,9 +179,10 @@ class VendorProductDetailApi(generics.RetrieveAPIView):
     @extend_schema(request=VendorProductInputSerializer, responses=VendorProductSerializer)
     def patch(self, request, pk):
         product = self.get_object()
-        data = VendorProductInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.product_update(product=product, by=request.user, **data.validated_data)
+        run_serializer(
+            VendorProductInputSerializer(data=request.data, partial=True),
+            lambda values: services.product_update(product=product, by=request.user, **values),
+        )
         product = self.get_queryset().get(pk=pk)
         return Response(VendorProductSerializer(product, context={"request": request}).data)
 

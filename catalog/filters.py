@@ -1,5 +1,6 @@
 """The buyers' product filters: one FilterSet for the catalogue page (its form) and the API."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -7,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Category, Product
 from catalog.selectors import product_filter
+from market.bounds import MAX_RUPIAH
 from market.models import District
 from vendors.models import Scale
 
@@ -16,29 +18,37 @@ class CodeChoiceFilter(filters.ModelChoiceFilter):
     """Chooses a row by its code or slug; the API documents it as that string."""
 
 
+class YesNoFilter(filters.BooleanFilter):
+    """Yes, no, or (empty) all: the page's select says "All", not "Unknown"."""
+
+    def __init__(self, *args, **kwargs):
+        choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        super().__init__(*args, widget=forms.Select(choices=choices), **kwargs)
+
+
 class ProductFilter(filters.FilterSet):
     search = filters.CharFilter(label=_("Search"), max_length=100)
+    vendor = filters.NumberFilter(label=_("Vendor"), min_value=1, max_value=2**53)
     category = CodeChoiceFilter(
         label=_("Category"),
         queryset=Category.objects.order_by("position", "name"),
         to_field_name="slug",
         empty_label=_("All categories"),
     )
-    vendor = filters.NumberFilter(label=_("Vendor"))
     district = CodeChoiceFilter(
         label=_("District"),
         queryset=District.objects.all(),
         to_field_name="code",
         empty_label=_("All districts"),
     )
-    scale = filters.ChoiceFilter(label=_("Scale"), choices=Scale.choices)
-    local = filters.BooleanFilter(label=_("Local business"))
-    priority_area = filters.BooleanFilter(label=_("Priority village"))
-    women_led = filters.BooleanFilter(label=_("Women-led"))
-    cooperative = filters.BooleanFilter(label=_("Cooperative"))
-    min_price = filters.NumberFilter(label=_("Lowest price"), min_value=0)
-    max_price = filters.NumberFilter(label=_("Highest price"), min_value=0)
-    in_stock = filters.BooleanFilter(label=_("In stock"))
+    scale = filters.ChoiceFilter(label=_("Scale"), choices=Scale.choices, empty_label=_("All"))
+    local = YesNoFilter(label=_("Local business"))
+    priority_area = YesNoFilter(label=_("Priority village"))
+    women_led = YesNoFilter(label=_("Women-led"))
+    cooperative = YesNoFilter(label=_("Cooperative"))
+    min_price = filters.NumberFilter(label=_("Lowest price"), min_value=0, max_value=MAX_RUPIAH)
+    max_price = filters.NumberFilter(label=_("Highest price"), min_value=0, max_value=MAX_RUPIAH)
+    in_stock = YesNoFilter(label=_("In stock"))
     ordering = filters.ChoiceFilter(
         label=_("Sort by"),
         empty_label=_("Best match"),

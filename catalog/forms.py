@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Unit
+from catalog.pricing import price_ceiling
+from market.money import format_rupiah
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -17,8 +19,14 @@ class CategoryChoiceField(forms.ModelChoiceField):
         )
 
 
+NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
+DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
+
+
 class ProductForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    """Types only; catalog.services checks the bounds and says what is wrong, all at once."""
+
+    name = forms.CharField(label=_("Name"))
     category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.select_related("parent")
     )
@@ -26,25 +34,27 @@ class ProductForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
-    unit_price = forms.IntegerField(label=_("Unit price (Rp)"), min_value=1)
-    made_to_order = forms.BooleanField(label=_("Made to order"), required=False)
-    stock = forms.DecimalField(
-        label=_("Stock"), min_value=0, max_digits=12, decimal_places=3, initial=0
+    unit_price = forms.IntegerField(
+        label=_("Unit price (Rp)"), widget=forms.NumberInput(attrs=NUMERIC)
     )
+    made_to_order = forms.BooleanField(label=_("Made to order"), required=False)
+    stock = forms.DecimalField(label=_("Stock"), initial=0, widget=forms.TextInput(attrs=DECIMAL))
     lead_time_days = forms.IntegerField(
-        label=_("Lead time (days)"), min_value=0, max_value=365, initial=0
+        label=_("Lead time (days)"), initial=0, widget=forms.NumberInput(attrs=NUMERIC)
     )
     minimum_order = forms.DecimalField(
-        label=_("Minimum order"),
-        min_value=Decimal("0.001"),
-        max_digits=12,
-        decimal_places=3,
-        initial=1,
+        label=_("Minimum order"), initial=1, widget=forms.TextInput(attrs=DECIMAL)
     )
     tkdn_percent = forms.DecimalField(
-        label=_("TKDN %"), min_value=0, max_value=100, max_digits=5, decimal_places=2, initial=0
+        label=_("TKDN %"), initial=0, widget=forms.TextInput(attrs=DECIMAL)
     )
     is_active = forms.BooleanField(label=_("Shown to buyers"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_price"].help_text = _(
+            "Whole rupiah, at most %(ceiling)s (the ceiling of a direct purchase)."
+        ) % {"ceiling": format_rupiah(price_ceiling())}
 
 
 def plain_number(value):

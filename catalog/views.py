@@ -12,7 +12,7 @@ from catalog.forms import ImageForm, ProductForm, plain_number
 from catalog.models import PriceChange
 from catalog.selectors import products_for_buyers, products_of_vendor_for
 from market.errors import DomainError
-from market.forms import show_domain_error
+from market.forms import run_form, show_domain_error
 from market.models import DepartmentRole
 from market.permissions import departments_where
 from vendors.permissions import own_vendor_or_404
@@ -73,14 +73,16 @@ def vendor_product_edit(request, pk=None):
             else:
                 messages.success(request, _("Photo added."))
                 return redirect("vendor-product-edit", pk=product.pk)
-    elif form.is_bound and form.is_valid():
+    elif form.is_bound:
         try:
-            if product:
-                services.product_update(product=product, by=request.user, **form.cleaned_data)
-            else:
-                product = services.product_create(
-                    vendor=vendor, by=request.user, **form.cleaned_data
-                )
+            product = run_form(
+                form,
+                lambda values: (
+                    services.product_update(product=product, by=request.user, **values)
+                    if product
+                    else services.product_create(vendor=vendor, by=request.user, **values)
+                ),
+            )
         except DomainError as error:
             show_domain_error(request, error, form)
         else:

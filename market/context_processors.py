@@ -7,13 +7,10 @@ from market.permissions import roles_of
 
 def navigation(request):
     roles = roles_of(getattr(request, "user", None))
-    in_a_department = bool(roles.department_roles)
-    reads_departments = in_a_department or roles.sees_all_departments
     return {
         "can": {
             "buy": bool(roles.department_ids_with(DepartmentRole.REQUESTER)),
-            "read_orders": reads_departments,
-            "read_budgets": reads_departments,
+            "read_departments": roles.reads_departments,
             "administer": roles.is_platform_admin,
         }
     }

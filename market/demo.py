@@ -33,6 +33,13 @@ DEPARTMENT_STAFF = [
     ("receiver", "Siti Aminah", "DISDIK", DepartmentRole.RECEIVER),
     ("treasurer", "Agus Salim", "DISDIK", DepartmentRole.TREASURER),
     ("requester2", "Dewi Lestari", "DINKES", DepartmentRole.REQUESTER),
+    ("approver2", "Yohanes Sitorus", "DINKES", DepartmentRole.APPROVER),
+    # Every department has its PPK, so that any requester added later can check out.
+    ("ppk.diskopukm", "Ratna Sari", "DISKOPUKM", DepartmentRole.APPROVER),
+    ("ppk.disperta", "Maman Suherman", "DISPERTA", DepartmentRole.APPROVER),
+    ("ppk.bappeda", "Lukas Ginting", "BAPPEDA", DepartmentRole.APPROVER),
+    ("ppk.setda", "Hasanah Putri", "SETDA", DepartmentRole.APPROVER),
+    ("ppk.bpkad", "Arif Rahman", "BPKAD", DepartmentRole.APPROVER),
 ]
 
 

@@ -23,6 +23,18 @@ def merge_errors(first: dict, second: dict) -> dict:
     return {**second, **first}
 
 
+def problems_of(call: Callable[[], object]) -> dict:
+    """The field errors `call()` would raise, in an action that is always rolled back."""
+    try:
+        with action_scope():
+            call()
+            raise _Undo
+    except InvalidInput as invalid:
+        return invalid.fields
+    except _Undo:
+        return {}
+
+
 def call_with_every_error(call: Callable[[dict], object], values: dict, errors: dict):
     """`call(values)`, or InvalidInput naming the problems of every field at once.
 

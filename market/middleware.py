@@ -1,12 +1,16 @@
-"""Language choice: a person's own choice (the switcher's cookie), else Bahasa Indonesia.
+"""Middleware of our own: the language a person reads, and query strings no database accepts.
 
-Office browsers are often set to English, so pages ignore Accept-Language and speak
-Indonesian until someone switches. API clients may still ask with Accept-Language.
+Language: a person's own choice (the switcher's cookie), else Bahasa Indonesia. Office browsers
+are often set to English, so pages ignore Accept-Language and speak Indonesian until someone
+switches. API clients may still ask with Accept-Language.
 """
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from market.views import bad_request_answer
 
 
 class PreferredLanguageMiddleware(LocaleMiddleware):
@@ -20,3 +24,21 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NullCharactersMiddleware:
+    """A NUL character in a query string reaches no search or filter: PostgreSQL refuses it in
+    text. The request is answered 400, naming the parameter, in the page's or the API's form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = sorted(
+            {key for key, values in request.GET.lists() for v in [key, *values] if "\x00" in v}
+        )
+        if bad:
+            problem = _("Null characters are not allowed.")
+            fields = {name.replace("\x00", ""): [problem] for name in bad}
+            return bad_request_answer(request, fields)
+        return self.get_response(request)

@@ -28,6 +28,11 @@ class Roles:
     def sees_all_departments(self) -> bool:
         return self.is_platform_admin or self.is_auditor
 
+    @property
+    def reads_departments(self) -> bool:
+        """Whether any department's orders, budgets and standing orders are theirs to read."""
+        return self.sees_all_departments or bool(self.department_roles)
+
     def in_department(self, department_id: int, *roles: str) -> bool:
         held = self.department_roles.get(department_id, frozenset())
         return bool(held & set(roles)) if roles else bool(held)

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from market.models import Department, District, User, Village
+from market.models import Department, District, Membership, User, Village
 
 
 def district_list() -> QuerySet[District]:
@@ -25,3 +25,14 @@ def people_of_department(department: Department, role: str) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def department_members(department: Department, *, role: str | None = None) -> list[dict]:
+    """Who holds which role in a department: [{username, display_name, role}], by name."""
+    memberships = Membership.objects.filter(department=department, user__is_active=True)
+    if role:
+        memberships = memberships.filter(role=role)
+    return [
+        {"username": m.user.username, "display_name": m.user.display_name, "role": m.role}
+        for m in memberships.select_related("user").order_by("user__full_name", "role")
+    ]

@@ -76,6 +76,9 @@ def clean_image(data: bytes, *, field: str) -> CleanFile:
         raise not_an_image from None
     source_format = image.format
     image = ImageOps.exif_transpose(image)
+    # Pillow writes back what it read (a JPEG's comment, for one) unless told otherwise: keep
+    # only the colour profile.
+    image.info = {key: value for key, value in image.info.items() if key == "icc_profile"}
     output = BytesIO()
     if source_format == "JPEG":
         if image.mode not in ("RGB", "L"):

@@ -41,3 +41,7 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+# Unknown addresses and crashes answer in the API's error format under /api/ (market.views).
+handler404 = "market.views.not_found"
+handler500 = "market.views.server_error"

@@ -4,9 +4,13 @@ import kombu
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,9 +19,17 @@ from market.models import DepartmentRole, Membership, OrganisationRole
 from market.permissions import home_sections, roles_of
 
 
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("The username or password is wrong (capital letters count)."),
+    }
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
 
 class LogoutView(auth_views.LogoutView):
@@ -70,3 +82,40 @@ def healthz(request):
     healthy = database["ok"] and broker["ok"]
     body = {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
     return JsonResponse(body, status=200 if database["ok"] else 503)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error_answer(request, status: int, code: str, message: str, fields: dict | None = None):
+    """The API's one error format under /api/, a plain page elsewhere."""
+    if _is_api(request):
+        body = {"code": code, "message": message, **({"fields": fields} if fields else {})}
+        return JsonResponse({"error": body}, status=status)
+    problems = [f"{name}: {problem}" for name, items in (fields or {}).items() for problem in items]
+    return render(
+        request,
+        "market/error.html",
+        {"status": status, "message": message, "problems": problems},
+        status=status,
+    )
+
+
+def bad_request_answer(request, fields: dict):
+    return _error_answer(request, 400, "invalid", _("Some fields are not valid."), fields)
+
+
+def not_found(request, exception=None):
+    return _error_answer(request, 404, "not_found", _("Not found."))
+
+
+def server_error(request):
+    if not _is_api(request):  # a plain page that needs nothing that may have failed
+        return defaults.server_error(request)
+    return _error_answer(
+        request,
+        500,
+        "server_error",
+        _("Something went wrong on our side; it has been logged. Please try again later."),
+    )

@@ -1,10 +1,13 @@
 """REST endpoints for departments and budget lines (read-only here; admins edit in the admin)."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from market.models import Department
+from market.models import Department, DepartmentRole, Membership
 from market.permissions import departments_visible_to
+from market.selectors import department_members
 from procurement.models import BudgetLine
 from procurement.selectors import budget_lines_visible_to
 
@@ -21,6 +24,36 @@ class DepartmentListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return departments_visible_to(self.request.user).order_by("code")
+
+
+class DepartmentMemberListApi(generics.ListAPIView):
+    """The people of a department by role (`?role=approver` lists its PPKs), e.g. to fill in
+    who approves an order. Members of the department, finance officers and admins only."""
+
+    class OutputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        full_name = serializers.CharField(source="display_name")
+        role = serializers.CharField()
+
+    class FilterSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=DepartmentRole.choices, required=False)
+
+    serializer_class = OutputSerializer
+    pagination_class = None  # a department has a handful of people
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is made without a request
+            return Membership.objects.none()
+        department = get_object_or_404(
+            departments_visible_to(self.request.user), code__iexact=self.kwargs["code"]
+        )
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return department_members(department, role=filters.validated_data.get("role"))
 
 
 class BudgetLineFilter(django_filters.FilterSet):

@@ -4,5 +4,10 @@ from procurement import api
 
 urlpatterns = [
     path("departments/", api.DepartmentListApi.as_view(), name="department-list"),
+    path(
+        "departments/<slug:code>/members/",
+        api.DepartmentMemberListApi.as_view(),
+        name="department-members",
+    ),
     path("budgets/", api.BudgetLineListApi.as_view(), name="budget-list"),
 ]

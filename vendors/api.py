@@ -2,15 +2,19 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH
 from market.models import Village
 from market.permissions import IsPlatformAdmin, roles_of
+from market.rest import run_serializer
 from vendors import services
 from vendors.files import document_response
 from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
@@ -68,26 +72,62 @@ class VendorPrivateSerializer(VendorOutputSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class VillageField(serializers.Field):
+    """A village id, or "outside" for a business registered outside the regency."""
+
+    def to_internal_value(self, data):
+        value = str(data).strip() if isinstance(data, str | int) else ""
+        if value == services.OUTSIDE_REGENCY:
+            return value
+        village = Village.objects.filter(pk=value).first() if value.isdigit() else None
+        if village is None:
+            raise serializers.ValidationError(
+                _("Give a village id (GET /api/v1/districts/) or “outside”.")
+            )
+        return village
+
+
+def village_field(**options) -> VillageField:
+    return VillageField(
+        help_text="a village id from /api/v1/districts/, or `outside` (outside the regency)",
+        **options,
+    )
+
+
+class VendorProfileInputSerializer(serializers.Serializer):
+    """What a vendor's members change themselves; every field optional (PATCH)."""
+
+    trading_name = serializers.CharField(max_length=TITLE_LENGTH, required=False, allow_blank=True)
+    contact_person = serializers.CharField(max_length=NAME_LENGTH, required=False)
+    phone = serializers.CharField(max_length=30, required=False)
+    email = serializers.CharField(max_length=254, required=False)
+    address = serializers.CharField(max_length=ADDRESS_LENGTH, required=False)
+    village = village_field(required=False)
+    bank_name = serializers.CharField(max_length=100, required=False)
+    bank_account_number = serializers.CharField(max_length=40, required=False)
+    bank_account_holder = serializers.CharField(
+        max_length=TITLE_LENGTH, required=False, allow_blank=True
+    )
+
+
 class VendorRegisterApi(APIView):
     """Self-registration of a small business or cooperative: creates a login and a vendor in
     status `applied`, for a platform administrator to verify."""
 
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(VendorProfileInputSerializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-        legal_name = serializers.CharField(max_length=200)
-        trading_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        legal_name = serializers.CharField(max_length=TITLE_LENGTH)
         nib = serializers.CharField(max_length=40)
         npwp = serializers.CharField(max_length=40)
-        contact_person = serializers.CharField(max_length=150)
+        contact_person = serializers.CharField(max_length=NAME_LENGTH)
         phone = serializers.CharField(max_length=30)
         email = serializers.CharField(max_length=254)
-        address = serializers.CharField()
-        village = serializers.PrimaryKeyRelatedField(
-            queryset=Village.objects.all(), required=False, allow_null=True
-        )
+        address = serializers.CharField(max_length=ADDRESS_LENGTH)
+        village = village_field()
         is_cooperative = serializers.BooleanField(required=False, default=False)
         is_women_led = serializers.BooleanField(required=False, default=False)
         declared_capital = serializers.IntegerField(required=False, allow_null=True)
@@ -96,16 +136,14 @@ class VendorRegisterApi(APIView):
             choices=Scale.choices, required=False, allow_blank=True
         )
         bank_name = serializers.CharField(max_length=100)
-        bank_account_number = serializers.CharField(max_length=30)
-        bank_account_holder = serializers.CharField(
-            max_length=200, required=False, allow_blank=True
-        )
+        bank_account_number = serializers.CharField(max_length=40)
 
     @extend_schema(request=InputSerializer, responses={201: VendorPrivateSerializer})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vendor = services.vendor_register(**data.validated_data)
+        vendor = run_serializer(
+            self.InputSerializer(data=request.data),
+            lambda values: services.vendor_register(**values),
+        )
         return Response(VendorPrivateSerializer(vendor).data, status=status.HTTP_201_CREATED)
 
 
@@ -211,11 +249,22 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
 
 
 class VendorProfileApi(APIView):
-    """The signed-in vendor member's own vendor, whatever its status."""
+    """The signed-in vendor member's own vendor, whatever its status; PATCH changes its contact
+    details, village and bank account (audited)."""
 
     @extend_schema(responses=VendorPrivateSerializer)
     def get(self, request):
         return Response(VendorPrivateSerializer(own_vendor_or_404(request.user)).data)
+
+    @extend_schema(request=VendorProfileInputSerializer, responses=VendorPrivateSerializer)
+    def patch(self, request):
+        vendor = own_vendor_or_404(request.user)
+        serializer = VendorProfileInputSerializer(data=request.data, partial=True)
+        vendor = run_serializer(
+            serializer,
+            lambda values: services.vendor_update(vendor=vendor, by=request.user, **values),
+        )
+        return Response(VendorPrivateSerializer(vendor).data)
 
 
 class VendorDocumentListApi(generics.ListCreateAPIView):

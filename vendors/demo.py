@@ -3,7 +3,7 @@
 from market.demo import demo_password_hash
 from market.models import User, Village
 from vendors.models import Vendor, VendorStatus
-from vendors.services import vendor_register, vendor_transition
+from vendors.services import OUTSIDE_REGENCY, vendor_register, vendor_transition
 
 JUTA = 1_000_000
 
@@ -311,7 +311,7 @@ def seed(context: dict) -> None:
                 phone=f"08125{n:07d}",
                 email=f"{username}@umkm.example",
                 address=f"Jl. Desa No. {n}",
-                village=villages.get(village) if village else None,
+                village=villages[village] if village else OUTSIDE_REGENCY,
                 is_cooperative=coop,
                 is_women_led=women,
                 declared_capital=capital,

@@ -10,11 +10,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from market.bounds import (
+    ADDRESS_LENGTH,
+    NAME_LENGTH,
+    TITLE_LENGTH,
+    rupiah_problem,
+    text_problem,
+)
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from market.locks import lock_row
 from market.models import User, Village
 from market.permissions import roles_of
-from market.services.audit import audit_record
+from market.services.audit import audit_changes, audit_record
 from market.transactions import action, on_rollback
 from market.uploads import clean_document, read_upload
 from vendors.models import (
@@ -28,7 +35,12 @@ from vendors.models import (
     VendorStatus,
 )
 from vendors.permissions import acts_for
-from vendors.validation import normalise_nib, normalise_npwp, normalise_phone
+from vendors.validation import (
+    normalise_bank_account,
+    normalise_nib,
+    normalise_npwp,
+    normalise_phone,
+)
 
 
 class VendorError(DomainError):
@@ -73,17 +85,68 @@ def scale_for(*, capital: int | None, annual_sales: int | None, on=None) -> Scal
 
 
 def _snapshot(vendor: Vendor) -> dict:
-    return {
-        "legal_name": vendor.legal_name,
-        "nib": vendor.nib,
-        "npwp": vendor.npwp,
-        "scale": vendor.scale,
-        "village": vendor.village_id,
-        "cooperative": vendor.is_cooperative,
-        "women_led": vendor.is_women_led,
-        "status": vendor.status,
-        "reason": vendor.status_reason,
+    return {field: getattr(vendor, field) for field in AUDITED_FIELDS}
+
+
+# What the registry records about a business; every change of one is audited before and after.
+AUDITED_FIELDS = (
+    "legal_name",
+    "trading_name",
+    "nib",
+    "npwp",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "village_id",
+    "is_cooperative",
+    "is_women_led",
+    "declared_capital",
+    "declared_annual_sales",
+    "scale",
+    "scale_is_declared",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_holder",
+    "status",
+    "status_reason",
+)
+# What a vendor's own members may change; the rest (identity, scale and the flags the quota
+# counts) is checked by an administrator, who may change any of it.
+SELF_SERVICE_FIELDS = frozenset(
+    {
+        "trading_name",
+        "contact_person",
+        "phone",
+        "email",
+        "address",
+        "village",
+        "bank_name",
+        "bank_account_number",
+        "bank_account_holder",
     }
+)
+ADMIN_FIELDS = SELF_SERVICE_FIELDS | {
+    "legal_name",
+    "nib",
+    "npwp",
+    "is_cooperative",
+    "is_women_led",
+    "declared_capital",
+    "declared_annual_sales",
+    "declared_scale",
+}
+# The text a business types, and how long each may be.
+TEXT_FIELDS = {
+    "legal_name": (TITLE_LENGTH, True),
+    "trading_name": (TITLE_LENGTH, False),
+    "contact_person": (NAME_LENGTH, True),
+    "address": (ADDRESS_LENGTH, True),
+    "bank_name": (100, True),
+    "bank_account_holder": (TITLE_LENGTH, False),
+}
+# A business registered outside the regency says so; an empty choice is not an answer.
+OUTSIDE_REGENCY = "outside"
 
 
 @dataclass
@@ -98,90 +161,106 @@ class _Errors:
             raise InvalidInput(self.fields)
 
 
-@dataclass
-class VendorDetails:
-    """What a business declares about itself, as typed; checked by `_checked_vendor`."""
+def _checked_values(values: dict, errors: _Errors, *, vendor: Vendor | None = None) -> dict:
+    """The given fields checked and normalised; every problem is added to `errors`.
 
-    legal_name: str
-    nib: str
-    npwp: str
-    contact_person: str
-    phone: str
-    email: str
-    address: str
-    bank_name: str
-    bank_account_number: str
-    trading_name: str = ""
-    village: Village | None = None
-    is_cooperative: bool = False
-    is_women_led: bool = False
-    declared_capital: int | None = None
-    declared_annual_sales: int | None = None
-    declared_scale: str = ""
-    bank_account_holder: str = ""
-
-
-def _checked_vendor(details: VendorDetails, errors: _Errors) -> Vendor:
-    """An unsaved Vendor from the details; every problem is added to `errors`."""
-    nib, problem = normalise_nib(details.nib)
-    if problem:
-        errors.add("nib", problem)
-    elif Vendor.objects.filter(nib=nib).exists():
-        errors.add("nib", _("A vendor with this NIB is already registered."))
-    npwp, problem = normalise_npwp(details.npwp)
-    if problem:
-        errors.add("npwp", problem)
-    elif Vendor.objects.filter(npwp=npwp).exists():
-        errors.add("npwp", _("A vendor with this NPWP is already registered."))
-    phone, problem = normalise_phone(details.phone)
-    if problem:
-        errors.add("phone", problem)
-    try:
-        validate_email(details.email)
-    except ValidationError:
-        errors.add("email", _("Enter a valid e-mail address."))
-    for field in ("legal_name", "contact_person", "address", "bank_name", "bank_account_number"):
-        if not (getattr(details, field) or "").strip():
-            errors.add(field, _("This field is required."))
-    amounts_ok = True
-    for field in ("declared_capital", "declared_annual_sales"):
-        value = getattr(details, field)
-        if value is not None and value < 0:
-            errors.add(field, _("An amount cannot be negative."))
-            amounts_ok = False
-    scale = None
-    if amounts_ok:
-        scale = scale_for(
-            capital=details.declared_capital, annual_sales=details.declared_annual_sales
+    `vendor` is the business being changed (None for a new one), so that its own NIB and NPWP
+    do not count as taken.
+    """
+    clean: dict = {}
+    others = Vendor.objects.exclude(pk=vendor.pk) if vendor else Vendor.objects.all()
+    for field, (most, required) in TEXT_FIELDS.items():
+        if field in values:
+            clean[field] = (values[field] or "").strip()
+            if problem := text_problem(clean[field], most=most, required=required):
+                errors.add(field, problem)
+    for field, normalise, taken in (
+        ("nib", normalise_nib, _("A vendor with this NIB is already registered.")),
+        ("npwp", normalise_npwp, _("A vendor with this NPWP is already registered.")),
+    ):
+        if field in values:
+            clean[field], problem = normalise(values[field] or "")
+            if problem:
+                errors.add(field, problem)
+            elif others.filter(**{field: clean[field]}).exists():
+                errors.add(field, taken)
+    if "phone" in values:
+        clean["phone"], problem = normalise_phone(values["phone"] or "")
+        if problem:
+            errors.add("phone", problem)
+    if "email" in values:
+        clean["email"] = (values["email"] or "").strip()
+        try:
+            validate_email(clean["email"])
+        except ValidationError:
+            errors.add("email", _("Enter a valid e-mail address."))
+    if "bank_account_number" in values:
+        clean["bank_account_number"], problem = normalise_bank_account(
+            values["bank_account_number"] or ""
         )
-    if scale is None and details.declared_scale in Scale.values:
-        scale = Scale(details.declared_scale)
-    if scale is None and amounts_ok:
+        if problem:
+            errors.add("bank_account_number", problem)
+    if "village" in values:
+        village = values["village"]
+        if village == OUTSIDE_REGENCY:
+            clean["village"] = None
+        elif isinstance(village, Village):
+            clean["village"] = village
+        else:
+            errors.add(
+                "village",
+                _("Choose the village where the business is registered, or “outside the regency”."),
+            )
+    for field in ("is_cooperative", "is_women_led"):
+        if field in values:
+            clean[field] = bool(values[field])
+    for field in ("declared_capital", "declared_annual_sales"):
+        if field in values:
+            clean[field] = values[field]
+            if values[field] is not None and (problem := rupiah_problem(values[field])):
+                errors.add(field, problem)
+    if "declared_scale" in values:
+        clean["declared_scale"] = values["declared_scale"] or ""
+        if clean["declared_scale"] not in ("", *Scale.values):
+            errors.add("declared_scale", _("Choose a scale."))
+    return clean
+
+
+def _apply_scale(vendor: Vendor, values: dict, errors: _Errors) -> None:
+    """Scale from the figures when given (PP 7/2021), else as declared."""
+    figures = {
+        field: values.get(field, getattr(vendor, field))
+        for field in ("declared_capital", "declared_annual_sales")
+    }
+    if any(field in errors.fields for field in figures):
+        return
+    scale = scale_for(
+        capital=figures["declared_capital"], annual_sales=figures["declared_annual_sales"]
+    )
+    declared = values.get("declared_scale") or (vendor.scale if vendor.scale_is_declared else "")
+    if scale is None and declared in Scale.values:
+        scale = Scale(declared)
+    if scale is None:
         errors.add(
             "declared_scale",
             _("Give the business capital or annual sales, or declare the scale."),
         )
-    return Vendor(
-        legal_name=details.legal_name.strip(),
-        trading_name=(details.trading_name or "").strip(),
-        nib=nib,
-        npwp=npwp,
-        contact_person=details.contact_person.strip(),
-        phone=phone,
-        email=details.email,
-        address=details.address.strip(),
-        village=details.village,
-        is_cooperative=details.is_cooperative,
-        is_women_led=details.is_women_led,
-        declared_capital=details.declared_capital,
-        declared_annual_sales=details.declared_annual_sales,
-        scale=scale or "",
-        scale_is_declared=details.declared_capital is None
-        and details.declared_annual_sales is None,
-        bank_name=details.bank_name.strip(),
-        bank_account_number=details.bank_account_number.strip(),
-        bank_account_holder=(details.bank_account_holder or details.legal_name).strip(),
+        return
+    vendor.scale = scale
+    vendor.scale_is_declared = all(value is None for value in figures.values())
+
+
+def _new_vendor(details: dict, errors: _Errors) -> Vendor:
+    """An unsaved Vendor from what a business declares; every problem added to `errors`."""
+    details = {"village": None, **details}
+    clean = _checked_values(details, errors)
+    vendor = Vendor(
+        **{field: value for field, value in clean.items() if field != "declared_scale"},
     )
+    if not clean.get("bank_account_holder"):
+        vendor.bank_account_holder = clean.get("legal_name", "")
+    _apply_scale(vendor, clean, errors)
+    return vendor
 
 
 def _save_new_vendor(vendor: Vendor) -> None:
@@ -196,32 +275,61 @@ def _save_new_vendor(vendor: Vendor) -> None:
 
 def _check_new_login(username: str, password: str, email: str, errors: _Errors) -> str:
     username = (username or "").strip()
-    if not username:
-        errors.add("username", _("Choose a username."))
+    if problem := text_problem(username, most=150):
+        errors.add("username", problem if username else _("Choose a username."))
     elif User.objects.filter(username__iexact=username).exists():
         errors.add("username", _("This username is taken."))
     try:
-        validate_password(password, User(username=username, email=email))
+        validate_password(password or "", User(username=username, email=email or ""))
     except ValidationError as invalid:
         for message in invalid.messages:
             errors.add("password", message)
     return username
 
 
+def _create_login(**fields) -> User:
+    """A new login; a username taken at the same moment (in any letter case) is a field error."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(**fields)
+    except IntegrityError:
+        raise InvalidInput({"username": [_("This username is taken.")]}) from None
+
+
+REGISTRATION_FIELDS = (
+    "legal_name",
+    "trading_name",
+    "nib",
+    "npwp",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "village",
+    "is_cooperative",
+    "is_women_led",
+    "declared_capital",
+    "declared_annual_sales",
+    "declared_scale",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_holder",
+)
+
+
 @action
 def vendor_register(*, username: str, password: str, **details) -> Vendor:
     """Self-registration: the login and the vendor, status `applied`. Nothing is written when
     any field is bad; every bad field is named at once."""
-    details = VendorDetails(**details)
     errors = _Errors({})
-    vendor = _checked_vendor(details, errors)
-    username = _check_new_login(username, password, details.email, errors)
+    vendor = _new_vendor(details, errors)
+    username = _check_new_login(username, password, details.get("email"), errors)
     errors.raise_if_any()
-    user = User.objects.create_user(
+    user = _create_login(
         username=username,
         password=password,
-        email=details.email,
-        full_name=details.contact_person.strip(),
+        email=vendor.email,
+        full_name=vendor.contact_person,
     )
     _save_new_vendor(vendor)
     VendorMember.objects.create(vendor=vendor, user=user, role=VendorRole.OWNER)
@@ -236,12 +344,38 @@ def vendor_import(*, by, verify: bool = False, **details) -> Vendor:
     if not roles_of(by).is_platform_admin:
         raise NotAllowed(_("Only a platform administrator can import vendors."))
     errors = _Errors({})
-    vendor = _checked_vendor(VendorDetails(**details), errors)
+    vendor = _new_vendor(details, errors)
     errors.raise_if_any()
     _save_new_vendor(vendor)
     audit_record(actor=by, action="vendor.import", target=vendor, after=_snapshot(vendor))
     if verify:
         vendor = vendor_verify(vendor=vendor, by=by)
+    return vendor
+
+
+@action
+def vendor_update(*, vendor: Vendor, by, **changes) -> Vendor:
+    """Change a vendor's profile, bank account or (administrators) identity and scale; the scale
+    follows the figures. Audited before and after."""
+    if not (acts_for(by, vendor) or roles_of(by).is_platform_admin):
+        raise NotAllowed(_("You can only change your own business."))
+    vendor = lock_row(Vendor.objects.select_related("village__district"), vendor.pk)
+    allowed = ADMIN_FIELDS if roles_of(by).is_platform_admin else SELF_SERVICE_FIELDS
+    errors = _Errors(
+        {name: [_("This field cannot be changed here.")] for name in set(changes) - allowed}
+    )
+    clean = _checked_values(changes, errors, vendor=vendor)
+    before = _snapshot(vendor)
+    for field, value in clean.items():
+        if field != "declared_scale":
+            setattr(vendor, field, value)
+    if {"declared_capital", "declared_annual_sales", "declared_scale"} & set(changes):
+        _apply_scale(vendor, clean, errors)
+    errors.raise_if_any()
+    vendor.save()
+    after = _snapshot(vendor)
+    if after != before:
+        audit_changes(actor=by, action="vendor.update", target=vendor, before=before, after=after)
     return vendor
 
 

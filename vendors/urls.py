@@ -9,6 +9,7 @@ urlpatterns = [
     path("vendors/<int:pk>/", views.vendor_detail, name="vendor-detail"),
     path("vendors/<int:pk>/<str:action>/", views.vendor_action, name="vendor-action"),
     path("vendor/", views.vendor_home, name="vendor-home"),
+    path("vendor/profile/", views.vendor_profile, name="vendor-profile"),
     path("vendor/documents/<int:pk>/", views.document_download, name="vendor-document"),
     path("umkm/", views.vendor_statistics_page, name="vendor-statistics"),
 ]

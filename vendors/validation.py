@@ -43,3 +43,13 @@ def normalise_phone(value: str) -> tuple[str, str | None]:
     if not re.fullmatch(r"[2-9]\d{7,11}", national):
         return raw, _("Enter an Indonesian phone number, e.g. 0812-3456-7890.")
     return f"+62{national}", None
+
+
+def normalise_bank_account(value: str) -> tuple[str, str | None]:
+    """(normalised, error): an account number is 6 to 20 digits; spaces, dots and dashes as
+    printed on a passbook are dropped."""
+    raw = (value or "").strip()
+    number = digits_only(raw)
+    if re.search(r"[^\d\s.-]", raw) or not 6 <= len(number) <= 20:
+        return number, _("An account number has 6 to 20 digits.")
+    return number, None

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from market.errors import DomainError
-from market.forms import show_domain_error
+from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.permissions import roles_of
 from vendors import services
 from vendors.files import document_response
-from vendors.forms import DocumentForm, MemberForm, ReasonForm, RegistrationForm
+from vendors.forms import DocumentForm, MemberForm, ProfileForm, ReasonForm, RegistrationForm
 from vendors.models import Scale, Vendor, VendorRole, VendorStatus
 from vendors.permissions import own_vendor_or_404, vendor_of
 from vendors.selectors import vendor_statistics, vendors_visible_to
@@ -23,9 +23,9 @@ from vendors.selectors import vendor_statistics, vendors_visible_to
 
 def register(request):
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound:
         try:
-            vendor = services.vendor_register(**form.cleaned_data)
+            vendor = run_form(form, lambda values: services.vendor_register(**values))
         except DomainError as error:
             show_domain_error(request, error, form)
         else:
@@ -64,16 +64,16 @@ def vendor_home(request):
                 return redirect("vendor-home")
     elif request.method == "POST":
         member_form = MemberForm(request.POST, prefix="member")
-        if member_form.is_valid():
-            try:
-                services.vendor_member_add(
-                    vendor=vendor, by=request.user, **member_form.cleaned_data
-                )
-            except DomainError as error:
-                show_domain_error(request, error, member_form)
-            else:
-                messages.success(request, _("Member added."))
-                return redirect("vendor-home")
+        try:
+            run_form(
+                member_form,
+                lambda values: services.vendor_member_add(vendor=vendor, by=request.user, **values),
+            )
+        except DomainError as error:
+            show_domain_error(request, error, member_form)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("vendor-home")
     context = {
         "vendor": vendor,
         "documents": vendor.documents.all(),
@@ -83,6 +83,25 @@ def vendor_home(request):
         "member_form": member_form,
     }
     return render(request, "vendors/vendor_home.html", context)
+
+
+@login_required
+def vendor_profile(request):
+    """The vendor keeps its contact details, village and bank account up to date (audited)."""
+    vendor = own_vendor_or_404(request.user)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_of(vendor))
+    if form.is_bound:
+        try:
+            run_form(
+                form,
+                lambda values: services.vendor_update(vendor=vendor, by=request.user, **values),
+            )
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("vendor-home")
+    return render(request, "vendors/profile.html", {"vendor": vendor, "form": form})
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # "Budi" and "budi" are one person to the people who type them: two registrations
+            # racing with case variants of one name cannot both win.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_in_any_case")
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -9,6 +9,7 @@ from tests.factories import UserFactory, VendorFactory, vendor_member
 from tests.images import exif_with_gps_and_rotation, image_file, pdf_file
 from vendors.models import ScaleCriteria, Vendor, VendorStatus
 from vendors.services import (
+    OUTSIDE_REGENCY,
     VendorError,
     scale_for,
     vendor_document_add,
@@ -99,8 +100,15 @@ def test_a_declared_scale_is_used_when_figures_are_withheld():
 
 
 def test_a_vendor_outside_the_regency_may_register_but_is_not_local():
-    vendor = vendor_register(**registration(village=None))
+    vendor = vendor_register(**registration(village=OUTSIDE_REGENCY))
     assert not vendor.is_local and not vendor.in_priority_area
+
+
+def test_the_village_is_a_choice_to_make_not_a_default():
+    with pytest.raises(InvalidInput) as refused:
+        vendor_register(**registration(village=None))
+    assert list(refused.value.fields) == ["village"]
+    assert not Vendor.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from market.csv_import import (
     yes_no,
 )
 from market.models import Village
-from vendors.services import vendor_import
+from vendors.services import OUTSIDE_REGENCY, vendor_import
 
 REQUIRED = {
     "legal_name",
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 phone=cells["phone"],
                 email=cells["email"],
                 address=cells["address"],
-                village=villages.get(code),
+                village=villages[code] if code else OUTSIDE_REGENCY,
                 is_cooperative=yes_no(cells, "cooperative"),
                 is_women_led=yes_no(cells, "women_led"),
                 declared_capital=whole_number(cells, "capital"),
