@@ -4,11 +4,11 @@ from django.contrib import admin
 
 from catalog import services
 from catalog.models import Category, PriceChange, Product, ProductImage
-from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from market.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "parent", "slug", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "name_en"]
@@ -20,20 +20,14 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
         if change:
-            services.category_rename(
+            return services.category_rename(
                 category=obj, name=obj.name, name_en=obj.name_en, by=request.user
             )
-        else:
-            created = services.category_create(
-                name=obj.name,
-                name_en=obj.name_en,
-                parent=obj.parent,
-                slug=obj.slug,
-                by=request.user,
-            )
-            obj.pk = created.pk
+        return services.category_create(
+            name=obj.name, name_en=obj.name_en, parent=obj.parent, slug=obj.slug, by=request.user
+        )
 
 
 class ProductImageInline(ReadOnlyAdminMixin, admin.TabularInline):

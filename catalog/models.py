@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from market.bounds import DESCRIPTION_LENGTH
 from market.money import RupiahField
 from vendors.models import Vendor
 
@@ -57,7 +58,7 @@ class Product(models.Model):
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_LENGTH, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     unit_price = RupiahField(_("unit price"))
     made_to_order = models.BooleanField(_("made to order"), default=False)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from market.models import (
     AuditEvent,
     Department,
@@ -99,25 +99,23 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
         if change:
-            accounts.department_update(
+            return accounts.department_update(
                 department=obj,
                 name=obj.name,
                 address=obj.address,
                 is_active=obj.is_active,
                 by=request.user,
             )
-        else:
-            created = accounts.department_create(
-                organisation=obj.organisation, code=obj.code, name=obj.name, by=request.user
-            )
-            obj.pk = created.pk
+        return accounts.department_create(
+            organisation=obj.organisation, code=obj.code, name=obj.name, by=request.user
+        )
 
 
 class VillageInline(admin.TabularInline):

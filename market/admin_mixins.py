@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from market.inputs import problems_of
 from market.services.audit import audit_changes, model_snapshot
 
 
@@ -124,3 +125,35 @@ class AuditedAdminMixin:
                 before=before.get(obj.pk),
                 after=model_snapshot(obj),
             )
+
+
+class ServiceAdminMixin(AuditedAdminMixin):
+    """An admin whose saves go through a service (which checks and audits them).
+
+    The admin names the service call in `save_through_service(request, obj, form, change)`.
+    The form asks the service first, in an action that is rolled back, so a refusal shows on
+    the form's fields instead of failing the save.
+    """
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_through_service(request, obj, form, change)
+        obj.pk = saved.pk
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceCheckedForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                problems = problems_of(
+                    lambda: model_admin.save_through_service(
+                        request, self.instance, self, obj is not None
+                    )
+                )
+                for name, messages in problems.items():
+                    self.add_error(name if name in self.fields else None, messages)
+
+        return ServiceCheckedForm

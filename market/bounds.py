@@ -81,7 +81,7 @@ def date_problem(
     if value is None:
         return _("Enter a valid date.")
     if value < earliest:
-        return _("The date cannot be before %(date)s.") % {"date": date_format(earliest)}
+        return _("The date cannot be before %(date)s.") % {"date": date_format(earliest, "j F Y")}
     if value > latest:
-        return _("The date cannot be after %(date)s.") % {"date": date_format(latest)}
+        return _("The date cannot be after %(date)s.") % {"date": date_format(latest, "j F Y")}
     return None

@@ -110,7 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Language: Bahasa Indonesia first, English second.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then django-celery-beat's admin, which ships no Indonesian of its own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django_celery_beat"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Pontianak")
 USE_TZ = True

@@ -3,13 +3,13 @@
 
 from django.contrib import admin
 
-from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from procurement import services
 from procurement.models import BudgetLine, FiscalYear, Holiday, Policy, SpendEntry
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class FiscalYearAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["year", "is_open"]
     fields = ["year"]
 
@@ -19,13 +19,12 @@ class FiscalYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        saved = services.fiscal_year_open(year=obj.year, by=request.user)
-        obj.pk = saved.pk
+    def save_through_service(self, request, obj, form, change):
+        return services.fiscal_year_open(year=obj.year, by=request.user)
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class BudgetLineAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = [
         "department",
         "fiscal_year",
@@ -47,19 +46,19 @@ class BudgetLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
         if change:
-            services.budget_line_set_allocation(line=obj, allocated=obj.allocated, by=request.user)
-        else:
-            saved = services.budget_line_create(
-                department=obj.department,
-                fiscal_year=obj.fiscal_year,
-                account_code=obj.account_code,
-                name=obj.name,
-                allocated=obj.allocated,
-                by=request.user,
+            return services.budget_line_set_allocation(
+                line=obj, allocated=obj.allocated, by=request.user
             )
-            obj.pk = saved.pk
+        return services.budget_line_create(
+            department=obj.department,
+            fiscal_year=obj.fiscal_year,
+            account_code=obj.account_code,
+            name=obj.name,
+            allocated=obj.allocated,
+            by=request.user,
+        )
 
 
 @admin.register(Policy)

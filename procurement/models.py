@@ -1,5 +1,7 @@
 """Fiscal years and budget lines: what each department may spend, and what it has committed."""
 
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Sum, Value, When
@@ -48,7 +50,9 @@ class BudgetLine(models.Model):
     )
     account_code = models.CharField(_("account code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    allocated = RupiahField(_("allocated"))
+    allocated = RupiahField(
+        _("allocated"), validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)]
+    )
     committed = RupiahField(_("committed"), default=0, editable=False)
     realised = RupiahField(_("realised"), default=0, editable=False)
 
@@ -124,7 +128,14 @@ class Policy(models.Model):
 class Holiday(models.Model):
     """A public holiday or collective leave day: not a working day."""
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(
+        _("date"),
+        unique=True,
+        validators=[
+            MinValueValidator(datetime.date(2000, 1, 1)),
+            MaxValueValidator(datetime.date(2100, 12, 31)),
+        ],
+    )
     name = models.CharField(_("name"), max_length=NAME_LENGTH)
 
     class Meta:

@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from market.admin_mixins import AuditedAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ServiceAdminMixin
 from market.errors import DomainError
-from market.inputs import problems_of
 from vendors import services
 from vendors.models import Scale, ScaleCriteria, Vendor, VendorDocument, VendorMember
 
@@ -31,7 +30,8 @@ EDITABLE = [
 
 
 class VendorAdminForm(forms.ModelForm):
-    """The same checks as the vendor's own pages: the service is asked before saving."""
+    """The registry's fields, changed through vendors.services.vendor_update like the vendor's
+    own page; the scale follows the figures or, when they are withheld, the declared scale."""
 
     declared_scale = forms.ChoiceField(
         label=_("Scale, if the figures are withheld"),
@@ -54,18 +54,6 @@ class VendorAdminForm(forms.ModelForm):
             changes["village"] = services.OUTSIDE_REGENCY  # the admin leaves it empty for that
         return changes
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and not self.errors:
-            problems = problems_of(
-                lambda: services.vendor_update(
-                    vendor=self.instance, by=self.administrator, **self.changes()
-                )
-            )
-            for name, messages_ in problems.items():
-                self.add_error(name if name in self.fields else None, messages_)
-        return cleaned
-
 
 class VendorMemberInline(admin.TabularInline):
     model = VendorMember
@@ -85,7 +73,7 @@ class VendorDocumentInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class VendorAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = VendorAdminForm
     list_display = ["legal_name", "nib", "scale", "status", "village", "created_at"]
     list_filter = ["status", "scale", "is_cooperative", "is_women_led", "village__district"]
@@ -95,19 +83,14 @@ class VendorAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [VendorMemberInline, VendorDocumentInline]
     actions = ["verify_selected"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.administrator = request.user
-        return form
-
     def has_add_permission(self, request):
         return False  # vendors register themselves (or come in through import_vendors)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        services.vendor_update(vendor=obj, by=request.user, **form.changes())
+    def save_through_service(self, request, obj, form, change):
+        return services.vendor_update(vendor=obj, by=request.user, **form.changes())
 
     @admin.action(description=_("Verify the selected applications"))
     def verify_selected(self, request, queryset):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from market.bounds import ADDRESS_LENGTH, NOTE_LENGTH
 from market.models import Village
 from market.money import RupiahField
 
@@ -69,7 +70,7 @@ class Vendor(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=150)
     phone = models.CharField(_("phone"), max_length=16)
     email = models.EmailField(_("e-mail"))
-    address = models.TextField(_("address"))
+    address = models.TextField(_("address"), max_length=ADDRESS_LENGTH)
     village = models.ForeignKey(
         Village,
         on_delete=models.PROTECT,
@@ -93,7 +94,7 @@ class Vendor(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=VendorStatus.choices, default=VendorStatus.APPLIED
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField(_("reason"), max_length=NOTE_LENGTH, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 

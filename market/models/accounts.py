@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from market.bounds import ADDRESS_LENGTH
+
 
 class User(AbstractUser):
     """A login. Department staff, finance officers, vendor members and administrators alike."""
@@ -36,7 +38,7 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60)
     regency = models.CharField(_("regency"), max_length=100)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), max_length=ADDRESS_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -63,7 +65,7 @@ class Department(models.Model):
         ],
     )
     name = models.CharField(_("name"), max_length=200)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), max_length=ADDRESS_LENGTH, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

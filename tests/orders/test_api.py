@@ -104,7 +104,7 @@ def test_bad_checkout_input_is_a_clear_400_and_nothing_is_written(api_as, world)
     error = response.json()["error"]
     assert response.status_code == 400
     assert {"delivery_date", "approver"} <= set(error["fields"])
-    assert "sudah lewat" in error["fields"]["delivery_date"][0]  # in Indonesian
+    assert "Tanggal tidak boleh sebelum" in error["fields"]["delivery_date"][0]  # in Indonesian
     assert not PurchaseOrder.objects.exists()
     assert len(buyer.get("/api/v1/cart/").json()["items"]) == 2  # the cart is kept
 
