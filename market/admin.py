@@ -44,6 +44,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (_("Contact"), {"fields": ("full_name", "phone")}),
     )
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
+    readonly_fields = ["date_joined", "last_login"]  # kept by Django, not typed
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline, OrganisationMembershipInline]
 

@@ -61,3 +61,11 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("This changed meanwhile; reload and try again.")
+
+
+def field_errors(error: DomainError) -> dict:
+    """A refusal as {field: [message]}; a refusal of no particular field under "__all__"."""
+    fields = getattr(error, "fields", None)
+    if fields:
+        return fields
+    return {error.field or "__all__": [str(error.message)]}

@@ -10,7 +10,7 @@ every field passed both.
 
 from collections.abc import Callable
 
-from market.errors import DomainError, InvalidInput
+from market.errors import DomainError, InvalidInput, field_errors
 from market.transactions import action_scope
 
 
@@ -29,8 +29,8 @@ def problems_of(call: Callable[[], object]) -> dict:
         with action_scope():
             call()
             raise _Undo
-    except InvalidInput as invalid:
-        return invalid.fields
+    except DomainError as refused:
+        return field_errors(refused)
     except _Undo:
         return {}
 

@@ -2,7 +2,13 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +27,7 @@ from orders.selectors import (
     order_receipts,
     order_timeline,
     orders_visible_to,
+    response_deadlines,
     standing_orders_visible_to,
     vendor_inbox,
 )
@@ -167,6 +174,9 @@ class OrderDetailSerializer(OrderSummarySerializer):
     requester = serializers.CharField(source="requester.username")
     approver = serializers.CharField(source="approver.username")
     allowed_actions = serializers.SerializerMethodField()
+    response_deadline = serializers.SerializerMethodField(
+        help_text="the last day the vendor may accept or decline an approved order"
+    )
     timeline = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
 
@@ -180,12 +190,18 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "reason",
             "lines",
             "allowed_actions",
+            "response_deadline",
             "timeline",
             "documents",
         ]
 
     def get_allowed_actions(self, order) -> list[str]:
         return transitions.allowed_actions(self.context["request"].user, order)
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_response_deadline(self, order) -> str | None:
+        deadline = response_deadlines([order]).get(order.pk)
+        return deadline.isoformat() if deadline else None
 
     def get_timeline(self, order) -> list[dict]:
         return self.EventSerializer(order_timeline(order), many=True).data

@@ -77,10 +77,8 @@ def _file_name(number: str, prefix: str) -> str:
     return f"{prefix}-{number.replace('/', '-')}.pdf"
 
 
-def render(order: PurchaseOrder, kind: str) -> tuple[bytes, str]:
-    """The PDF and its (Indonesian) file name; 404 for a document the order does not have."""
-    from weasyprint import HTML  # imported here: Pango loads only when a PDF is wanted
-
+def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
+    """The document as HTML and its (Indonesian) file name; 404 for one the order lacks."""
     lines = list(order.lines.all())
     context = {"order": order, "lines": lines, "organisation": Organisation.objects.first()}
     if kind == "purchase-order":
@@ -115,13 +113,15 @@ def render(order: PurchaseOrder, kind: str) -> tuple[bytes, str]:
     else:
         raise Http404
     with translation.override("id"):
-        html = render_to_string(template, context)
-    return HTML(string=html).write_pdf(), filename
+        return render_to_string(template, context), filename
 
 
 def pdf_response(order: PurchaseOrder, kind: str) -> HttpResponse:
-    """The document as a download, for the order page and the API alike."""
-    pdf, filename = render(order, kind)
+    """The document as a PDF download, for the order page and the API alike."""
+    from weasyprint import HTML  # imported here: Pango loads only when a PDF is wanted
+
+    source, filename = html(order, kind)
+    pdf = HTML(string=source).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -94,8 +94,9 @@ def _link(events: list[AuditEvent]) -> None:
     head.save(update_fields=["sequence", "hash"])
 
 
-# Never copied into the trail: secrets, and columns derived from others.
-NOT_AUDITED = frozenset({"password", "last_login", "search_document", "search_vector"})
+# Never copied into the trail: secrets (a password hash, an API token's key), and columns
+# derived from others.
+NOT_AUDITED = frozenset({"password", "key", "last_login", "search_document", "search_vector"})
 
 
 def model_snapshot(obj: models.Model) -> dict:

@@ -2,6 +2,7 @@ import warnings
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from catalog.models import Category, PriceChange, Product, ProductImage
@@ -76,6 +77,12 @@ def test_a_price_change_is_kept_in_the_history(owner):
         ({"name": " "}, "name"),
         ({"lead_time_days": 400}, "lead_time_days"),
         ({"stock": "banyak"}, "stock"),
+        ({"unit_price": 99999999999999999999}, "unit_price"),
+        ({"unit_price": 2**63}, "unit_price"),
+        ({"stock": "99999999999999999999"}, "stock"),
+        ({"minimum_order": "0.0001"}, "minimum_order"),
+        ({"description": "beras " * 1000}, "description"),  # 6,000 characters
+        ({"name": "x" * 201}, "name"),
     ],
 )
 def test_bad_product_values_are_refused_and_nothing_is_written(owner, overrides, field):
@@ -194,3 +201,56 @@ def test_a_suspended_vendor_keeps_its_catalogue_but_buyers_lose_it():
     product.vendor.save()
     assert not products_for_buyers().filter(pk=product.pk).exists()
     assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_all_bad_fields_are_named_at_once(owner):
+    with pytest.raises(InvalidInput) as refused:
+        new_product(owner, name="", unit_price=0, stock=-1, tkdn_percent=200)
+    assert set(refused.value.fields) == {"name", "unit_price", "stock", "tkdn_percent"}
+
+
+def test_a_unit_may_not_cost_more_than_a_direct_purchase(owner):
+    from procurement.models import Policy
+    from procurement.services import fiscal_year_open
+
+    with pytest.raises(InvalidInput) as refused:
+        new_product(owner, unit_price=200_000_001)
+    assert "Rp200.000.000" in refused.value.fields["unit_price"][0]
+    assert new_product(owner, unit_price=200_000_000).unit_price == 200_000_000
+
+    fiscal_year = fiscal_year_open(year=timezone.localdate().year)
+    Policy.objects.filter(fiscal_year=fiscal_year).update(direct_purchase_ceiling=50_000_000)
+    with pytest.raises(InvalidInput) as refused:
+        new_product(owner, name="Tenun", unit_price=60_000_000)
+    assert "Rp50.000.000" in refused.value.fields["unit_price"][0]
+
+
+def test_a_jpeg_comment_does_not_survive_re_encoding(owner):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    output = BytesIO()
+    Image.new("RGB", (40, 30), "red").save(output, "JPEG", comment=b"Owner: Ibu Sari 0812")
+    product = new_product(owner)
+    image = product_image_add(
+        product=product, upload=SimpleUploadedFile("c.jpg", output.getvalue()), by=owner
+    )
+    with image.image.open("rb") as stored:
+        content = stored.read()
+    assert b"Ibu Sari" not in content and b"\xff\xfe" not in content  # no COM marker
+
+
+def test_a_photo_stored_by_an_action_that_then_fails_is_removed(
+    owner, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    product = new_product(owner)
+
+    def chain_refuses(events):
+        raise InvalidInput({"image": ["the audit trail refused it"]})
+
+    monkeypatch.setattr("market.services.audit._link", chain_refuses)
+    with pytest.raises(InvalidInput):
+        product_image_add(product=product, upload=image_file(), by=owner)
+    assert not ProductImage.objects.exists() and not list(tmp_path.rglob("*.jpg"))

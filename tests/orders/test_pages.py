@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from market.models import DepartmentRole
 from orders.models import OrderStatus, PurchaseOrder
+from orders.services import transitions
 from tests.factories import finance_officer, member
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,126 @@ def test_odd_form_input_never_answers_500(login, client, world):
     assert list(form.errors) == ["received_on"]
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED
+
+
+def test_the_cart_shows_subtotals_remove_buttons_and_what_each_line_has_left(login, world):
+    client = login(world.requester)
+    for product, quantity in ((world.rice, "100"), (world.besek, "20"), (world.rice, "10")):
+        client.post(reverse("cart-add", args=[product.pk]), {"quantity": quantity})
+    response = client.get(reverse("cart"))
+    page = response.content.decode()
+    assert "Rp1.595.000" in page  # 110 kg of rice: the second add added to the first
+    assert "Rp90.000" in page
+    assert f'name="remove" value="{world.rice.pk}"' in page
+    assert "tersedia Rp100.000.000" in page  # the budget line's dropdown says what is left
+    form = response.context["form"]
+    assert {f"budget_lines-{world.rice.vendor_id}", f"budget_lines-{world.besek.vendor_id}"} <= set(
+        form.fields
+    )
+
+    client.post(reverse("cart"), {"remove": str(world.besek.pk)})
+    assert "Besek bambu" not in client.get(reverse("cart")).content.decode()
+
+
+def test_a_bad_cart_quantity_is_shown_on_its_line(login, world):
+    client = login(world.requester)
+    client.post(reverse("cart-add", args=[world.rice.pk]), {"quantity": "100"})
+    response = client.post(reverse("cart"), {"update": "1", f"quantities-{world.rice.pk}": "5"})
+    assert response.status_code == 200
+    assert response.context["quantities_form"].errors == {
+        f"quantities-{world.rice.pk}": ["Pemesanan Beras lokal paling sedikit 10 kg."]
+    }
+
+
+def test_checkout_charges_each_vendor_to_the_line_chosen_for_it(login, world):
+    from tests.factories import BudgetLineFactory
+
+    uniforms = BudgetLineFactory(department=world.department, name="Belanja Seragam")
+    client = login(world.requester)
+    client.post(reverse("cart-add", args=[world.rice.pk]), {"quantity": "100"})
+    client.post(reverse("cart-add", args=[world.besek.pk]), {"quantity": "20"})
+    response = client.post(
+        reverse("cart"),
+        {
+            "checkout": "1",
+            "budget_line": world.line.pk,
+            f"budget_lines-{world.besek.vendor_id}": uniforms.pk,
+            "approver": world.approver.pk,
+            "delivery_address": "Kantor Dinas",
+            "delivery_date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    lines = dict(PurchaseOrder.objects.values_list("vendor_id", "budget_line_id"))
+    assert lines == {world.rice.vendor_id: world.line.pk, world.besek.vendor_id: uniforms.pk}
+
+
+def test_a_department_without_a_ppk_says_so_instead_of_offering_checkout(login, world):
+    from tests.factories import BudgetLineFactory, DepartmentFactory
+
+    dinkes = DepartmentFactory(code="DINKES")
+    BudgetLineFactory(department=dinkes)
+    requester = member(DepartmentRole.REQUESTER, dinkes)
+    client = login(requester)
+    client.post(
+        reverse("cart-add", args=[world.rice.pk]) + "?department=DINKES", {"quantity": "10"}
+    )
+    page = client.get(reverse("cart"), {"department": "DINKES"}).content.decode()
+    assert "DINKES belum memiliki Pejabat Pembuat Komitmen (PPK)" in page
+    assert 'name="checkout"' not in page
+
+
+def test_action_errors_are_shown_on_their_fields(login, world):
+    order = world.order((world.rice, "100"))[0]
+    login(world.approver).post(reverse("order-action", args=[order.pk, "approve"]))
+    seller = login(world.rice_seller)
+    seller.post(reverse("order-action", args=[order.pk, "accept"]))
+    line = order.lines.get()
+    seller.post(
+        reverse("order-action", args=[order.pk, "ship"]), {f"ship-quantities-{line.pk}": "60"}
+    )
+    response = login(world.receiver).post(
+        reverse("order-action", args=[order.pk, "receive"]),
+        {
+            f"receive-quantities-{line.pk}": "70",
+            "receive-received_on": "1900-01-01",
+            "receive-signed_by_name": "",
+        },
+    )
+    assert response.status_code == 400
+    form = next(a["form"] for a in response.context["actions"] if a["name"] == "receive")
+    assert set(form.errors) == {f"quantities-{line.pk}", "received_on", "signed_by_name"}
+    page = response.content.decode()
+    assert "Beras lokal yang sudah dikirim dan belum diterima hanya 60 kg." in page
+    assert "Beberapa isian tidak valid." not in page
+
+
+def test_the_treasurer_pays_the_invoice_not_the_order_total(login, world):
+    from tests.orders.test_inputs import receive, shipped
+
+    order, line = shipped(world, "100", "100")
+    receive(world, order, line, "40")  # Rp580.000 of the Rp1.450.000 ordered
+    transitions.order_invoice(order=order, by=world.rice_seller)
+    order.refresh_from_db()
+    page = login(world.treasurer).get(reverse("order-detail", args=[order.pk])).content.decode()
+    assert f"Bayar tagihan {order.invoice.number}: <strong>Rp580.000</strong>" in page
+
+
+def test_the_vendor_inbox_shows_when_each_order_must_be_answered(login, world):
+    order = world.order((world.rice, "100"))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    response = login(world.rice_seller).get(reverse("vendor-orders"))
+    assert "Jawab paling lambat" in response.content.decode()
+    listed = list(response.context["page"].object_list)
+    assert listed[0].response_deadline > timezone.localdate()
+    detail = login(world.rice_seller).get(reverse("order-detail", args=[order.pk]))
+    assert "harus menyanggupi atau menolak paling lambat" in detail.content.decode()
+
+
+def test_quantities_are_written_with_thousands_separators(login, world):
+    from catalog.models import Product
+
+    Product.objects.filter(pk=world.rice.pk).update(stock=10_000)
+    order = world.order((world.rice, "6790"))[0]
+    page = login(world.requester).get(reverse("order-detail", args=[order.pk])).content.decode()
+    assert "6.790 kg" in page and "6790 kg" not in page

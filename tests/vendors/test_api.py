@@ -195,3 +195,50 @@ def test_a_vendor_members_documents_are_listed_for_the_administrator(api_as):
     response = api_as(UserFactory(is_staff=True)).get(f"/api/v1/vendors/{vendor.pk}/documents/")
     assert [d["kind"] for d in response.json()["results"]] == ["nib"]
     assert api_as(owner).get(f"/api/v1/vendors/{vendor.pk}/documents/").status_code == 403
+
+
+def test_type_errors_and_rule_errors_come_in_one_answer(api_client):
+    response = api_client.post(
+        "/api/v1/vendors/register/",
+        {**REGISTRATION, "village": "outside", "declared_capital": "banyak", "nib": "123"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {"declared_capital", "nib"} <= set(response.json()["error"]["fields"])
+    assert not Vendor.objects.exists()
+
+
+def test_a_business_outside_the_regency_says_so(api_client):
+    response = api_client.post(
+        "/api/v1/vendors/register/", {**REGISTRATION, "village": "outside"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["is_local"] is False
+    missing = api_client.post(
+        "/api/v1/vendors/register/",
+        {**REGISTRATION, "username": "lain", "nib": "9120100000010", "npwp": "3204123412340010"},
+        format="json",
+    )
+    assert missing.status_code == 400 and "village" in missing.json()["error"]["fields"]
+
+
+def test_a_vendor_changes_its_contact_and_bank_account_but_not_its_identity(api_as):
+    owner = vendor_member()
+    client = api_as(owner)
+    changed = client.patch(
+        "/api/v1/vendor/profile/",
+        {"bank_account_number": "3000-4000-55", "contact_person": "Ibu Sari Dewi"},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["bank_account_number"] == "3000400055"
+    assert AuditEvent.objects.get(action="vendor.update").after["contact_person"] == "Ibu Sari Dewi"
+
+    refused = client.patch(
+        "/api/v1/vendor/profile/",
+        {"legal_name": "PT Lain", "bank_account_number": "x"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert set(refused.json()["error"]["fields"]) == {"bank_account_number"}  # legal_name: ignored
+    owner.vendor_membership.vendor.refresh_from_db()
+    assert owner.vendor_membership.vendor.legal_name != "PT Lain"

@@ -105,3 +105,69 @@ def test_vendor_directory_runs_a_bounded_number_of_queries(
     client = login(member(DepartmentRole.REQUESTER))
     with django_assert_max_num_queries(10):
         assert client.get(reverse("vendor-directory")).status_code == 200
+
+
+def test_registration_names_every_problem_in_one_answer(client):
+    response = client.post(
+        reverse("vendor-register"),
+        {
+            **FORM,
+            "legal_name": "",  # a required field, checked by the form
+            "nib": "123",  # the rules, checked by the service
+            "bank_account_number": "abc",
+            "declared_annual_sales": "99999999999999999999",
+            "password": "",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {
+        "legal_name",
+        "nib",
+        "bank_account_number",
+        "declared_annual_sales",
+        "password",
+        "village",
+    } <= set(errors)
+    assert "desa" in errors["village"][0]  # the village is a choice to make, not a default
+    assert not Vendor.objects.exists()
+
+
+def test_registration_offers_numeric_keyboards_and_an_explicit_village_choice(client):
+    form = client.get(reverse("vendor-register")).context["form"]
+    for name in ("nib", "npwp", "bank_account_number", "declared_capital"):
+        assert form.fields[name].widget.attrs["inputmode"] == "numeric", name
+    assert form.fields["phone"].widget.attrs["inputmode"] == "tel"
+    choices = [value for value, _label in form.fields["village"].choices]
+    assert choices[0] == "" and choices[-1] == "outside"
+
+
+def test_a_vendor_edits_its_profile_and_bank_account_and_it_is_audited(login):
+    from market.models import AuditEvent
+
+    owner = vendor_member()
+    vendor = owner.vendor_membership.vendor
+    client = login(owner)
+    form = client.get(reverse("vendor-profile")).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    response = client.post(
+        reverse("vendor-profile"),
+        {**data, "bank_account_number": "abc", "phone": "0812"},
+    )
+    assert set(response.context["form"].errors) == {"bank_account_number", "phone"}
+
+    response = client.post(
+        reverse("vendor-profile"),
+        {**data, "bank_account_number": "1234 5678 90", "village": "outside"},
+    )
+    assert response.status_code == 302
+    vendor.refresh_from_db()
+    assert vendor.bank_account_number == "1234567890" and vendor.village is None
+    event = AuditEvent.objects.get(action="vendor.update")
+    assert event.actor == owner and event.after["bank_account_number"] == "1234567890"
+
+
+def test_the_reviewer_sees_the_bank_account(login):
+    vendor = VendorFactory(status=VendorStatus.APPLIED)
+    page = login(UserFactory(is_staff=True)).get(reverse("vendor-detail", args=[vendor.pk]))
+    assert vendor.bank_account_number in page.content.decode()

@@ -1,0 +1,97 @@
+"""Odd input never answers 500: it gets a clear 400 naming the field, in the API's one error
+format under /api/ and as a page elsewhere."""
+
+import pytest
+from django.test import Client
+from django.urls import path
+
+from market import urls as root_urls
+from market.models import DepartmentRole
+from tests.factories import finance_officer, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/vendors/?search=%00",
+        "/api/v1/orders/?search=beras%00",
+        "/api/v1/cart/?department=%00",
+        "/api/v1/products/?search=%00",
+        "/api/v1/budgets/?department=DIS%00DIK",
+    ],
+)
+def test_a_nul_character_in_the_api_is_a_field_error(api_as, world, url):
+    response = api_as(world.requester).get(url)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"].values()) == [
+        ["Karakter null tidak diperbolehkan."]
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["/orders/?search=%00", "/vendors/?page=%00", "/cart/?department=%00"]
+)
+def test_a_nul_character_on_a_page_is_a_clear_400(login, world, url):
+    response = login(world.requester).get(url)
+    assert response.status_code == 400
+    assert "Karakter null tidak diperbolehkan." in response.content.decode()
+
+
+def test_json_nested_too_deeply_is_a_400(api_as, world):
+    body = "[" * 1500 + "]" * 1500
+    response = api_as(world.requester).post(
+        "/api/v1/cart/items/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "JSON bersarang terlalu dalam."
+
+
+def test_an_unknown_api_address_answers_in_the_error_format(api_as, world):
+    response = api_as(world.requester).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Tidak ditemukan."}}
+
+
+def crash(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("api/v1/crash/", crash), path("crash/", crash), *root_urls.urlpatterns]
+handler404, handler500 = root_urls.handler404, root_urls.handler500
+
+
+def test_a_crash_in_the_api_answers_500_in_the_error_format(settings):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/crash/")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
+    page = client.get("/crash/")
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_fiscal_year_that_is_not_a_number_is_named_on_the_budget_page(login, world):
+    response = login(world.requester).get("/budgets/", {"year": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert "Tahun anggaran: Masukkan keseluruhan angka bilangan." in response.content.decode()
+
+
+def test_the_people_of_a_department_are_listed_by_role(api_as, world):
+    second_ppk = member(DepartmentRole.APPROVER, world.department, full_name="Yohanes")
+    response = api_as(world.requester).get(
+        f"/api/v1/departments/{world.department.code}/members/", {"role": "approver"}
+    )
+    assert response.status_code == 200
+    assert {row["username"] for row in response.json()} == {
+        world.approver.username,
+        second_ppk.username,
+    }
+    assert all(row["role"] == "approver" for row in response.json())
+    assert api_as(finance_officer()).get("/api/v1/departments/DISDIK/members/").status_code == 200
+    outsider = member(DepartmentRole.REQUESTER)  # of another department
+    assert api_as(outsider).get("/api/v1/departments/DISDIK/members/").status_code == 404
+    bad = api_as(world.requester).get("/api/v1/departments/DISDIK/members/", {"role": "boss"})
+    assert bad.status_code == 400 and "role" in bad.json()["error"]["fields"]
