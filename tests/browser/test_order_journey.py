@@ -1,6 +1,7 @@
-"""Journey: a requester checks out a two-vendor cart, the PPK approves, the vendor accepts and
-ships, the receiver receives in part, the vendor invoices, the treasurer pays, and the PDFs
-download."""
+"""Journey: a requester fills a two-vendor cart and charges each vendor to its own budget line;
+the PPK approves; the vendor sees by when to answer, accepts and ships part; the receiver's
+mistakes are named field by field, then a partial BAST is signed; the vendor invoices; the
+treasurer pays the invoice's amount; the PDFs download with Indonesian names."""
 
 import datetime
 
@@ -9,20 +10,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, BudgetLineFactory
 from tests.markers import committing
 
 pytestmark = [pytest.mark.browser, committing]
 
 
-def test_an_order_goes_from_cart_to_payment_and_its_pdfs_download(
-    new_page,
-    live_server,
-    world,
-):
+def test_an_order_goes_from_cart_to_payment_and_its_pdfs_download(new_page, live_server, world):
     url = live_server.url
     year = world.line.fiscal_year.year
     rice_number, besek_number = f"SP/DISDIK/{year}/00001", f"SP/DISDIK/{year}/00002"
+    uniforms = BudgetLineFactory(department=world.department, name="Belanja Seragam")
 
     def signed_in(user):
         page = new_page()
@@ -39,19 +37,34 @@ def test_an_order_goes_from_cart_to_payment_and_its_pdfs_download(
         expect(page.get_by_role("status")).to_have_text(f"Pesanan {rice_number} diperbarui.")
         expect(page.locator(".status")).to_have_text(status)
 
-    # The requester puts rice and besek, from two vendors, in the cart from the product pages.
+    # The requester adds rice twice (the second adds to the first) and besek.
     requester = signed_in(world.requester)
-    for product, quantity in ((world.rice, "100"), (world.besek, "20")):
+    for product, quantity in ((world.rice, "60"), (world.rice, "40"), (world.besek, "20")):
         requester.goto(f"{url}/catalog/{product.pk}/")
         requester.get_by_label("Jumlah").fill(quantity)
         requester.get_by_role("button", name="Tambah ke keranjang").click()
         expect(requester.get_by_role("status")).to_have_text("Ditambahkan ke keranjang.")
-    expect(requester.get_by_role("cell", name="Beras lokal", exact=True)).to_be_visible()
-    expect(requester.get_by_role("cell", name="Besek bambu", exact=True)).to_be_visible()
+    rice_row = requester.get_by_role("row").filter(has_text="Beras lokal")
+    expect(rice_row.get_by_label("Jumlah Beras lokal")).to_have_value("100")
+    expect(rice_row.get_by_text("Rp1.450.000")).to_be_visible()  # its subtotal
+    expect(requester.get_by_text("Rp1.540.000")).to_be_visible()  # the estimated total
 
-    # ... and checks out: one purchase order per vendor, numbered in turn.
-    requester.get_by_label("Pos anggaran").select_option(
-        label=f"{world.line.account_code} {world.line.name}"
+    # A quantity below the minimum is named on its line; the remove button removes.
+    rice_row.get_by_label("Jumlah Beras lokal").fill("5")
+    requester.get_by_role("button", name="Perbarui jumlah").click()
+    expect(requester.get_by_text("Pemesanan Beras lokal paling sedikit 10 kg.")).to_be_visible()
+    requester.get_by_role("button", name="Hapus Besek bambu").click()
+    expect(requester.get_by_role("cell", name="Besek bambu")).to_have_count(0)
+    requester.goto(f"{url}/catalog/{world.besek.pk}/")
+    requester.get_by_label("Jumlah").fill("20")
+    requester.get_by_role("button", name="Tambah ke keranjang").click()
+
+    # Checkout: rice on the staple line, besek on the uniforms line; each says what is left.
+    line_label = f"{world.line.account_code} {world.line.name} — tersedia Rp100.000.000"
+    requester.get_by_label("Pos anggaran", exact=True).select_option(label=line_label)
+    besek_vendor = world.besek.vendor.display_name
+    requester.get_by_label(f"Pos anggaran untuk {besek_vendor}").select_option(
+        label=f"{uniforms.account_code} {uniforms.name} — tersedia Rp100.000.000"
     )
     requester.get_by_label("Pejabat Pembuat Komitmen (PPK)").select_option(
         label=world.approver.display_name
@@ -63,63 +76,83 @@ def test_an_order_goes_from_cart_to_payment_and_its_pdfs_download(
     expect(requester.get_by_role("status")).to_have_text(
         f"Diajukan untuk persetujuan: {rice_number}, {besek_number}"
     )
-    for number in (rice_number, besek_number):
-        row = requester.get_by_role("row").filter(has_text=number)
-        expect(row.locator(".status")).to_have_text("Diajukan")
 
     # The PPK approves the rice order.
     approver = signed_in(world.approver)
     approver.goto(f"{url}/orders/")
     open_order(approver, rice_number)
-    expect(approver.locator(".status")).to_have_text("Diajukan")
     do(approver, "Setujui", "Disetujui")
 
-    # The rice vendor finds it among its incoming orders, accepts it and ships everything.
+    # The rice vendor sees by when to answer, accepts, and ships 60 of the 100 kg.
     vendor = signed_in(world.rice_seller)
     vendor.get_by_role("link", name="Pesanan masuk").click()
-    expect(vendor).to_have_url(f"{url}/vendor/orders/")
-    expect(vendor.get_by_role("link", name=rice_number)).to_be_visible()
+    row = vendor.get_by_role("row").filter(has_text=rice_number)
+    expect(row.get_by_role("cell").last).not_to_be_empty()  # "Jawab paling lambat"
     expect(vendor.get_by_role("link", name=besek_number)).to_have_count(0)  # not theirs
     open_order(vendor, rice_number)
-    do(vendor, "Terima pesanan", "Diterima penyedia")
-    vendor.get_by_label("Beras lokal (kg)").fill("100")
-    do(vendor, "Kirim", "Dikirim")
+    expect(vendor.locator(".deadline")).to_contain_text("paling lambat")
+    do(vendor, "Sanggupi pesanan", "Disanggupi penyedia")
+    vendor.get_by_label("Beras lokal (kg)").fill("60")
+    do(vendor, "Kirim", "Dikirim sebagian")
 
-    # The receiver signs a BAST for 60 of the 100 kg.
+    # The receiver's mistakes are named on their fields, all at once; nothing is recorded.
     receiver = signed_in(world.receiver)
     receiver.goto(f"{url}/orders/")
     open_order(receiver, rice_number)
-    receiver.get_by_label("Beras lokal (kg)").fill("60")
-    expect(receiver.get_by_label("Tanggal diterima")).not_to_have_value("")
+    receiver.get_by_label("Beras lokal (kg)").fill("70")
+    receiver.get_by_label("Tanggal diterima").fill("1900-01-01")
+    receiver.get_by_label("Ditandatangani oleh (nama)").fill("")
+    receiver.get_by_role("button", name="Catat penerimaan (BAST)").click()
+    expect(
+        receiver.get_by_text("Beras lokal yang sudah dikirim dan belum diterima hanya 60 kg.")
+    ).to_be_visible()
+    expect(receiver.get_by_text("Tanggal tidak boleh sebelum")).to_be_visible()
+    expect(receiver.get_by_text("Isian ini wajib diisi.")).to_be_visible()
+    expect(receiver.get_by_text("Beberapa isian tidak valid.")).to_have_count(0)
+    expect(receiver.locator(".status")).to_have_text("Dikirim sebagian")
+
+    # ... then a BAST for 50 kg, with a remark on the goods.
+    receiver.get_by_label("Beras lokal (kg)").fill("50")
+    receiver.get_by_label("Tanggal diterima").fill(timezone.localdate().isoformat())
     receiver.get_by_label("Ditandatangani oleh (nama)").fill("Siti Aminah")
-    do(receiver, "Catat penerimaan (BAST)", "Diterima sebagian")
+    receiver.get_by_label("Keadaan barang").fill("Satu karung sobek")
+    do(receiver, "Catat penerimaan (BAST)", "Barang diterima sebagian")
 
     # The vendor bills what was received.
     vendor.reload()
     do(vendor, "Kirim tagihan", "Ditagihkan")
 
-    # The treasurer pays by SP2D.
+    # The treasurer sees the invoice's number and amount, not the order's total.
     treasurer = signed_in(world.treasurer)
     treasurer.goto(f"{url}/orders/")
     open_order(treasurer, rice_number)
+    expect(
+        treasurer.get_by_text(f"Bayar tagihan INV/DISDIK/{year}/00001: Rp725.000")
+    ).to_be_visible()
     treasurer.get_by_label("Nomor SP2D").fill("00123/SP2D/LS/2026")
     do(treasurer, "Bayar", "Dibayar")
 
-    # Every document of the order downloads as a PDF.
+    # Every document of the order downloads as a PDF, named in Indonesian.
     documents = treasurer.locator("section").filter(
         has=treasurer.get_by_role("heading", name="Dokumen")
     )
-    links = ("Surat pesanan", f"BAST BAST/DISDIK/{year}/00001", "Tagihan", "Kuitansi")
+    links = {
+        "Surat pesanan": "surat-pesanan-SP-DISDIK",
+        f"BAST BAST/DISDIK/{year}/00001": "berita-acara-serah-terima-BAST-DISDIK",
+        "Tagihan": "faktur-INV-DISDIK",
+        "Kuitansi": "kuitansi-KW-INV-DISDIK",
+    }
     expect(documents.get_by_role("link")).to_have_count(len(links))
-    for name in links:
+    for name, prefix in links.items():
         with treasurer.expect_download() as download:
             documents.get_by_role("link", name=name, exact=True).click()
-        assert download.value.suggested_filename.endswith(f"SP-DISDIK-{year}-00001.pdf")
+        assert download.value.suggested_filename.startswith(prefix), name
         with open(download.value.path(), "rb") as pdf:
             assert pdf.read(5) == b"%PDF-", name
 
-    # The budget line has realised what was received, 60 kg at Rp14.500; the rest of the rice
-    # order is released, and only the besek order stays committed.
+    # The budget line has realised what was received, 50 kg at Rp14.500; the rest of the rice
+    # order is released, and the besek order stays committed on its own line.
     world.line.refresh_from_db()
-    assert world.line.realised == 60 * world.rice.unit_price == 870_000
-    assert world.line.committed == 20 * world.besek.unit_price
+    uniforms.refresh_from_db()
+    assert (world.line.realised, world.line.committed) == (725_000, 0)
+    assert uniforms.committed == 20 * world.besek.unit_price

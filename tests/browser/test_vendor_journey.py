@@ -1,5 +1,6 @@
-"""Journey: a new vendor registers, the administrator verifies it, the vendor adds a product
-with a photo, and a requester finds it by a misspelled search."""
+"""Journey: a new vendor registers (told every mistake at once), the administrator verifies it
+seeing its bank account, the vendor corrects its bank account, adds a product with a photo,
+and a requester finds it by a misspelled search."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,10 +39,33 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
         "Nama pengguna untuk masuk": "beras_sepuk",
         "Kata sandi": "beras-sepuk-laut-1",
     }
-    for label, value in fields.items():
+
+    def field(label):
         # Optional fields' labels end in "(opsional)": match the start of the label.
-        vendor.get_by_label(label, exact=label in {"NIB", "NPWP", "Bank"}).fill(value)
-    vendor.get_by_label("Desa").select_option(label="Sungai Kakap — Sepuk Laut")
+        return vendor.get_by_label(label, exact=label in {"NIB", "NPWP", "Bank"})
+
+    for label, value in fields.items():
+        field(label).fill(value)
+    expect(field("NIB")).to_have_attribute("inputmode", "numeric")  # a phone's number pad
+    expect(field("Telepon (WhatsApp)")).to_have_attribute("inputmode", "tel")
+
+    # Every mistake is named in one answer: a missing name, a wrong NIB, letters for an account
+    # number, and the village, which must be chosen rather than defaulting to "outside".
+    field("Nama badan usaha").fill("")
+    field("NIB").fill("12345")
+    field("Nomor rekening").fill("abc")
+    vendor.get_by_role("button", name="Daftar").click()
+    errors = vendor.locator(".field-error")
+    expect(errors).to_have_count(4)
+    expect(vendor.get_by_text("NIB harus tepat 13 digit.")).to_be_visible()
+    expect(vendor.get_by_text("Nomor rekening terdiri dari 6 sampai 20 angka.")).to_be_visible()
+    expect(vendor.get_by_text("Pilih desa tempat usaha terdaftar")).to_be_visible()
+
+    field("Nama badan usaha").fill(fields["Nama badan usaha"])
+    field("NIB").fill(fields["NIB"])
+    field("Nomor rekening").fill("1000 2005 55")
+    field("Kata sandi").fill(fields["Kata sandi"])
+    vendor.get_by_label("Desa").select_option(label="Sepuk Laut")
     vendor.get_by_role("button", name="Daftar").click()
     expect(vendor.locator("h1")).to_have_text("UD Beras Sepuk Laut")
     expect(vendor.get_by_text("Mendaftar", exact=True)).to_be_visible()
@@ -51,8 +75,19 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
     sign_in(admin, live_server.url, "admin", PASSWORD)
     admin.goto(f"{live_server.url}/vendors/review/")
     admin.get_by_role("link", name="UD Beras Sepuk Laut").click()
+    expect(admin.get_by_text("Bank Kalbar 1000200555")).to_be_visible()
     admin.get_by_role("button", name="Verifikasi").click()
     expect(admin.get_by_text("Terverifikasi", exact=True)).to_be_visible()
+
+    # The vendor corrects its bank account; a wrong one is refused on its field.
+    vendor.get_by_role("link", name="Ubah profil dan rekening bank").click()
+    vendor.get_by_label("Nomor rekening").fill("12-ab")
+    vendor.get_by_role("button", name="Simpan").click()
+    expect(vendor.get_by_text("Nomor rekening terdiri dari 6 sampai 20 angka.")).to_be_visible()
+    vendor.get_by_label("Nomor rekening").fill("1000-2009-99")
+    vendor.get_by_role("button", name="Simpan").click()
+    expect(vendor.get_by_role("status")).to_have_text("Profil disimpan.")
+    expect(vendor.get_by_text("Bank Kalbar 1000200999")).to_be_visible()
 
     # The vendor adds a product, then its photo.
     vendor.goto(f"{live_server.url}/vendor/products/new/")
