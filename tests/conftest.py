@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from catalog.models import Category, Product
 from market.models import Department, DepartmentRole, User
 from orders.services import placing
+from orders.services.standing import standing_order_create
 from procurement.models import BudgetLine
 from tests.factories import (
     PASSWORD,
@@ -107,6 +108,23 @@ class World:
             "items": [placing.Item(product.pk, Decimal(quantity)) for product, quantity in items],
         }
         return placing.orders_place(**{**values, **overrides})
+
+    def standing_order(self, **overrides):
+        """Schedule a monthly rice order for the rest of the year (as the page would)."""
+        today = timezone.localdate()
+        values = {
+            "by": self.requester,
+            "department": self.department,
+            "name": "Beras ASN",
+            "budget_line": self.line,
+            "approver": self.approver,
+            "day_of_month": 1,
+            "start_date": today.replace(day=1),
+            "end_date": today.replace(month=12, day=31),
+            "delivery_address": "Gudang",
+            "items": [placing.Item(self.rice.pk, Decimal(100))],
+        }
+        return standing_order_create(**{**values, **overrides})
 
 
 @pytest.fixture

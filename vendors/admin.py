@@ -9,24 +9,7 @@ from market.errors import DomainError
 from vendors import services
 from vendors.models import Scale, ScaleCriteria, Vendor, VendorDocument, VendorMember
 
-EDITABLE = [
-    "legal_name",
-    "trading_name",
-    "nib",
-    "npwp",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "village",
-    "is_cooperative",
-    "is_women_led",
-    "declared_capital",
-    "declared_annual_sales",
-    "bank_name",
-    "bank_account_number",
-    "bank_account_holder",
-]
+EDITABLE = [field for field in services.DECLARED_FIELDS if field != "declared_scale"]
 
 
 class VendorAdminForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from market.models import Village
 from vendors.models import DocumentKind, Scale
-from vendors.services import OUTSIDE_REGENCY
+from vendors.services import DECLARED_FIELDS, OUTSIDE_REGENCY
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
@@ -101,27 +101,7 @@ class RegistrationForm(ProfileForm):
     username = forms.CharField(label=_("Username for signing in"))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
-    field_order = [
-        "legal_name",
-        "trading_name",
-        "nib",
-        "npwp",
-        "contact_person",
-        "phone",
-        "email",
-        "address",
-        "village",
-        "is_cooperative",
-        "is_women_led",
-        "declared_capital",
-        "declared_annual_sales",
-        "declared_scale",
-        "bank_name",
-        "bank_account_number",
-        "bank_account_holder",
-        "username",
-        "password",
-    ]
+    field_order = [*DECLARED_FIELDS, "username", "password"]
 
 
 class DocumentForm(forms.Form):

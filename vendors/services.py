@@ -88,8 +88,8 @@ def _snapshot(vendor: Vendor) -> dict:
     return {field: getattr(vendor, field) for field in AUDITED_FIELDS}
 
 
-# What the registry records about a business; every change of one is audited before and after.
-AUDITED_FIELDS = (
+# What a business declares about itself, in the order the forms ask for it.
+DECLARED_FIELDS = (
     "legal_name",
     "trading_name",
     "nib",
@@ -98,21 +98,28 @@ AUDITED_FIELDS = (
     "phone",
     "email",
     "address",
-    "village_id",
+    "village",
     "is_cooperative",
     "is_women_led",
     "declared_capital",
     "declared_annual_sales",
-    "scale",
-    "scale_is_declared",
+    "declared_scale",
     "bank_name",
     "bank_account_number",
     "bank_account_holder",
+)
+# What the registry records, audited before and after every change: the declared fields as
+# stored (the village's id, the scale worked out), and the verification status.
+AUDITED_FIELDS = (
+    *(field for field in DECLARED_FIELDS if field not in ("village", "declared_scale")),
+    "village_id",
+    "scale",
+    "scale_is_declared",
     "status",
     "status_reason",
 )
 # What a vendor's own members may change; the rest (identity, scale and the flags the quota
-# counts) is checked by an administrator, who may change any of it.
+# counts) is checked by an administrator, who may change all of it.
 SELF_SERVICE_FIELDS = frozenset(
     {
         "trading_name",
@@ -126,16 +133,7 @@ SELF_SERVICE_FIELDS = frozenset(
         "bank_account_holder",
     }
 )
-ADMIN_FIELDS = SELF_SERVICE_FIELDS | {
-    "legal_name",
-    "nib",
-    "npwp",
-    "is_cooperative",
-    "is_women_led",
-    "declared_capital",
-    "declared_annual_sales",
-    "declared_scale",
-}
+ADMIN_FIELDS = frozenset(DECLARED_FIELDS)
 # The text a business types, and how long each may be.
 TEXT_FIELDS = {
     "legal_name": (TITLE_LENGTH, True),
@@ -294,27 +292,6 @@ def _create_login(**fields) -> User:
             return User.objects.create_user(**fields)
     except IntegrityError:
         raise InvalidInput({"username": [_("This username is taken.")]}) from None
-
-
-REGISTRATION_FIELDS = (
-    "legal_name",
-    "trading_name",
-    "nib",
-    "npwp",
-    "contact_person",
-    "phone",
-    "email",
-    "address",
-    "village",
-    "is_cooperative",
-    "is_women_led",
-    "declared_capital",
-    "declared_annual_sales",
-    "declared_scale",
-    "bank_name",
-    "bank_account_number",
-    "bank_account_holder",
-)
 
 
 @action

@@ -1,15 +1,10 @@
 """What a person sees when something cannot be done: only the links and buttons they may use,
 a department without a PPK explained, and every refusal named on its field."""
 
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from market.models import DepartmentRole
-from orders.services import placing
-from orders.services.standing import standing_order_create
 from tests.browser.conftest import sign_in
 from tests.factories import (
     PASSWORD,
@@ -26,19 +21,7 @@ pytestmark = [pytest.mark.browser, committing]
 
 def test_people_are_offered_only_what_they_may_use(new_page, live_server, world):
     url = live_server.url
-    today = timezone.localdate()
-    standing_order_create(
-        by=world.requester,
-        department=world.department,
-        name="Beras ASN",
-        budget_line=world.line,
-        approver=world.approver,
-        day_of_month=1,
-        start_date=today.replace(day=1),
-        end_date=today.replace(month=12, day=31),
-        delivery_address="Gudang",
-        items=[placing.Item(world.rice.pk, Decimal(100))],
-    )
+    world.standing_order()
 
     # A wrong password is said once, plainly.
     finance = new_page()

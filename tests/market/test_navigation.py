@@ -3,13 +3,10 @@ reaches from the menu opens, and actions are offered only to those who may take 
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from orders.services import placing
-from orders.services.standing import standing_order_create
 from tests.factories import UserFactory, finance_officer
 
 pytestmark = pytest.mark.django_db
@@ -24,18 +21,7 @@ def links_on(page: str) -> set[str]:
 @pytest.fixture
 def people(world):
     today = timezone.localdate()
-    standing_order_create(
-        by=world.requester,
-        department=world.department,
-        name="Beras ASN",
-        budget_line=world.line,
-        approver=world.approver,
-        day_of_month=1,
-        start_date=today.replace(day=1),
-        end_date=today.replace(month=12, day=31),
-        delivery_address="Gudang",
-        items=[placing.Item(world.rice.pk, Decimal(100))],
-    )
+    world.standing_order()
     world.order((world.rice, "100"), delivery_date=today + datetime.timedelta(days=3))
     return {
         "requester": world.requester,

@@ -11,7 +11,6 @@ from catalog.models import Product
 from market.errors import DomainError, InvalidInput
 from orders.models import CartItem, Payment, PurchaseOrder
 from orders.services import placing, transitions
-from orders.services.standing import standing_order_create
 from procurement.models import SpendEntry
 from tests.factories import BudgetLineFactory
 
@@ -235,16 +234,9 @@ def test_an_invoice_worth_less_than_a_rupiah_is_refused_clearly(world):
 def test_a_standing_order_below_the_minimum_or_outside_its_year_is_refused(world):
     today = TODAY()
     with pytest.raises(InvalidInput) as refused:
-        standing_order_create(
-            by=world.requester,
-            department=world.department,
-            name="Beras ASN",
-            budget_line=world.line,
-            approver=world.approver,
+        world.standing_order(
             day_of_month=29,
-            start_date=today,
             end_date=today.replace(year=today.year + 1),
-            delivery_address="Gudang",
             items=[placing.Item(world.rice.pk, Decimal(5))],
             lead_days=90,
         )

@@ -16,7 +16,7 @@ from market.models import DepartmentRole
 from market.transactions import before_commit_of_next_action
 from orders.models import PurchaseOrder, StandingOrderRun
 from orders.services import placing, transitions
-from orders.services.standing import standing_order_create, standing_order_run
+from orders.services.standing import standing_order_run
 from procurement.models import BudgetLine
 from procurement.services import budget_line_counters_from_ledger
 from tests.factories import BudgetLineFactory, member
@@ -144,18 +144,7 @@ def test_ten_replays_of_one_idempotency_key_create_one_order(world):
 
 def test_a_standing_order_task_run_twice_for_one_period_creates_one_order(world):
     today = timezone.localdate()
-    standing = standing_order_create(
-        by=world.requester,
-        department=world.department,
-        name="Beras ASN",
-        budget_line=world.line,
-        approver=world.approver,
-        day_of_month=1,
-        start_date=today.replace(day=1),
-        end_date=today.replace(month=12, day=31),
-        delivery_address="Gudang",
-        items=[placing.Item(world.rice.pk, Decimal(100))],
-    )
+    standing = world.standing_order()
 
     results, errors = race(
         2, lambda index: standing_order_run(standing_order=standing, period=today).pk

@@ -9,7 +9,7 @@ from market.errors import Conflict, InvalidInput, NotAllowed
 from market.models import AuditEvent, DepartmentRole
 from orders.models import CartItem, OrderStatus, PurchaseOrder, StandingOrderRun
 from orders.services import placing, transitions
-from orders.services.standing import standing_order_create, standing_order_run
+from orders.services.standing import standing_order_run
 from procurement.models import Holiday, SpendEntry
 from procurement.services import BudgetError, budget_line_counters_from_ledger
 from tests.factories import BudgetLineFactory, DepartmentFactory, member, vendor_member
@@ -396,18 +396,7 @@ def test_unanswered_orders_expire_after_three_working_days(world):
 
 def test_a_standing_order_is_placed_once_per_period_and_failures_are_recorded(world):
     today = timezone.localdate()
-    standing = standing_order_create(
-        by=world.requester,
-        department=world.department,
-        name="Beras ASN",
-        budget_line=world.line,
-        approver=world.approver,
-        day_of_month=1,
-        start_date=today.replace(day=1),
-        end_date=today.replace(month=12, day=31),
-        delivery_address="Gudang",
-        items=[placing.Item(world.rice.pk, Decimal(500))],
-    )
+    standing = world.standing_order(items=[placing.Item(world.rice.pk, Decimal(500))])
     period = today.replace(day=1)
     first = standing_order_run(standing_order=standing, period=period)
     again = standing_order_run(standing_order=standing, period=period)

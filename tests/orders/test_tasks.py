@@ -5,27 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from orders.services import placing
-from orders.services.standing import standing_order_create
 from orders.tasks import expire_unanswered, run_standing_orders
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_order_tasks_call_their_services_and_are_safe_twice(world):
-    today = timezone.localdate()
-    standing_order_create(
-        by=world.requester,
-        department=world.department,
-        name="Beras",
-        budget_line=world.line,
-        approver=world.approver,
-        day_of_month=1,
-        start_date=today.replace(day=1),
-        end_date=today.replace(month=12, day=31),
-        delivery_address="Gudang",
-        items=[placing.Item(world.rice.pk, 100)],
-    )
+    world.standing_order()
     assert run_standing_orders.delay().get() == [
         f"{world.department.standing_orders.get().pk}:ordered"
     ]
