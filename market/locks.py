@@ -16,9 +16,9 @@ An order's transition that gives back stock or budget therefore locks those prod
 budget line before the order itself; it can name them before locking anything, since an order's
 lines and budget line never change after checkout.
 
-`select_for_update()` combined with `select_related()` locks every joined row too (a budget
-line's fiscal year and department, which every action in the organisation touches): the helper
-locks only the rows named, `of=("self",)`.
+A locking query that also reads joined rows (select_related) would lock those rows too: a budget
+line's fiscal year and department, which every action in the organisation touches. The helper
+locks only the rows named, with `of=("self",)`.
 """
 
 from collections.abc import Iterable
