@@ -22,11 +22,20 @@ class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def save_through_service(self, request, obj, form, change):
         if change:
-            return services.category_rename(
-                category=obj, name=obj.name, name_en=obj.name_en, by=request.user
+            return services.category_update(
+                category=obj,
+                name=obj.name,
+                name_en=obj.name_en,
+                position=obj.position,
+                by=request.user,
             )
         return services.category_create(
-            name=obj.name, name_en=obj.name_en, parent=obj.parent, slug=obj.slug, by=request.user
+            name=obj.name,
+            name_en=obj.name_en,
+            parent=obj.parent,
+            slug=obj.slug,
+            position=obj.position,
+            by=request.user,
         )
 
 

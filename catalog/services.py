@@ -1,7 +1,7 @@
 """Every write to the catalogue: categories, products, prices and photos."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 
 from django.contrib.postgres.search import SearchVector
@@ -19,6 +19,7 @@ from market.bounds import (
     QUANTITY_STEP,
     TITLE_LENGTH,
     format_quantity,
+    parse_decimal,
     quantity_problem,
     rupiah_problem,
     text_problem,
@@ -27,7 +28,7 @@ from market.errors import DomainError, InvalidInput, NotAllowed
 from market.locks import lock_row, lock_rows
 from market.money import format_rupiah
 from market.permissions import roles_of
-from market.services.audit import audit_record
+from market.services.audit import audit_changes, audit_record
 from market.transactions import action, on_rollback
 from market.uploads import clean_image, read_upload
 from vendors.models import Vendor
@@ -54,10 +55,7 @@ def _may_edit_catalogue_of(user, vendor: Vendor) -> bool:
 
 
 def _decimal(value, field: str, errors: dict) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        number = Decimal("NaN")
+    number = parse_decimal(value)
     if not number.is_finite():
         errors.setdefault(field, []).append(_("Enter a number."))
         return None
@@ -311,22 +309,42 @@ def product_images_missing_thumbnails(*, limit: int = 200) -> list[int]:
 
 @action
 def category_create(
-    *, name: str, by=None, name_en: str = "", parent: Category | None = None, slug: str = ""
+    *,
+    name: str,
+    by=None,
+    name_en: str = "",
+    parent: Category | None = None,
+    slug: str = "",
+    position: int = 0,
 ) -> Category:
     category = Category.objects.create(
-        name=name, name_en=name_en, parent=parent, slug=slug or slugify(name_en or name)
+        name=name,
+        name_en=name_en,
+        parent=parent,
+        slug=slug or slugify(name_en or name),
+        position=position,
     )
-    audit_record(actor=by, action="category.create", target=category, after={"slug": category.slug})
+    audit_record(
+        actor=by,
+        action="category.create",
+        target=category,
+        after={"slug": category.slug, "name": name, "position": position},
+    )
     return category
 
 
 @action
-def category_rename(*, category: Category, name: str, name_en: str, by=None) -> Category:
-    """Rename a category and refresh the search text of the products under it."""
+def category_update(
+    *, category: Category, name: str, name_en: str, position: int | None = None, by=None
+) -> Category:
+    """Rename or move a category among its siblings; the search text of the products under it
+    follows its names."""
     category = lock_row(Category.objects, category.pk)
-    before = {"name": category.name, "name_en": category.name_en}
+    before = {"name": category.name, "name_en": category.name_en, "position": category.position}
     category.name, category.name_en = name, name_en
-    category.save(update_fields=["name", "name_en"])
+    if position is not None:
+        category.position = position
+    category.save(update_fields=["name", "name_en", "position"])
     products = lock_rows(
         Product.objects.select_related("vendor", "category__parent__parent"),
         Product.objects.filter(category_id__in=category_ids_with_descendants(category)).values_list(
@@ -337,12 +355,12 @@ def category_rename(*, category: Category, name: str, name_en: str, by=None) -> 
         product.search_document = search_document_for(product)
     Product.objects.bulk_update(products, ["search_document"], batch_size=500)
     refresh_search_vectors(product_ids=[product.pk for product in products])
-    audit_record(
+    audit_changes(
         actor=by,
-        action="category.rename",
+        action="category.update",
         target=category,
         before=before,
-        after={"name": name, "name_en": name_en},
+        after={"name": name, "name_en": name_en, "position": category.position},
     )
     return category
 

@@ -67,6 +67,18 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                 by=request.user,
             )
 
+    def deleted_snapshot(self, obj) -> dict:
+        """Deleting a person deletes their roles with them: the event lists those too."""
+        return {
+            **super().deleted_snapshot(obj),
+            "memberships": [
+                f"{m.department.code}:{m.role}"
+                for m in obj.memberships.select_related("department")
+            ],
+            "organisation_roles": list(obj.organisation_memberships.values_list("role", flat=True)),
+            "vendor": str(getattr(getattr(obj, "vendor_membership", None), "vendor", "") or ""),
+        }
+
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:  # the password was set
@@ -105,6 +117,12 @@ class DepartmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
 
+    def get_fields(self, request, obj=None):
+        return ["organisation", "code", "name", "address", *(["is_active"] if obj else [])]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation", "code"] if obj else []  # a department keeps its code
+
     def save_through_service(self, request, obj, form, change):
         if change:
             return accounts.department_update(
@@ -115,7 +133,11 @@ class DepartmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 by=request.user,
             )
         return accounts.department_create(
-            organisation=obj.organisation, code=obj.code, name=obj.name, by=request.user
+            organisation=obj.organisation,
+            code=obj.code,
+            name=obj.name,
+            address=obj.address,
+            by=request.user,
         )
 
 

@@ -69,13 +69,17 @@ class AuditedAdminMixin:
         self._audit_deleted(request, list(queryset))
         super().delete_queryset(request, queryset)
 
+    def deleted_snapshot(self, obj) -> dict:
+        """What a deleted row held; an admin adds what goes with it (a person's roles)."""
+        return model_snapshot(obj)
+
     def _audit_deleted(self, request, objects) -> None:
         for obj in objects:
             audit_changes(
                 actor=request.user,
                 action=f"admin.{_label(obj)}.delete",
                 target=obj,
-                before=model_snapshot(obj),
+                before=self.deleted_snapshot(obj),
                 after=None,
             )
 
@@ -94,11 +98,10 @@ class AuditedAdminMixin:
 
     def save_formset(self, request, form, formset, change):
         """Inline rows: each added, changed or deleted row is its own event."""
-        before = {
-            inline_form.instance.pk: _stored(inline_form.instance)
-            for inline_form in formset.forms
-            if inline_form.instance.pk is not None
-        }
+        stored = formset.model._default_manager.in_bulk(
+            [form.instance.pk for form in formset.forms if form.instance.pk is not None]
+        )
+        before = {pk: model_snapshot(row) for pk, row in stored.items()}
         for inline_form in formset.deleted_forms:  # recorded while the rows still have their ids
             if inline_form.instance.pk is not None:
                 audit_changes(

@@ -5,7 +5,8 @@ reason instead of an integer overflow, a database refusal or a 90-second PDF.
 """
 
 import datetime
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ MAX_QUANTITY = Decimal("999999999.999")
 QUANTITY_STEP = Decimal("0.001")
 
 # Free text, in characters.
-NAME_LENGTH = 150  # a person's or a short thing's name
+NAME_LENGTH = 150  # a person's or a short thing's name, a username
+BANK_NAME_LENGTH = 100
 TITLE_LENGTH = 200  # a business's or a product's name
 ADDRESS_LENGTH = 500
 NOTE_LENGTH = 1000  # notes, reasons, a receiver's remarks on the goods' condition
@@ -30,6 +32,21 @@ DESCRIPTION_LENGTH = 5000  # a product's description (it feeds the search index)
 
 # Dates people give about things happening now: a delivery, a receipt, a payment.
 MAX_DAYS_AHEAD = 366
+
+
+def whole_number(value) -> int | None:
+    """An id or count as typed: ASCII digits only (str.isdigit would let "²" through to int()),
+    at most 18 of them so that it fits a database integer; else None."""
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
+def parse_decimal(value) -> Decimal:
+    """A decimal as typed, with a comma or a point; NaN when it is not a number."""
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError, TypeError):
+        return Decimal("NaN")
 
 
 def format_quantity(value) -> str:

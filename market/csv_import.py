@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from market import bounds
 from market.errors import DomainError, InvalidInput
 from market.models import User
 from market.transactions import action_scope
@@ -56,12 +57,9 @@ def run_csv_import(
                 except RowError as error:
                     report.problems.append(f"row {line}: {error.column}: {error.message}")
                 except DomainError as error:
-                    fields = getattr(error, "fields", None) or {
-                        error.field or "row": [error.message]
-                    }
                     report.problems += [
-                        f"row {line}: {name}: {message}"
-                        for name, problems in fields.items()
+                        f"row {line}: {name if name != '__all__' else 'row'}: {message}"
+                        for name, problems in error.field_errors().items()
                         for message in InvalidInput({name: problems}).messages()
                     ]
                 else:
@@ -102,6 +100,6 @@ def whole_number(cells: dict, column: str) -> int | None:
     value = cells.get(column, "").replace(".", "").replace(",", "")
     if not value:
         return None
-    if not value.isdigit():
+    if bounds.whole_number(value) is None:
         raise RowError(column, "not a whole number")
     return int(value)

@@ -10,12 +10,28 @@ class DomainError(Exception):
     status = 400
     default_message = _("The request could not be carried out.")
 
+    fields: dict | None = None  # several fields' problems at once (InvalidInput, or set later)
+
     def __init__(self, message=None, *, code: str | None = None, field: str | None = None):
         self.message = message or self.default_message
         if code:
             self.code = code
         self.field = field
         super().__init__(str(self.message))
+
+    def named_fields(self) -> dict | None:
+        """{field: [message]} when the refusal is about fields, else None."""
+        if self.fields:
+            return self.fields
+        return {self.field: [str(self.message)]} if self.field else None
+
+    def field_errors(self) -> dict:
+        """The refusal by field; one about no particular field under "__all__"."""
+        return self.named_fields() or {"__all__": [str(self.message)]}
+
+    def messages(self) -> list[str]:
+        """Every message, flattened, for a place that cannot point at the field."""
+        return list(_flatten(self.field_errors()))
 
 
 class InvalidInput(DomainError):
@@ -28,10 +44,6 @@ class InvalidInput(DomainError):
     def __init__(self, fields: dict[str, list | dict], message=None):
         self.fields = _as_text(fields)
         super().__init__(message)
-
-    def messages(self) -> list[str]:
-        """Every message, flattened, for a place that cannot point at the field."""
-        return list(_flatten(self.fields))
 
 
 def _as_text(fields: dict) -> dict:
@@ -61,11 +73,3 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("This changed meanwhile; reload and try again.")
-
-
-def field_errors(error: DomainError) -> dict:
-    """A refusal as {field: [message]}; a refusal of no particular field under "__all__"."""
-    fields = getattr(error, "fields", None)
-    if fields:
-        return fields
-    return {error.field or "__all__": [str(error.message)]}

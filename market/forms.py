@@ -24,13 +24,6 @@ def run_form(form: forms.Form, call: Callable[[dict], object]):
     return call_with_every_error(call, values, errors)
 
 
-def _field_errors(error: DomainError) -> dict:
-    fields = getattr(error, "fields", None)
-    if fields:
-        return fields
-    return {error.field: [str(error.message)]} if error.field else {}
-
-
 def show_domain_error(request, error: DomainError, form: forms.Form | None = None) -> None:
     """Put each problem on its field when the form has it (a field made of parts, such as an
     order's quantities per line, is named "<field>-<part>" in the form); the rest go above the
@@ -39,7 +32,7 @@ def show_domain_error(request, error: DomainError, form: forms.Form | None = Non
     # A form may show a service's field under another name (a standing order's "items" is
     # the page's one "quantity").
     renamed = getattr(form, "error_fields", {})
-    for name, problems in _field_errors(error).items():
+    for name, problems in error.field_errors().items():
         name = renamed.get(name, name)
         parts = problems.items() if isinstance(problems, dict) else [(None, problems)]
         for part, messages_ in parts:
@@ -52,8 +45,6 @@ def show_domain_error(request, error: DomainError, form: forms.Form | None = Non
                     form.add_error(name, str(problem))
                 else:
                     unplaced.append(str(problem))
-    if not _field_errors(error):
-        unplaced.append(str(error.message))
     for problem in dict.fromkeys(unplaced):
         if form is not None:
             form.add_error(None, problem)

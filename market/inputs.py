@@ -10,7 +10,7 @@ every field passed both.
 
 from collections.abc import Callable
 
-from market.errors import DomainError, InvalidInput, field_errors
+from market.errors import DomainError, InvalidInput
 from market.transactions import action_scope
 
 
@@ -30,7 +30,7 @@ def problems_of(call: Callable[[], object]) -> dict:
             call()
             raise _Undo
     except DomainError as refused:
-        return field_errors(refused)
+        return refused.field_errors()
     except _Undo:
         return {}
 

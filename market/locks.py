@@ -34,3 +34,8 @@ def lock_rows(queryset: QuerySet, pks: Iterable[int]) -> list[Model]:
 def lock_row(queryset: QuerySet, pk: int) -> Model:
     """Lock one row; raises the model's DoesNotExist when it is gone."""
     return queryset.select_for_update(of=("self",)).get(pk=pk)
+
+
+def lock_all(queryset: QuerySet) -> list[Model]:
+    """Lock every row of `queryset` (an order's lines, say), in primary-key order."""
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))

@@ -54,10 +54,7 @@ def _error(code: str, message, http_status: int, fields=None) -> Response:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        fields = getattr(exc, "fields", None) or (
-            {exc.field: [str(exc.message)]} if exc.field else None
-        )
-        return _error(exc.code, exc.message, exc.status, fields)
+        return _error(exc.code, exc.message, exc.status, exc.named_fields())
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -1,7 +1,10 @@
 """REST endpoints of the orders app: cart, checkout, orders and their actions, standing orders."""
 
+from collections.abc import Mapping
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -13,10 +16,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH
-from market.models import Department, DepartmentRole, User
+from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH, whole_number
+from market.errors import InvalidInput
+from market.models import Department, User
 from market.money import round_rupiah
-from market.permissions import departments_where
 from market.rest import run_serializer
 from orders import documents
 from orders.idempotency import idempotent
@@ -27,6 +30,7 @@ from orders.selectors import (
     order_receipts,
     order_timeline,
     orders_visible_to,
+    requester_department,
     response_deadlines,
     standing_orders_visible_to,
     vendor_inbox,
@@ -40,9 +44,10 @@ def quantity_field() -> serializers.CharField:
     return serializers.CharField(max_length=30, help_text="a decimal number, e.g. 12.5")
 
 
-def _requester_department(user, code: str | None) -> Department:
-    departments = departments_where(user, DepartmentRole.REQUESTER)
-    department = departments.filter(code__iexact=code).first() if code else departments.first()
+def _requester_department(request, *, from_body: bool = False) -> Department:
+    """The department named by `?department=` (or the body's `department`), else the first."""
+    data = request.data if from_body and isinstance(request.data, Mapping) else request.query_params
+    department = requester_department(request.user, data.get("department"))
     if department is None:
         raise Http404
     return department
@@ -66,7 +71,7 @@ class CartApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("department", str)], responses=OutputSerializer)
     def get(self, request):
-        department = _requester_department(request.user, request.query_params.get("department"))
+        department = _requester_department(request)
         return Response(_cart_body(request, department))
 
 
@@ -80,7 +85,7 @@ class CartItemsApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: CartApi.OutputSerializer})
     def post(self, request):
-        department = _requester_department(request.user, request.data.get("department"))
+        department = _requester_department(request, from_body=True)
         run_serializer(
             self.InputSerializer(data=request.data),
             lambda values: placing.cart_add_item(
@@ -110,7 +115,7 @@ class CartItemApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=CartApi.OutputSerializer)
     def patch(self, request, product_id):
-        department = _requester_department(request.user, request.query_params.get("department"))
+        department = _requester_department(request)
         run_serializer(
             self.InputSerializer(data=request.data),
             lambda values: placing.cart_set_item(
@@ -124,7 +129,7 @@ class CartItemApi(APIView):
 
     @extend_schema(responses=CartApi.OutputSerializer)
     def delete(self, request, product_id):
-        department = _requester_department(request.user, request.query_params.get("department"))
+        department = _requester_department(request)
         placing.cart_remove_item(user=request.user, department=department, product_id=product_id)
         return Response(_cart_body(request, department))
 
@@ -292,14 +297,17 @@ class CheckoutApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: OrderSummarySerializer(many=True)})
     def post(self, request):
-        department = _requester_department(request.user, request.data.get("department"))
+        department = _requester_department(request, from_body=True)
 
         def checkout(values):
-            by_vendor = {}
+            by_vendor, not_ids = {}, {}
             for vendor_id, line_id in (values.get("budget_lines") or {}).items():
-                by_vendor[int(vendor_id) if str(vendor_id).isdigit() else 0] = _budget_line_of(
-                    department, line_id
-                )
+                if whole_number(vendor_id) is None:
+                    not_ids[str(vendor_id)] = [_("Name the vendor by its id.")]
+                else:
+                    by_vendor[whole_number(vendor_id)] = _budget_line_of(department, line_id)
+            if not_ids:
+                raise InvalidInput({"budget_lines": not_ids})
             return placing.cart_checkout(
                 user=request.user,
                 department=department,
@@ -487,7 +495,7 @@ class StandingOrderListApi(generics.ListAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: StandingOrderSerializer})
     def post(self, request):
-        department = _requester_department(request.user, request.data.get("department"))
+        department = _requester_department(request, from_body=True)
         created = run_serializer(
             self.InputSerializer(data=request.data),
             lambda values: standing.standing_order_create(
@@ -523,4 +531,5 @@ class StandingOrderStopApi(APIView):
     def post(self, request, pk):
         standing_order = get_object_or_404(standing_orders_visible_to(request.user), pk=pk)
         standing.standing_order_stop(standing_order=standing_order, by=request.user)
-        return Response(StandingOrderSerializer(standing_order).data)
+        stopped = standing_orders_visible_to(request.user).get(pk=pk)
+        return Response(StandingOrderSerializer(stopped).data)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from market.models import Organisation
+from market.bounds import whole_number
 from market.money import rupiah_in_words
 from orders.models import OrderStatus, PurchaseOrder, ReceiptLine, statuses_from
 from orders.selectors import response_deadlines
@@ -80,14 +80,14 @@ def _file_name(number: str, prefix: str) -> str:
 def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
     """The document as HTML and its (Indonesian) file name; 404 for one the order lacks."""
     lines = list(order.lines.all())
-    context = {"order": order, "lines": lines, "organisation": Organisation.objects.first()}
+    context = {"order": order, "lines": lines, "organisation": order.department.organisation}
     if kind == "purchase-order":
         template = "orders/documents/purchase_order.html"
         context["response_days"] = _policy(order).vendor_response_days
         context["response_deadline"] = response_deadlines([order]).get(order.pk)
         filename = _file_name(order.number, "surat-pesanan")
-    elif kind.startswith("bast-") and kind[5:].isdigit():
-        receipt = order.receipts.filter(pk=int(kind[5:])).prefetch_related("lines").first()
+    elif kind.startswith("bast-") and whole_number(kind[5:]) is not None:
+        receipt = order.receipts.filter(pk=whole_number(kind[5:])).prefetch_related("lines").first()
         if receipt is None:
             raise Http404
         template, context["receipt"] = "orders/documents/bast.html", receipt

@@ -87,17 +87,14 @@ class CheckoutForm(forms.Form):
         self.fields["delivery_address"].initial = department.address
         self.fields["delivery_date"].initial = timezone.localdate() + datetime.timedelta(days=7)
         # A cart of rice and uniforms may be charged to two lines: one choice per vendor.
-        self.vendor_fields = []
         if len(vendors) > 1:
             for vendor in vendors:
-                name = f"budget_lines-{vendor.pk}"
-                self.fields[name] = BudgetLineChoiceField(
+                self.fields[f"budget_lines-{vendor.pk}"] = BudgetLineChoiceField(
                     label=_("Budget line for %(vendor)s") % {"vendor": vendor.display_name},
                     queryset=lines,
                     required=False,
                     empty_label=_("The same as above"),
                 )
-                self.vendor_fields.append(self[name])
 
     @property
     def has_approver(self) -> bool:

@@ -9,7 +9,8 @@ returns the first answer and changes nothing; the same key with another request 
 
 A replay that arrives while the first request is still running waits for it. A claim whose
 request died before committing (its action rolled back) is taken over after CLAIM_EXPIRY: it
-did nothing, so running the request is safe.
+did nothing, so running the request is safe. An answer that the order changed meanwhile (409) is
+not kept: the retry it asks for is carried out.
 """
 
 import datetime
@@ -119,7 +120,10 @@ def idempotent(
                 result = run()
         except (DomainError, APIException) as error:
             response = exception_handler(error, {})
-            _store(record, response)
+            if isinstance(error, Conflict):  # "it changed meanwhile": a retry may succeed
+                IdempotencyKey.objects.filter(pk=record.pk, done=False).delete()
+            else:
+                _store(record, response)
             return response
         except BaseException:
             IdempotencyKey.objects.filter(pk=record.pk, done=False).delete()  # free for a retry

@@ -150,6 +150,19 @@ TRANSITIONS: dict[str, Transition] = {
 }
 PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if Actor.SYSTEM not in step.actors]
 
+# Shipping is due only while something is left to ship, receiving while something shipped is
+# not yet received: the same test on an order's loaded lines and in a query of them.
+WORK_LEFT = {
+    "ship": (
+        lambda line: line.shipped_quantity < line.quantity,
+        Q(shipped_quantity__lt=F("quantity")),
+    ),
+    "receive": (
+        lambda line: line.received_quantity < line.shipped_quantity,
+        Q(received_quantity__lt=F("shipped_quantity")),
+    ),
+}
+
 
 def statuses_from(status: str) -> frozenset[str]:
     """The status and every status an order can reach from it."""
@@ -350,6 +363,11 @@ class Invoice(models.Model):
     order = models.OneToOneField(PurchaseOrder, on_delete=models.CASCADE, related_name="invoice")
     number = models.CharField(_("number"), max_length=40, unique=True)
     amount = RupiahField(_("amount"))
+    # Where the money goes, as the vendor's account stood when it billed: a later change of
+    # account does not redirect an invoice already issued.
+    bank_name = models.CharField(_("bank"), max_length=100)
+    bank_account_number = models.CharField(_("account number"), max_length=30)
+    bank_account_holder = models.CharField(_("account holder"), max_length=200)
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

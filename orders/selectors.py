@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from market.models import AuditEvent, DepartmentRole
-from market.permissions import roles_of
+from market.models import AuditEvent, Department, DepartmentRole
+from market.permissions import departments_where, roles_of
 from orders.models import (
     TRANSITIONS,
+    WORK_LEFT,
     Actor,
     Cart,
     DeliveryReceipt,
@@ -40,6 +41,17 @@ def orders_visible_to(user) -> QuerySet[PurchaseOrder]:
     if vendor is not None:
         visible |= Q(vendor=vendor, approved_at__isnull=False)
     return _with_details(orders.filter(visible))
+
+
+def requester_department(user, code) -> Department | None:
+    """The department whose cart a requester fills: the one named by its code (any letter case),
+    else their first; None when they are not its requester."""
+    departments = departments_where(user, DepartmentRole.REQUESTER)
+    if not code:
+        return departments.first()
+    if not isinstance(code, str) or "\x00" in code or len(code) > 20:
+        return None
+    return departments.filter(code__iexact=code).first()
 
 
 def vendor_inbox(user) -> QuerySet[PurchaseOrder]:
@@ -99,8 +111,9 @@ def response_deadlines(orders) -> dict[int, datetime.date]:
     if not approved:
         return {}
     days_by_year = dict(Policy.objects.values_list("fiscal_year_id", "vendor_response_days"))
-    first = min(timezone.localtime(order.approved_at).date() for order in approved)
-    holidays = holidays_between(first, first + datetime.timedelta(days=400))
+    approved_on = [timezone.localtime(order.approved_at).date() for order in approved]
+    # Every deadline falls within 30 working days (the policy's most) of its approval.
+    holidays = holidays_between(min(approved_on), max(approved_on) + datetime.timedelta(days=60))
     return {
         order.pk: working_days_after(
             timezone.localtime(order.approved_at).date(),
@@ -148,20 +161,21 @@ def orders_waiting_for(user, *, limit: int = 20) -> QuerySet[PurchaseOrder]:
     """
     roles, vendor = roles_of(user), vendor_of(user)
     waiting = Q(pk__in=[])
-    for step in TRANSITIONS.values():
+    for name, step in TRANSITIONS.items():
         if not step.forward:
             continue
+        due = Q(status__in=step.sources)
+        if name in WORK_LEFT:
+            due &= Exists(OrderLine.objects.filter(WORK_LEFT[name][1], order=OuterRef("pk")))
         for actor in step.actors:
             if actor == Actor.VENDOR and vendor is not None:
-                waiting |= Q(vendor=vendor, status__in=step.sources)
+                waiting |= due & Q(vendor=vendor)
             elif actor == Actor.APPROVER:  # the PPK named on the order
                 departments = roles.department_ids_with(DepartmentRole.APPROVER)
                 if departments:
-                    waiting |= Q(
-                        approver=user, department_id__in=departments, status__in=step.sources
-                    )
+                    waiting |= due & Q(approver=user, department_id__in=departments)
             elif actor in DepartmentRole.values:
                 departments = roles.department_ids_with(actor)
                 if departments:
-                    waiting |= Q(department_id__in=departments, status__in=step.sources)
+                    waiting |= due & Q(department_id__in=departments)
     return _with_details(PurchaseOrder.objects.filter(waiting)).order_by("created_at")[:limit]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import products_for_buyers
+from market.bounds import whole_number
 from market.errors import DomainError, InvalidInput
 from market.forms import run_form, show_domain_error
 from market.home import Panel
@@ -33,6 +34,7 @@ from orders.selectors import (
     order_timeline,
     orders_visible_to,
     orders_waiting_for,
+    requester_department,
     response_deadlines,
     standing_orders_visible_to,
     vendor_inbox,
@@ -44,9 +46,8 @@ from vendors.permissions import vendor_of
 
 
 def _requester_department(request):
-    departments = departments_where(request.user, DepartmentRole.REQUESTER)
-    code = (request.GET.get("department") or request.POST.get("department") or "")[:20]
-    department = departments.filter(code=code).first() if code else departments.first()
+    code = request.GET.get("department") or request.POST.get("department")
+    department = requester_department(request.user, code)
     if department is None:
         raise Http404
     return department
@@ -74,34 +75,6 @@ def add_to_cart(request, product_id):
     return redirect("cart")
 
 
-def _update_cart(request, department, items) -> CartQuantitiesForm:
-    """Change quantities (0 or empty removes a product); every problem is shown on its line."""
-    form = CartQuantitiesForm(request.POST, items=items)
-    problems: dict = {}
-    for product_id, quantity in form.quantities().items():
-        try:
-            if quantity in {"", "0"}:
-                placing.cart_remove_item(
-                    user=request.user, department=department, product_id=product_id
-                )
-            else:
-                placing.cart_set_item(
-                    user=request.user,
-                    department=department,
-                    product_id=product_id,
-                    quantity=quantity,
-                )
-        except DomainError as error:
-            problems[str(product_id)] = [str(message) for message in _messages_of(error)]
-    if problems:
-        show_domain_error(request, InvalidInput({"quantities": problems}), form)
-    return form
-
-
-def _messages_of(error: DomainError) -> list:
-    return error.messages() if getattr(error, "fields", None) else [error.message]
-
-
 @login_required
 def cart(request):
     department = _requester_department(request)
@@ -109,15 +82,21 @@ def cart(request):
     items = list(current.items.all()) if current else []
     quantities_form = CartQuantitiesForm(items=items)
     if request.method == "POST" and "remove" in request.POST:
-        product_id = request.POST["remove"]
-        if product_id.isdigit():
+        product_id = whole_number(request.POST["remove"])
+        if product_id is not None:
             placing.cart_remove_item(
-                user=request.user, department=department, product_id=int(product_id)
+                user=request.user, department=department, product_id=product_id
             )
         return redirect(f"{request.path}?department={department.code}")
     if request.method == "POST" and "update" in request.POST:
-        quantities_form = _update_cart(request, department, items)
-        if not quantities_form.errors:
+        quantities_form = CartQuantitiesForm(request.POST, items=items)
+        try:
+            placing.cart_set_quantities(
+                user=request.user, department=department, quantities=quantities_form.quantities()
+            )
+        except DomainError as error:
+            show_domain_error(request, error, quantities_form)
+        else:
             messages.success(request, _("Quantities updated."))
             return redirect(f"{request.path}?department={department.code}")
     vendors: dict = {}
@@ -167,7 +146,7 @@ def _order_list(request, orders, title, *, show_deadlines=False):
     orders = order_filter(
         orders,
         status=status if status in OrderStatus.values else "",
-        number=request.GET.get("search", "")[:40].replace("\x00", ""),
+        number=request.GET.get("search", "")[:40],
     ).order_by("-created_at", "-id")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
     deadlines = response_deadlines(page.object_list) if show_deadlines else {}
@@ -283,8 +262,8 @@ def standing_order_list(request):
     form = product = None
     if departments.exists():
         department = _requester_department(request)
-        wanted = request.GET.get("product", "")
-        product = products_for_buyers().filter(pk=wanted).first() if wanted.isdigit() else None
+        wanted = whole_number(request.GET.get("product", ""))
+        product = products_for_buyers().filter(pk=wanted).first() if wanted else None
         form = StandingOrderForm(
             request.POST or None,
             department=department,

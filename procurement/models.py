@@ -8,11 +8,12 @@ from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from market.bounds import MAX_RUPIAH, NAME_LENGTH
+from market.bounds import MAX_RUPIAH, NAME_LENGTH, TITLE_LENGTH
 from market.models import Department
 from market.money import RupiahField
 
 DEFAULT_DIRECT_PURCHASE_CEILING = 200_000_000
+ACCOUNT_CODE_LENGTH = 40
 
 
 class FiscalYear(models.Model):
@@ -48,8 +49,8 @@ class BudgetLine(models.Model):
     fiscal_year = models.ForeignKey(
         FiscalYear, on_delete=models.PROTECT, related_name="budget_lines"
     )
-    account_code = models.CharField(_("account code"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
+    account_code = models.CharField(_("account code"), max_length=ACCOUNT_CODE_LENGTH)
+    name = models.CharField(_("name"), max_length=TITLE_LENGTH)
     allocated = RupiahField(
         _("allocated"), validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)]
     )

@@ -9,7 +9,6 @@ from django.utils import timezone
 from market.models import Department
 from market.permissions import departments_visible_to
 from procurement.models import (
-    DEFAULT_DIRECT_PURCHASE_CEILING,
     BudgetLine,
     FiscalYear,
     Holiday,
@@ -31,8 +30,7 @@ def policy_current() -> Policy:
 
 
 def direct_purchase_ceiling() -> int:
-    policy = policy_current()
-    return policy.direct_purchase_ceiling or DEFAULT_DIRECT_PURCHASE_CEILING
+    return policy_current().direct_purchase_ceiling
 
 
 def budget_lines_visible_to(user, *, fiscal_year: FiscalYear | None = None) -> QuerySet[BudgetLine]:

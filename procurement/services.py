@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from market.bounds import MAX_RUPIAH, rupiah_problem, text_problem
+from market.bounds import MAX_RUPIAH, TITLE_LENGTH, rupiah_problem, text_problem
 from market.errors import DomainError, InvalidInput
 from market.locks import lock_rows
 from market.models import Department
@@ -14,6 +14,8 @@ from market.money import format_rupiah
 from market.services.audit import audit_record
 from market.transactions import action
 from procurement.models import (
+    ACCOUNT_CODE_LENGTH,
+    SPEND_EFFECTS,
     BudgetLine,
     FiscalYear,
     Policy,
@@ -62,8 +64,8 @@ def budget_line_create(
 ) -> BudgetLine:
     errors = {}
     for field, problem in (
-        ("account_code", text_problem(account_code, most=40)),
-        ("name", text_problem(name, most=200)),
+        ("account_code", text_problem(account_code, most=ACCOUNT_CODE_LENGTH)),
+        ("name", text_problem(name, most=TITLE_LENGTH)),
         ("allocated", rupiah_problem(allocated, most=MAX_RUPIAH)),
     ):
         if problem:
@@ -181,6 +183,15 @@ def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
     )
 
 
+def _move(line: BudgetLine, kind: str, spend: Spend) -> None:
+    """Write the ledger's entries and move the line's counters by the kind's signs."""
+    to_committed, to_realised = SPEND_EFFECTS[kind]
+    line.committed += to_committed * spend.total
+    line.realised += to_realised * spend.total
+    line.save(update_fields=["committed", "realised"])
+    _write_entries(kind=kind, line=line, spend=spend)
+
+
 def budget_commit(*, line: BudgetLine, spend: Spend) -> BudgetLine:
     """Commit an order's amount on its budget line, inside the caller's action.
 
@@ -203,9 +214,7 @@ def budget_commit(*, line: BudgetLine, spend: Spend) -> BudgetLine:
             code="budget_exceeded",
             field="budget_line",
         )
-    line.committed += spend.total
-    line.save(update_fields=["committed"])
-    _write_entries(kind=SpendKind.COMMIT, line=line, spend=spend)
+    _move(line, SpendKind.COMMIT, spend)
     return line
 
 
@@ -239,11 +248,7 @@ def _from_commitment(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine
                 },
                 code="ledger_error",
             )
-    line.committed -= spend.total
-    if kind == SpendKind.REALISE:
-        line.realised += spend.total
-    line.save(update_fields=["committed", "realised"])
-    _write_entries(kind=kind, line=line, spend=spend)
+    _move(line, kind, spend)
     return line
 
 

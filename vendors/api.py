@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH
+from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH, whole_number
 from market.models import Village
 from market.permissions import IsPlatformAdmin, roles_of
 from market.rest import run_serializer
@@ -77,10 +77,10 @@ class VillageField(serializers.Field):
     """A village id, or "outside" for a business registered outside the regency."""
 
     def to_internal_value(self, data):
-        value = str(data).strip() if isinstance(data, str | int) else ""
-        if value == services.OUTSIDE_REGENCY:
-            return value
-        village = Village.objects.filter(pk=value).first() if value.isdigit() else None
+        if isinstance(data, str) and data.strip() == services.OUTSIDE_REGENCY:
+            return services.OUTSIDE_REGENCY
+        pk = whole_number(data)
+        village = Village.objects.filter(pk=pk).first() if pk is not None else None
         if village is None:
             raise serializers.ValidationError(
                 _("Give a village id (GET /api/v1/districts/) or “outside”.")
@@ -260,10 +260,16 @@ class VendorProfileApi(APIView):
     def patch(self, request):
         vendor = own_vendor_or_404(request.user)
         serializer = VendorProfileInputSerializer(data=request.data, partial=True)
-        vendor = run_serializer(
-            serializer,
-            lambda values: services.vendor_update(vendor=vendor, by=request.user, **values),
+        # A field this endpoint does not take (the legal name, say) is refused, not ignored.
+        others = (
+            set(request.data) - set(serializer.fields) if isinstance(request.data, dict) else ()
         )
+
+        def update(values):
+            changes = {**values, **{name: request.data[name] for name in others}}
+            return services.vendor_update(vendor=vendor, by=request.user, **changes)
+
+        vendor = run_serializer(serializer, update)
         return Response(VendorPrivateSerializer(vendor).data)
 
 

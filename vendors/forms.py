@@ -66,6 +66,12 @@ class ProfileForm(forms.Form):
     )
     bank_account_holder = forms.CharField(label=_("Account holder"), required=False)
 
+    def __init__(self, *args, editable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editable is not None:  # a member who is not the owner does not see the bank fields
+            for name in set(self.fields) - set(editable):
+                del self.fields[name]
+
     @classmethod
     def initial_of(cls, vendor) -> dict:
         initial = {name: getattr(vendor, name) for name in cls.base_fields if name != "village"}

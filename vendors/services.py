@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from market.bounds import (
     ADDRESS_LENGTH,
+    BANK_NAME_LENGTH,
     NAME_LENGTH,
+    NOTE_LENGTH,
     TITLE_LENGTH,
     rupiah_problem,
     text_problem,
@@ -118,29 +120,32 @@ AUDITED_FIELDS = (
     "status",
     "status_reason",
 )
-# What a vendor's own members may change; the rest (identity, scale and the flags the quota
-# counts) is checked by an administrator, who may change all of it.
-SELF_SERVICE_FIELDS = frozenset(
-    {
-        "trading_name",
-        "contact_person",
-        "phone",
-        "email",
-        "address",
-        "village",
-        "bank_name",
-        "bank_account_number",
-        "bank_account_holder",
-    }
+# What a vendor's members may change; where its money goes only its owner may; the rest
+# (identity, scale and the flags the quota counts) is checked by an administrator, who may
+# change all of it.
+MEMBER_FIELDS = frozenset(
+    {"trading_name", "contact_person", "phone", "email", "address", "village"}
 )
+BANK_FIELDS = frozenset({"bank_name", "bank_account_number", "bank_account_holder"})
 ADMIN_FIELDS = frozenset(DECLARED_FIELDS)
+
+
+def editable_fields(vendor: Vendor, by) -> frozenset[str]:
+    """What this person may change of this vendor."""
+    if roles_of(by).is_platform_admin:
+        return ADMIN_FIELDS
+    if VendorMember.objects.filter(vendor=vendor, user=by, role=VendorRole.OWNER).exists():
+        return MEMBER_FIELDS | BANK_FIELDS
+    return MEMBER_FIELDS if acts_for(by, vendor) else frozenset()
+
+
 # The text a business types, and how long each may be.
 TEXT_FIELDS = {
     "legal_name": (TITLE_LENGTH, True),
     "trading_name": (TITLE_LENGTH, False),
     "contact_person": (NAME_LENGTH, True),
     "address": (ADDRESS_LENGTH, True),
-    "bank_name": (100, True),
+    "bank_name": (BANK_NAME_LENGTH, True),
     "bank_account_holder": (TITLE_LENGTH, False),
 }
 # A business registered outside the regency says so; an empty choice is not an answer.
@@ -273,7 +278,7 @@ def _save_new_vendor(vendor: Vendor) -> None:
 
 def _check_new_login(username: str, password: str, email: str, errors: _Errors) -> str:
     username = (username or "").strip()
-    if problem := text_problem(username, most=150):
+    if problem := text_problem(username, most=NAME_LENGTH):
         errors.add("username", problem if username else _("Choose a username."))
     elif User.objects.filter(username__iexact=username).exists():
         errors.add("username", _("This username is taken."))
@@ -334,10 +339,10 @@ def vendor_import(*, by, verify: bool = False, **details) -> Vendor:
 def vendor_update(*, vendor: Vendor, by, **changes) -> Vendor:
     """Change a vendor's profile, bank account or (administrators) identity and scale; the scale
     follows the figures. Audited before and after."""
-    if not (acts_for(by, vendor) or roles_of(by).is_platform_admin):
+    allowed = editable_fields(vendor, by)
+    if not allowed:
         raise NotAllowed(_("You can only change your own business."))
     vendor = lock_row(Vendor.objects.select_related("village__district"), vendor.pk)
-    allowed = ADMIN_FIELDS if roles_of(by).is_platform_admin else SELF_SERVICE_FIELDS
     errors = _Errors(
         {name: [_("This field cannot be changed here.")] for name in set(changes) - allowed}
     )
@@ -350,9 +355,9 @@ def vendor_update(*, vendor: Vendor, by, **changes) -> Vendor:
         _apply_scale(vendor, clean, errors)
     errors.raise_if_any()
     vendor.save()
-    after = _snapshot(vendor)
-    if after != before:
-        audit_changes(actor=by, action="vendor.update", target=vendor, before=before, after=after)
+    audit_changes(
+        actor=by, action="vendor.update", target=vendor, before=before, after=_snapshot(vendor)
+    )
     return vendor
 
 
@@ -385,6 +390,8 @@ def vendor_transition(*, vendor: Vendor, action: str, by, reason: str = "") -> V
     reason = (reason or "").strip()
     if needs_reason and not reason:
         raise VendorError(_("Give a reason."), field="reason", code="reason_required")
+    if problem := text_problem(reason, most=NOTE_LENGTH, required=False):
+        raise InvalidInput({"reason": [problem]})
     before = _snapshot(vendor)
     vendor.status, vendor.status_reason, vendor.status_changed_at = target, reason, timezone.now()
     vendor.save(update_fields=["status", "status_reason", "status_changed_at"])
@@ -407,9 +414,11 @@ def vendor_member_add(
     if not (owner or roles_of(by).is_platform_admin):
         raise NotAllowed(_("Only the vendor's owner can add members."))
     errors = _Errors({})
+    if problem := text_problem(full_name, most=NAME_LENGTH):
+        errors.add("full_name", problem)
     username = _check_new_login(username, password, "", errors)
     errors.raise_if_any()
-    user = User.objects.create_user(username=username, password=password, full_name=full_name)
+    user = _create_login(username=username, password=password, full_name=full_name.strip())
     member = VendorMember.objects.create(vendor=vendor, user=user, role=VendorRole.STAFF)
     audit_record(actor=by, action="vendor.member_add", target=vendor, after={"username": username})
     return member

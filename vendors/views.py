@@ -89,7 +89,11 @@ def vendor_home(request):
 def vendor_profile(request):
     """The vendor keeps its contact details, village and bank account up to date (audited)."""
     vendor = own_vendor_or_404(request.user)
-    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_of(vendor))
+    form = ProfileForm(
+        request.POST or None,
+        initial=ProfileForm.initial_of(vendor),
+        editable=services.editable_fields(vendor, request.user),
+    )
     if form.is_bound:
         try:
             run_form(

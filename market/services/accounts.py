@@ -1,5 +1,8 @@
 """Creating people and granting or revoking their roles."""
 
+from django.core.exceptions import ValidationError
+
+from market.errors import InvalidInput
 from market.locks import lock_row
 from market.models import (
     Department,
@@ -14,16 +17,30 @@ from market.services.audit import audit_record
 from market.transactions import action
 
 
+def _checked(department: Department) -> None:
+    try:
+        department.full_clean()
+    except ValidationError as invalid:
+        raise InvalidInput(invalid.message_dict) from None
+
+
 @action
-def department_create(*, organisation: Organisation, code: str, name: str, by=None) -> Department:
-    department = Department(organisation=organisation, code=code.strip().upper(), name=name.strip())
-    department.full_clean()
+def department_create(
+    *, organisation: Organisation, code: str, name: str, address: str = "", by=None
+) -> Department:
+    department = Department(
+        organisation=organisation,
+        code=code.strip().upper(),
+        name=name.strip(),
+        address=(address or "").strip(),
+    )
+    _checked(department)
     department.save()
     audit_record(
         actor=by,
         action="department.create",
         target=department,
-        after={"code": department.code, "name": department.name},
+        after={"code": department.code, "name": department.name, "address": department.address},
     )
     return department
 
@@ -39,7 +56,7 @@ def department_update(
         "active": department.is_active,
     }
     department.name, department.address, department.is_active = name.strip(), address, is_active
-    department.full_clean()
+    _checked(department)
     department.save(update_fields=["name", "address", "is_active"])
     after = {"name": department.name, "address": department.address, "active": department.is_active}
     audit_record(

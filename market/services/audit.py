@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from market.locks import lock_row
 from market.models import AuditChainHead, AuditEvent
 from market.transactions import defer_until_commit, in_action
 
@@ -84,7 +85,8 @@ def _link(events: list[AuditEvent]) -> None:
     """
     if not events:
         return
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    AuditChainHead.objects.get_or_create(pk=1)
+    head = lock_row(AuditChainHead.objects, 1)
     for event in events:
         event.sequence = head.sequence + 1
         event.previous_hash = head.hash

@@ -4,8 +4,9 @@ import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from market.bounds import (
     NOTE_LENGTH,
     date_problem,
     format_quantity,
+    parse_decimal,
     quantity_problem,
     text_problem,
 )
@@ -45,10 +47,9 @@ class Item:
 def parse_quantity(value) -> Decimal:
     """A quantity as typed ("12,5" or "12.5"); InvalidInput on the field `quantity` if it is not
     one someone can order."""
-    try:
-        quantity = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput({"quantity": [_("Enter a quantity.")]}) from None
+    quantity = parse_decimal(value)
+    if not quantity.is_finite():
+        raise InvalidInput({"quantity": [_("Enter a quantity.")]})
     problem = quantity_problem(quantity)
     if problem:
         raise InvalidInput({"quantity": [problem]})
@@ -119,6 +120,31 @@ def cart_set_item(*, user: User, department: Department, product_id: int, quanti
     return _put(
         user=user, department=department, product_id=product_id, quantity=quantity, add=False
     )
+
+
+@action
+def cart_set_quantities(*, user: User, department: Department, quantities: dict) -> None:
+    """The cart page's quantities at once ({product id: quantity as typed}); zero removes a
+    product. All or nothing: each line's problem is named under its product."""
+    cart = _requester_cart(user=user, department=department)
+    problems: dict[str, list] = {}
+    for product_id, typed in quantities.items():
+        if parse_decimal(typed) == 0 or not str(typed).strip():
+            CartItem.objects.filter(cart=cart, product_id=product_id).delete()
+            continue
+        try:
+            with transaction.atomic():
+                _put(
+                    user=user,
+                    department=department,
+                    product_id=product_id,
+                    quantity=typed,
+                    add=False,
+                )
+        except InvalidInput as refused:
+            problems[str(product_id)] = refused.messages()
+    if problems:
+        raise InvalidInput({"quantities": problems})
 
 
 @action
@@ -264,6 +290,15 @@ def orders_place(
     by_vendor: dict[int, list[Product]] = defaultdict(list)
     for product in sorted(products.values(), key=lambda p: (p.vendor_id, p.pk)):
         by_vendor[product.vendor_id].append(product)
+    if strays := set(lines_by_vendor) - set(by_vendor):
+        raise InvalidInput(
+            {
+                "budget_lines": {
+                    str(vendor_id): [_("No product of this vendor is being ordered.")]
+                    for vendor_id in sorted(strays)
+                }
+            }
+        )
     paths, checkout, orders = category_paths(), uuid.uuid4(), []
     for vendor_id, vendor_products in by_vendor.items():
         line = budget_lines[lines_by_vendor.get(vendor_id, budget_line).pk]

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from catalog.selectors import products_for_buyers
 from market.bounds import NAME_LENGTH, quantity_problem, text_problem
-from market.errors import DomainError, InvalidInput, NotAllowed
+from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from market.locks import lock_row
 from market.models import Department, DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
@@ -150,6 +151,9 @@ def standing_order_stop(*, standing_order: StandingOrder, by: User) -> StandingO
         by, standing_order.department_id, DepartmentRole.REQUESTER, DepartmentRole.APPROVER
     ):
         raise NotAllowed(_("Only the department's requesters and PPKs stop its standing orders."))
+    standing_order = lock_row(StandingOrder.objects, standing_order.pk)
+    if not standing_order.is_active:
+        raise Conflict(_("This standing order is already stopped."), code="already_stopped")
     standing_order.is_active = False
     standing_order.save(update_fields=["is_active"])
     audit_record(actor=by, action="standing_order.stop", target=standing_order)
@@ -177,8 +181,7 @@ def _run_once(*, standing_order: StandingOrder, period: datetime.date) -> Standi
         run.message = ", ".join(order.number for order in orders)
     except DomainError as error:  # the placing rolled back to its savepoint; record why
         run.outcome = StandingOrderRun.Outcome.FAILED
-        fields = getattr(error, "fields", None)
-        run.message = "; ".join(error.messages() if fields else [str(error.message)])
+        run.message = "; ".join(error.messages())
     run.save(update_fields=["outcome", "message"])
     audit_record(
         actor=None,

@@ -4,16 +4,23 @@ durable transaction, and writes an audit event."""
 
 import datetime
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import products_lock, stock_release, stock_ship
-from market.bounds import NAME_LENGTH, NOTE_LENGTH, date_problem, format_quantity, text_problem
+from market.bounds import (
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    date_problem,
+    format_quantity,
+    parse_decimal,
+    text_problem,
+)
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from market.locks import lock_row
+from market.locks import lock_all, lock_row
 from market.models import DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
@@ -22,6 +29,7 @@ from orders.models import (
     PEOPLE_ACTIONS,
     SP2D_LENGTH,
     TRANSITIONS,
+    WORK_LEFT,
     Actor,
     DeliveryReceipt,
     Invoice,
@@ -74,16 +82,12 @@ def allowed_actions(user, order: PurchaseOrder) -> list[str]:
     shipped is not yet received.
     """
     lines = list(order.lines.all())
-    left = {
-        "ship": any(line.shipped_quantity < line.quantity for line in lines),
-        "receive": any(line.received_quantity < line.shipped_quantity for line in lines),
-    }
     return [
         name
         for name in PEOPLE_ACTIONS
         if order.status in TRANSITIONS[name].sources
         and may_act(user, order, name)
-        and left.get(name, True)
+        and (name not in WORK_LEFT or any(WORK_LEFT[name][0](line) for line in lines))
     ]
 
 
@@ -220,13 +224,6 @@ def delivery_status(lines: list[OrderLine]) -> str:
     return OrderStatus.ACCEPTED
 
 
-def _decimal(raw) -> Decimal:
-    try:
-        return Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, ValueError, TypeError):
-        return Decimal("NaN")
-
-
 def _quantities_for(
     lines: list[OrderLine], quantities: dict, *, limit, too_many: str
 ) -> dict[int, Decimal]:
@@ -242,7 +239,7 @@ def _quantities_for(
         line = by_id.get(str(line_id))
         if line is None:
             raise InvalidInput({"quantities": [_("A line does not belong to this order.")]})
-        quantity = _decimal(raw)
+        quantity = parse_decimal(raw)
         if not quantity.is_finite() or quantity < 0:
             problem = _("Enter a quantity of zero or more.")
         elif quantity.as_tuple().exponent < -3:
@@ -270,7 +267,7 @@ def _quantities_for(
 def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = "") -> Shipment:
     """The vendor sends goods, all or part; shipped goods leave its stock."""
     order = _lock(order, "ship", by)
-    lines = list(order.lines.select_for_update().order_by("pk"))
+    lines = lock_all(order.lines.all())
     problem = text_problem(note, most=NOTE_LENGTH, required=False)
     if problem:
         raise InvalidInput({"note": [problem]})
@@ -317,7 +314,7 @@ def order_receive(
     """The receiver records a BAST: what arrived, when, in what condition, and who signed;
     partial allowed. Every problem of every field is reported at once."""
     order = _lock(order, "receive", by)
-    lines = list(order.lines.select_for_update().order_by("pk"))
+    lines = lock_all(order.lines.all())
     errors: dict = {}
     earliest, latest = receipt_date_window(order)
     for field, problem in (
@@ -368,8 +365,15 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
             _("What was received is worth less than one rupiah; there is nothing to bill yet."),
             code="nothing_to_bill",
         )
+    vendor = order.vendor
     invoice = Invoice.objects.create(
-        order=order, number=f"INV/{order.number.split('/', 1)[1]}", amount=amount, issued_by=by
+        order=order,
+        number=f"INV/{order.number.split('/', 1)[1]}",
+        amount=amount,
+        bank_name=vendor.bank_name,
+        bank_account_number=vendor.bank_account_number,
+        bank_account_holder=vendor.bank_account_holder,
+        issued_by=by,
     )
     unshipped = {
         line.product_id: line.quantity - line.shipped_quantity

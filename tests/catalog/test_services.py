@@ -7,7 +7,7 @@ from PIL import Image
 
 from catalog.models import Category, PriceChange, Product, ProductImage
 from catalog.services import (
-    category_rename,
+    category_update,
     product_create,
     product_image_add,
     product_image_make_thumbnail,
@@ -187,7 +187,7 @@ def test_photos_over_ten_megabytes_are_refused(owner, settings):
 def test_renaming_a_category_refreshes_what_search_reads(owner):
     category = Category.objects.get(slug="besek")
     product = new_product(owner, category=category, name="Kotak anyaman")
-    category_rename(category=category, name="Besek bambu", name_en="Bamboo boxes")
+    category_update(category=category, name="Besek bambu", name_en="Bamboo boxes")
     product.refresh_from_db()
     assert "Besek bambu" in product.search_document and "Bamboo boxes" in product.search_document
 

@@ -11,7 +11,14 @@ from django_celery_beat.models import PeriodicTask
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
-from market.models import AuditEvent, DepartmentRole, Membership, OrganisationMembership, Village
+from market.models import (
+    AuditEvent,
+    Department,
+    DepartmentRole,
+    Membership,
+    OrganisationMembership,
+    Village,
+)
 from procurement.models import FiscalYear, Holiday, Policy
 from tests.factories import (
     BudgetLineFactory,
@@ -248,3 +255,31 @@ def test_the_admin_speaks_indonesian_with_proper_plurals(client, administrator):
     assert "Pembayarans" not in page and "Periodic tasks" not in page
     beat = client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content
     assert "Tugas berkala" in beat.decode()
+
+
+def test_a_department_added_in_the_admin_keeps_its_address_and_then_its_code(client, administrator):
+    organisation = OrganisationFactory()
+    save(
+        client,
+        add_url(Department),
+        organisation=str(organisation.pk),
+        code="DISHUB",
+        name="Dinas Perhubungan",
+        address="Jl. Adisucipto 9",
+    )
+    department = Department.objects.get(code="DISHUB")
+    assert department.address == "Jl. Adisucipto 9"
+    assert last_event("department.create").after["address"] == "Jl. Adisucipto 9"
+    form = client.get(change_url(department)).context["adminform"].form
+    assert "code" not in form.fields and "organisation" not in form.fields  # shown, not editable
+
+
+def test_deleting_a_person_records_the_roles_that_go_with_them(client, administrator):
+    person = UserFactory()
+    Membership.objects.create(
+        user=person, department=DepartmentFactory(code="DINSOS"), role="receiver"
+    )
+    url = reverse("admin:market_user_delete", args=[person.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    event = last_event("admin.user.delete")
+    assert event.before["memberships"] == ["DINSOS:receiver"]

@@ -7,6 +7,7 @@ from django.urls import path
 
 from market import urls as root_urls
 from market.models import DepartmentRole
+from orders.services import placing
 from tests.factories import finance_officer, member
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,31 @@ def test_the_people_of_a_department_are_listed_by_role(api_as, world):
     assert api_as(outsider).get("/api/v1/departments/DISDIK/members/").status_code == 404
     bad = api_as(world.requester).get("/api/v1/departments/DISDIK/members/", {"role": "boss"})
     assert bad.status_code == 400 and "role" in bad.json()["error"]["fields"]
+
+
+def test_digits_that_are_not_ascii_are_not_ids(api_client, api_as, login, world):
+    """str.isdigit() accepts "²", which int() refuses: every id is parsed the same safe way."""
+    registration = api_client.post(
+        "/api/v1/vendors/register/", {"village": "²", "username": "x"}, format="json"
+    )
+    assert registration.status_code == 400 and "village" in registration.json()["error"]["fields"]
+    placing.cart_add_item(
+        user=world.requester, department=world.department, product_id=world.rice.pk, quantity=10
+    )
+    checkout = api_as(world.requester).post(
+        "/api/v1/cart/checkout/", {"department": "DISDIK", "budget_lines": {"²": 1}}, format="json"
+    )
+    assert checkout.status_code == 400
+    assert checkout.json()["error"]["fields"]["budget_lines"] == {"²": ["Sebutkan id penyedia."]}
+    page = login(world.requester)
+    assert page.post("/cart/", {"remove": "²"}).status_code == 302
+    assert page.get("/standing-orders/", {"product": "²"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cart/items/", "/api/v1/cart/checkout/", "/api/v1/standing-orders/"]
+)
+def test_a_json_list_instead_of_an_object_is_a_400(api_as, world, url):
+    response = api_as(world.requester).post(url, [1, 2], format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"

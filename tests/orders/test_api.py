@@ -251,3 +251,17 @@ def test_standing_orders_through_the_api(api_as, world):
     )
     assert bad.status_code == 400 and "day_of_month" in bad.json()["error"]["fields"]
     assert client.post(f"/api/v1/standing-orders/{standing_id}/stop/").json()["is_active"] is False
+
+
+def test_a_conflict_is_not_kept_as_the_keys_answer(api_as, world):
+    order = world.order((world.rice, "100"))[0]
+    seller = api_as(world.rice_seller)
+    transitions_approve = act(api_as(world.approver), order.pk, "approve")
+    assert transitions_approve.status_code == 200
+    first = act(seller, order.pk, "ship", key="ship-1", quantities={"1": "1"})
+    assert first.status_code == 409  # not accepted yet
+    assert not IdempotencyKey.objects.filter(key="ship-1").exists()
+    act(seller, order.pk, "accept")
+    line = order.lines.get()
+    retried = act(seller, order.pk, "ship", key="ship-1", quantities={str(line.pk): "1"})
+    assert retried.status_code == 200 and retried.json()["status"] == "partially_shipped"

@@ -88,3 +88,13 @@ def test_no_stamp_duty_box_at_or_below_five_million(world):
 )
 def test_amounts_in_words(amount, words):
     assert rupiah_in_words(amount) == words
+
+
+def test_an_issued_invoice_keeps_the_account_it_was_billed_to(world):
+    from vendors.services import vendor_update
+
+    order = invoiced(world, "100")
+    vendor_update(vendor=world.rice.vendor, by=world.rice_seller, bank_account_number="7777777777")
+    order.refresh_from_db()
+    invoice = documents.html(order, "invoice")[0]
+    assert "1000200030" in invoice and "7777777777" not in invoice

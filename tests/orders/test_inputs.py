@@ -254,3 +254,54 @@ def test_the_vendor_sees_when_an_approved_order_must_be_answered(api_as, world):
     transitions.order_approve(order=order, by=world.approver)
     deadline = api_as(world.rice_seller).get(f"/api/v1/orders/{order.pk}/").json()
     assert datetime.date.fromisoformat(deadline["response_deadline"]) > TODAY()
+
+
+def test_the_cart_pages_quantities_change_together_or_not_at_all(world):
+    for product, quantity in ((world.rice, "100"), (world.besek, "20")):
+        placing.cart_add_item(
+            user=world.requester,
+            department=world.department,
+            product_id=product.pk,
+            quantity=quantity,
+        )
+    with pytest.raises(InvalidInput) as refused:
+        placing.cart_set_quantities(
+            user=world.requester,
+            department=world.department,
+            quantities={world.rice.pk: "50", world.besek.pk: "-3"},
+        )
+    assert list(refused.value.fields["quantities"]) == [str(world.besek.pk)]
+    assert CartItem.objects.get(product=world.rice).quantity == 100  # nothing changed
+    placing.cart_set_quantities(
+        user=world.requester,
+        department=world.department,
+        quantities={world.rice.pk: "50", world.besek.pk: "0,000"},
+    )
+    assert list(CartItem.objects.values_list("product_id", "quantity")) == [(world.rice.pk, 50)]
+
+
+def test_a_budget_line_for_a_vendor_not_in_the_order_is_refused(world):
+    other = BudgetLineFactory(department=world.department)
+    with pytest.raises(InvalidInput) as refused:
+        world.order((world.rice, "100"), budget_lines_by_vendor={world.besek.vendor_id: other})
+    assert list(refused.value.fields["budget_lines"]) == [str(world.besek.vendor_id)]
+
+
+def test_a_standing_order_is_stopped_once(world):
+    from market.errors import Conflict
+    from orders.services.standing import standing_order_stop
+
+    standing = world.standing_order()
+    standing_order_stop(standing_order=standing, by=world.requester)
+    with pytest.raises(Conflict):
+        standing_order_stop(standing_order=standing, by=world.approver)
+
+
+def test_a_receiver_is_not_shown_orders_with_nothing_left_to_receive(world):
+    from orders.selectors import orders_waiting_for
+
+    order, line = shipped(world, "100", "60")
+    assert order in orders_waiting_for(world.receiver)
+    receive(world, order, line, "60")  # all that was shipped; 40 kg still to come
+    assert order not in orders_waiting_for(world.receiver)
+    assert order in orders_waiting_for(world.rice_seller)  # the vendor has more to ship

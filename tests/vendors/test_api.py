@@ -239,6 +239,6 @@ def test_a_vendor_changes_its_contact_and_bank_account_but_not_its_identity(api_
         format="json",
     )
     assert refused.status_code == 400
-    assert set(refused.json()["error"]["fields"]) == {"bank_account_number"}  # legal_name: ignored
+    assert set(refused.json()["error"]["fields"]) == {"bank_account_number", "legal_name"}
     owner.vendor_membership.vendor.refresh_from_db()
     assert owner.vendor_membership.vendor.legal_name != "PT Lain"

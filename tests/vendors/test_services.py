@@ -245,3 +245,29 @@ def test_owners_add_members_with_their_own_logins():
         vendor_member_add(
             vendor=vendor, username="x2", password="gudang-beras-99", full_name="X", by=member.user
         )
+
+
+def test_a_member_needs_a_name_and_the_username_must_be_free_in_any_case():
+    owner = vendor_member()
+    vendor = owner.vendor_membership.vendor
+    UserFactory(username="Sari")
+    with pytest.raises(InvalidInput) as refused:
+        vendor_member_add(
+            vendor=vendor, username="sari", password="sari-jahit-2026", full_name=" ", by=owner
+        )
+    assert set(refused.value.fields) == {"full_name", "username"}
+
+
+def test_only_the_owner_or_an_administrator_changes_where_the_money_goes():
+    from vendors.services import vendor_update
+
+    owner = vendor_member()
+    vendor = owner.vendor_membership.vendor
+    staff = vendor_member(vendor, role="staff")
+    with pytest.raises(InvalidInput) as refused:
+        vendor_update(vendor=vendor, by=staff, bank_account_number="9999999999")
+    assert list(refused.value.fields) == ["bank_account_number"]
+    vendor_update(vendor=vendor, by=staff, contact_person="Pak Budi")  # contact details: yes
+    vendor_update(vendor=vendor, by=owner, bank_account_number="9999999999")
+    vendor.refresh_from_db()
+    assert (vendor.contact_person, vendor.bank_account_number) == ("Pak Budi", "9999999999")
