@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    # Our apps, in the one direction imports flow (DESIGN.md, Architecture).
+    # Our apps, in the one direction imports flow (README, "Map of the apps").
     "market",
     "vendors",
     "catalog",

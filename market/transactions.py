@@ -1,7 +1,7 @@
 """Actions: every change of state runs as one, in one durable transaction.
 
-A service that changes state is decorated with `@action` (STYLE.md, "one durable transaction per
-action", as Zulip's `do_*` actions are). Called on its own it opens a durable transaction, so no
+A service that changes state is decorated with `@action` (one durable transaction per action, as
+Zulip's `do_*` actions are). Called on its own it opens a durable transaction, so no
 caller can wrap it in an outer transaction and believe it committed when it did not: Django
 refuses a durable block inside any other transaction. Called inside another action (a checkout
 placing several orders, a CSV import, an administrator saving a form) it joins that action in a
@@ -10,6 +10,8 @@ savepoint, and the whole commits once.
 An action also carries what must happen at its edges, where a plain `atomic` block cannot:
 - `before_commit`: work that must be inside the same transaction but after the action's own
   work, such as storing the answer to an Idempotency-Key (orders.idempotency);
+- `defer_until_commit`: rows written last of all, just before the commit (the audit trail's
+  links, which hold the organisation-wide lock of the chain head);
 - `on_rollback`: undoing what a transaction cannot roll back, such as a file written to storage.
 Side effects after the commit (Celery tasks, e-mail) keep using `transaction.on_commit`.
 """

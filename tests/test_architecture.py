@@ -1,4 +1,4 @@
-"""The shape DESIGN.md asks for, held by tests."""
+"""The shape of the project (README, "Map of the apps"), held by tests."""
 
 from pathlib import Path
 

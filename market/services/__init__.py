@@ -1,1 +1,1 @@
-"""Every write of the market app: one function per change (see STYLE.md)."""
+"""Every write of the market app: one function per change (README, "Actions")."""
