@@ -18,7 +18,7 @@ from market.bounds import (
     DESCRIPTION_LENGTH,
     QUANTITY_STEP,
     TITLE_LENGTH,
-    format_quantity,
+    format_number,
     parse_decimal,
     quantity_problem,
     rupiah_problem,
@@ -207,7 +207,7 @@ def product_update(*, product: Product, by, **changes) -> Product:
             {
                 "made_to_order": [
                     _("Open orders hold %(reserved)s from stock; ship them first.")
-                    % {"reserved": format_quantity(product.reserved)}
+                    % {"reserved": format_number(product.reserved)}
                 ]
             }
         )
@@ -220,7 +220,7 @@ def product_update(*, product: Product, by, **changes) -> Product:
             {
                 "stock": [
                     _("%(reserved)s are held for orders; stock cannot be lower.")
-                    % {"reserved": format_quantity(product.reserved)}
+                    % {"reserved": format_number(product.reserved)}
                 ]
             }
         )
@@ -400,7 +400,7 @@ def stock_reserve(*, quantities: dict[int, Decimal]) -> set[int]:
             raise StockError(
                 _("Only %(available)s %(unit)s of %(product)s are left.")
                 % {
-                    "available": format_quantity(product.available),
+                    "available": format_number(product.available),
                     "unit": product.get_unit_display(),
                     "product": product.name,
                 },

@@ -49,8 +49,9 @@ def parse_decimal(value) -> Decimal:
         return Decimal("NaN")
 
 
-def format_quantity(value) -> str:
-    """6790.000 -> '6.790' in Indonesian ('6,790' in English); no trailing zeros."""
+def format_number(value) -> str:
+    """6790.000 -> '6.790' in Indonesian ('6,790' in English), 31.20 -> '31,2'; no trailing
+    zeros."""
     return number_format(Decimal(f"{Decimal(value).normalize():f}"), force_grouping=True)
 
 
@@ -61,7 +62,7 @@ def quantity_problem(value: Decimal) -> str | None:
     if value.as_tuple().exponent < -3:
         return _("Use at most three decimals.")
     if value > MAX_QUANTITY:
-        return _("Enter a quantity below %(most)s.") % {"most": format_quantity(10**9)}
+        return _("Enter a quantity below %(most)s.") % {"most": format_number(10**9)}
     return None
 
 
@@ -85,8 +86,8 @@ def text_problem(value: str, *, most: int, required: bool = True) -> str | None:
         return _("Null characters are not allowed.")
     if len(text) > most:
         return _("Use at most %(most)s characters (this has %(length)s).") % {
-            "most": format_quantity(most),
-            "length": format_quantity(len(text)),
+            "most": format_number(most),
+            "length": format_number(len(text)),
         }
     return None
 

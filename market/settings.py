@@ -77,7 +77,7 @@ TEMPLATES = [
                 "market.context_processors.navigation",
                 "vendors.context_processors.current_vendor",
             ],
-            "builtins": ["market.templatetags.money"],
+            "builtins": ["market.templatetags.money", "market.templatetags.fields"],
         },
     }
 ]

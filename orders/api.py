@@ -26,6 +26,7 @@ from orders.idempotency import idempotent
 from orders.models import SP2D_LENGTH, TRANSITIONS, OrderStatus, PurchaseOrder, StandingOrder
 from orders.selectors import (
     cart_of,
+    checkout_preview,
     order_filter,
     order_receipts,
     order_timeline,
@@ -73,6 +74,42 @@ class CartApi(APIView):
     def get(self, request):
         department = _requester_department(request)
         return Response(_cart_body(request, department))
+
+
+class EvaluationSerializer(serializers.Serializer):
+    """The policy's verdict on a cart, and the department's quota position after it."""
+
+    class PositionSerializer(serializers.Serializer):
+        allocated = serializers.IntegerField(help_text="the department's budget this year")
+        before = serializers.IntegerField(help_text="spent with small businesses so far")
+        after = serializers.IntegerField(help_text="... with these orders too")
+        share_before = serializers.DecimalField(max_digits=5, decimal_places=1)
+        share_after = serializers.DecimalField(max_digits=5, decimal_places=1)
+        target = serializers.DecimalField(max_digits=5, decimal_places=2)
+        pace = serializers.DecimalField(max_digits=5, decimal_places=1)
+        text = serializers.CharField(source="describe")
+
+    class FindingSerializer(serializers.Serializer):
+        vendor = serializers.IntegerField(source="vendor_id", allow_null=True)
+        message = serializers.CharField()
+
+    position = PositionSerializer()
+    violations = FindingSerializer(many=True)
+    warnings = FindingSerializer(many=True)
+
+
+class CartPreviewApi(APIView):
+    """What checking out the cart now would do, without doing it: the policy's violations
+    (which would block it) and warnings, and the department's small-business share before and
+    after (`?department=CODE`, default the first)."""
+
+    @extend_schema(request=None, responses=EvaluationSerializer)
+    def post(self, request):
+        department = _requester_department(request, from_body=True)
+        evaluation = checkout_preview(user=request.user, department=department)
+        if evaluation is None:
+            raise InvalidInput({"items": [_("The cart is empty.")]})
+        return Response(EvaluationSerializer(evaluation).data)
 
 
 class CartItemsApi(APIView):

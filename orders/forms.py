@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from market.bounds import format_quantity
+from market.bounds import format_number
 from market.money import format_rupiah
 from market.selectors import people_of_department
 from orders.models import OrderLine
@@ -183,7 +183,7 @@ class _LinesForm(forms.Form):
 
 
 def _left(text, quantity, unit) -> str:
-    return text % {"quantity": format_quantity(quantity), "unit": unit}
+    return text % {"quantity": format_number(quantity), "unit": unit}
 
 
 class ShipForm(_LinesForm):

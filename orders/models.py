@@ -120,7 +120,8 @@ def _refusal(sources, target, actors, label) -> Transition:
 
 # The state machine, the one table that services, pages, the API, selectors and documents read.
 TRANSITIONS: dict[str, Transition] = {
-    "approve": _step({S.SUBMITTED}, {S.APPROVED}, {Actor.APPROVER}, _("Approve")),
+    # The system approves an order at or under the policy's automatic-approval threshold.
+    "approve": _step({S.SUBMITTED}, {S.APPROVED}, {Actor.APPROVER, Actor.SYSTEM}, _("Approve")),
     "reject": _refusal({S.SUBMITTED}, S.REJECTED, {Actor.APPROVER}, _("Reject")),
     "cancel": _refusal(
         {S.DRAFT, S.SUBMITTED, S.APPROVED, S.ACCEPTED},
@@ -148,7 +149,7 @@ TRANSITIONS: dict[str, Transition] = {
     "pay": _step({S.INVOICED}, {S.PAID}, {Actor.TREASURER}, _("Pay"), moves_budget=True),
     "close": _step({S.PAID}, {S.CLOSED}, {Actor.REQUESTER, Actor.APPROVER}, _("Close")),
 }
-PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if Actor.SYSTEM not in step.actors]
+PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if step.actors - {Actor.SYSTEM}]
 
 # Shipping is due only while something is left to ship, receiving while something shipped is
 # not yet received: the same test on an order's loaded lines and in a query of them.

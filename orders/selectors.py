@@ -1,25 +1,31 @@
 """Reads of orders: who sees which, the vendor's inbox, deadlines, an order's timeline."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from catalog.selectors import category_paths
 from market.models import AuditEvent, Department, DepartmentRole
+from market.money import round_rupiah
 from market.permissions import departments_where, roles_of
 from orders.models import (
     TRANSITIONS,
     WORK_LEFT,
     Actor,
     Cart,
+    CartItem,
     DeliveryReceipt,
     OrderLine,
     OrderStatus,
     PurchaseOrder,
     StandingOrder,
 )
+from procurement.evaluation import Evaluation, policy_evaluate
 from procurement.models import Policy
-from procurement.selectors import holidays_between, working_days_after
+from procurement.selectors import fiscal_year_current, holidays_between, working_days_after
+from procurement.services import Spend
 from vendors.permissions import vendor_of
 
 
@@ -139,7 +145,13 @@ def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrd
 def cart_of(user, department) -> Cart | None:
     return (
         Cart.objects.filter(user=user, department=department)
-        .prefetch_related("items__product__vendor", "items__product__images")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=CartItem.objects.select_related("product__vendor__village__district"),
+            ),
+            "items__product__images",
+        )
         .first()
     )
 
@@ -179,3 +191,31 @@ def orders_waiting_for(user, *, limit: int = 20) -> QuerySet[PurchaseOrder]:
                 if departments:
                     waiting |= due & Q(department_id__in=departments)
     return _with_details(PurchaseOrder.objects.filter(waiting)).order_by("created_at")[:limit]
+
+
+def checkout_preview(*, user, department: Department, fiscal_year=None) -> Evaluation | None:
+    """What submitting the cart now would do: the policy's verdict on each vendor's order and
+    the department's quota position after them (nothing is written). None for an empty cart."""
+    cart = cart_of(user, department)
+    items = list(cart.items.all()) if cart else []
+    fiscal_year = fiscal_year or fiscal_year_current()
+    if not items or fiscal_year is None:
+        return None
+    paths = category_paths()
+    amounts: dict = defaultdict(lambda: defaultdict(int))
+    vendors = {}
+    for item in items:
+        vendors[item.product.vendor_id] = item.product.vendor
+        amounts[item.product.vendor_id][paths[item.product.category_id]] += round_rupiah(
+            item.quantity * item.product.unit_price
+        )
+    spends = [
+        Spend(
+            order_id=0,
+            order_number="",
+            vendor=vendors[vendor_id],
+            amounts_by_category=dict(by_path),
+        )
+        for vendor_id, by_path in amounts.items()
+    ]
+    return policy_evaluate(department=department, fiscal_year=fiscal_year, spends=spends)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cart/", api.CartApi.as_view(), name="cart"),
     path("cart/items/", api.CartItemsApi.as_view(), name="cart-items"),
     path("cart/items/<int:product_id>/", api.CartItemApi.as_view(), name="cart-item"),
+    path("cart/preview/", api.CartPreviewApi.as_view(), name="cart-preview"),
     path("cart/checkout/", api.CheckoutApi.as_view(), name="cart-checkout"),
     path("orders/", api.OrderListApi.as_view(), name="order-list"),
     path("orders/<int:pk>/", api.OrderDetailApi.as_view(), name="order-detail"),

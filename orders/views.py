@@ -29,6 +29,7 @@ from orders.forms import (
 from orders.models import PEOPLE_ACTIONS, TRANSITIONS, OrderStatus
 from orders.selectors import (
     cart_of,
+    checkout_preview,
     order_filter,
     order_receipts,
     order_timeline,
@@ -137,6 +138,7 @@ def cart(request):
             "form": form,
             "quantities_form": quantities_form,
             "estimated_total": sum(item.subtotal for item in items),
+            "preview": checkout_preview(user=request.user, department=department),
         },
     )
 

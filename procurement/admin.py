@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from procurement import services
-from procurement.models import BudgetLine, FiscalYear, Holiday, Policy, SpendEntry
+from procurement.models import (
+    BudgetLine,
+    DepartmentTarget,
+    FiscalYear,
+    Holiday,
+    Policy,
+    SpendEntry,
+)
 
 
 @admin.register(FiscalYear)
@@ -63,10 +70,33 @@ class BudgetLineAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["fiscal_year", "vendor_response_days"]
+    list_display = [
+        "fiscal_year",
+        "small_business_target",
+        "direct_purchase_ceiling",
+        "approval_threshold",
+        "vendor_response_days",
+    ]
+    filter_horizontal = ["reserved_categories"]
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DepartmentTarget)
+class DepartmentTargetAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """A department's own target, never below the organisation's (procurement.services)."""
+
+    list_display = ["department", "fiscal_year", "small_business_target"]
+    list_filter = ["fiscal_year"]
+
+    def save_through_service(self, request, obj, form, change):
+        return services.department_target_set(
+            fiscal_year=obj.fiscal_year,
+            department=obj.department,
+            target=obj.small_business_target,
+            by=request.user,
+        )
 
 
 @admin.register(Holiday)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from market.bounds import MAX_RUPIAH, NAME_LENGTH, TITLE_LENGTH
 from market.models import Department
 from market.money import RupiahField
+from vendors.models import SMALL_BUSINESS_SCALES
 
 DEFAULT_DIRECT_PURCHASE_CEILING = 200_000_000
 ACCOUNT_CODE_LENGTH = 40
@@ -84,11 +85,52 @@ class BudgetLine(models.Model):
         return self.allocated - self.committed - self.realised
 
 
+PERCENT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+# The categories a new fiscal year reserves for local small vendors (Kubu Raya's practice):
+# rice and grains, snacks and meeting food.
+DEFAULT_RESERVED_CATEGORIES = ("beras-biji-bijian", "makanan-ringan-konsumsi-rapat")
+
+
 class Policy(models.Model):
-    """A fiscal year's procurement policy: defaults an administrator changes, never code."""
+    """A fiscal year's procurement policy: defaults an administrator changes, never code.
+
+    Each value says in its help text which regulation or practice it comes from.
+    """
 
     fiscal_year = models.OneToOneField(
         FiscalYear, on_delete=models.CASCADE, related_name="policy", verbose_name=_("fiscal year")
+    )
+    small_business_target = models.DecimalField(
+        _("small-business share target (%)"),
+        default=40,
+        help_text=_(
+            "The least share of the goods and services budget spent with micro and small "
+            "businesses and cooperatives (Perpres 12/2021 art. 65, kept by Perpres 46/2025)."
+        ),
+        **PERCENT,
+    )
+    local_target = models.DecimalField(
+        _("local-business share target (%)"),
+        default=40,
+        help_text=_(
+            "The share of the budget the regional head asks to spend with businesses registered "
+            "in the regency (Inpres 2/2022: plan, allocate and realise)."
+        ),
+        **PERCENT,
+    )
+    reserved_categories = models.ManyToManyField(
+        "catalog.Category",
+        blank=True,
+        related_name="+",
+        verbose_name=_("categories reserved for local small vendors"),
+        help_text=_(
+            "Goods of these categories (and those below them) are bought only from local micro "
+            "and small businesses (the regional head's pasar sistemik rule)."
+        ),
     )
     vendor_response_days = models.PositiveSmallIntegerField(
         _("vendor response days"),
@@ -117,6 +159,30 @@ class Policy(models.Model):
             "(UU 10/2020: Rp5.000.000)."
         ),
     )
+    approval_threshold = RupiahField(
+        _("automatic approval up to"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)],
+        help_text=_(
+            "Orders at or under this are approved without the PPK; Rp0 means the PPK approves "
+            "every order (the department head's delegation)."
+        ),
+    )
+    card_cap = RupiahField(
+        _("government card cap per payee"),
+        default=200_000_000,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)],
+        help_text=_(
+            "The most one payment by government credit card (KKPD) may be, per payee (the "
+            "regional head's decision; Rp200.000.000 for the Pemda card)."
+        ),
+    )
+    payment_due_days = models.PositiveSmallIntegerField(
+        _("payment due within (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Days after invoicing within which the treasurer pays a vendor."),
+    )
 
     class Meta:
         verbose_name = _("procurement policy")
@@ -124,6 +190,28 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}"
+
+
+class DepartmentTarget(models.Model):
+    """A department that sets itself a small-business target above the organisation's."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="department_targets"
+    )
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    small_business_target = models.DecimalField(_("small-business share target (%)"), **PERCENT)
+
+    class Meta:
+        verbose_name = _("department target")
+        verbose_name_plural = _("department targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "department"], name="department_target_once_a_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.code} {self.fiscal_year}: {self.small_business_target} %"
 
 
 class Holiday(models.Model):
@@ -165,30 +253,40 @@ SPEND_EFFECTS = {
 }
 
 
-def _signed_sum(counter: int) -> Coalesce:
-    return Coalesce(
-        Sum(
-            Case(
-                *[
-                    When(kind=kind, then=F("amount") * effect[counter])
-                    for kind, effect in SPEND_EFFECTS.items()
-                    if effect[counter]
-                ],
-                default=Value(0),
-            )
-        ),
-        0,
-    )
+def _signed_sum(weight, condition: Q | None = None) -> Coalesce:
+    """Sum of entries, each signed by `weight(effect)` of its kind, optionally only those
+    matching `condition`."""
+    whens = [
+        When(kind=kind, then=F("amount") * weight(effect))
+        for kind, effect in SPEND_EFFECTS.items()
+        if weight(effect)
+    ]
+    return Coalesce(Sum(Case(*whens, default=Value(0)), filter=condition), 0)
 
 
-def ledger_committed() -> Coalesce:
+def ledger_committed(condition: Q | None = None) -> Coalesce:
     """Sum of ledger entries as the amount still committed (an aggregate expression)."""
-    return _signed_sum(0)
+    return _signed_sum(lambda effect: effect[0], condition)
 
 
-def ledger_realised() -> Coalesce:
+def ledger_realised(condition: Q | None = None) -> Coalesce:
     """Sum of ledger entries as the amount realised (paid, less refunds)."""
-    return _signed_sum(1)
+    return _signed_sum(lambda effect: effect[1], condition)
+
+
+def ledger_spent(condition: Q | None = None) -> Coalesce:
+    """Committed and realised together: what the budget has been put to."""
+    return _signed_sum(lambda effect: effect[0] + effect[1], condition)
+
+
+# Whom the quota and the reports count, read from the snapshot each ledger entry carries. The
+# regulation's quota is for micro and small businesses and cooperatives.
+MEASURES = {
+    "small_business": Q(vendor_scale__in=SMALL_BUSINESS_SCALES) | Q(vendor_is_cooperative=True),
+    "local": Q(vendor_is_local=True),
+    "priority_area": Q(vendor_in_priority_area=True),
+    "women_led": Q(vendor_is_women_led=True),
+}
 
 
 class SpendEntry(models.Model):

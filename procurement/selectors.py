@@ -1,15 +1,19 @@
 """Reads of budgets: what a person may see, summed in SQL."""
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from catalog.models import Category
 from market.models import Department
 from market.permissions import departments_visible_to
 from procurement.models import (
+    DEFAULT_RESERVED_CATEGORIES,
     BudgetLine,
+    DepartmentTarget,
     FiscalYear,
     Holiday,
     Policy,
@@ -22,15 +26,47 @@ def fiscal_year_current() -> FiscalYear | None:
     return FiscalYear.objects.filter(year__lte=year).order_by("-year").first()
 
 
-def policy_current() -> Policy:
-    """The policy of the current fiscal year; its defaults when there is none yet (unsaved)."""
-    fiscal_year = fiscal_year_current()
+def policy_for(fiscal_year: FiscalYear | None) -> Policy:
+    """A fiscal year's policy; its defaults when it has none yet (unsaved)."""
     policy = Policy.objects.filter(fiscal_year=fiscal_year).first() if fiscal_year else None
     return policy or Policy(fiscal_year=fiscal_year)
 
 
+def policies() -> QuerySet[Policy]:
+    """Every fiscal year's policy, newest first, with what is read alongside it."""
+    return (
+        Policy.objects.select_related("fiscal_year")
+        .prefetch_related(
+            "reserved_categories",
+            Prefetch(
+                "fiscal_year__department_targets",
+                queryset=DepartmentTarget.objects.select_related("department").order_by(
+                    "department__code"
+                ),
+            ),
+        )
+        .order_by("-fiscal_year__year")
+    )
+
+
+def reserved_categories(policy: Policy) -> QuerySet[Category]:
+    """The categories a policy reserves for local small vendors (the defaults when unsaved)."""
+    if policy.pk is None:
+        return Category.objects.filter(slug__in=DEFAULT_RESERVED_CATEGORIES)
+    return policy.reserved_categories.all()
+
+
 def direct_purchase_ceiling() -> int:
-    return policy_current().direct_purchase_ceiling
+    return policy_for(fiscal_year_current()).direct_purchase_ceiling
+
+
+def department_target(department: Department, fiscal_year: FiscalYear) -> Decimal:
+    """The department's small-business target: its own when higher, else the organisation's."""
+    own = DepartmentTarget.objects.filter(department=department, fiscal_year=fiscal_year)
+    return max(
+        own.values_list("small_business_target", flat=True).first() or Decimal(0),
+        policy_for(fiscal_year).small_business_target,
+    )
 
 
 def budget_lines_visible_to(user, *, fiscal_year: FiscalYear | None = None) -> QuerySet[BudgetLine]:

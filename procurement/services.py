@@ -1,22 +1,34 @@
 """Every write to fiscal years and budget lines."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from market.bounds import MAX_RUPIAH, TITLE_LENGTH, rupiah_problem, text_problem
-from market.errors import DomainError, InvalidInput
-from market.locks import lock_rows
+from catalog.models import Category
+from market.bounds import (
+    MAX_RUPIAH,
+    TITLE_LENGTH,
+    format_number,
+    parse_decimal,
+    rupiah_problem,
+    text_problem,
+)
+from market.errors import DomainError, InvalidInput, NotAllowed
+from market.locks import lock_row, lock_rows
 from market.models import Department
 from market.money import format_rupiah
-from market.services.audit import audit_record
+from market.permissions import roles_of
+from market.services.audit import audit_changes, audit_record
 from market.transactions import action
 from procurement.models import (
     ACCOUNT_CODE_LENGTH,
+    DEFAULT_RESERVED_CATEGORIES,
     SPEND_EFFECTS,
     BudgetLine,
+    DepartmentTarget,
     FiscalYear,
     Policy,
     SpendEntry,
@@ -45,11 +57,142 @@ def _line_snapshot(line: BudgetLine) -> dict:
 
 @action
 def fiscal_year_open(*, year: int, by=None) -> FiscalYear:
+    """Open a fiscal year with the policy's defaults (a year already open is left as it is)."""
     fiscal_year, created = FiscalYear.objects.get_or_create(year=year)
-    Policy.objects.get_or_create(fiscal_year=fiscal_year)
+    policy, new_policy = Policy.objects.get_or_create(fiscal_year=fiscal_year)
+    if new_policy:
+        policy.reserved_categories.set(
+            Category.objects.filter(slug__in=DEFAULT_RESERVED_CATEGORIES)
+        )
     if created:
         audit_record(actor=by, action="fiscal_year.open", target=fiscal_year, after={"year": year})
     return fiscal_year
+
+
+# What an administrator may change of a policy, and how each value is bounded.
+POLICY_PERCENTS = ("small_business_target", "local_target")
+POLICY_AMOUNTS = (
+    "direct_purchase_ceiling",
+    "stamp_duty_threshold",
+    "approval_threshold",
+    "card_cap",
+)
+POLICY_DAYS = {"vendor_response_days": (1, 30), "payment_due_days": (1, 90)}
+
+
+def _policy_snapshot(policy: Policy) -> dict:
+    return {
+        **{field: getattr(policy, field) for field in (*POLICY_PERCENTS, *POLICY_AMOUNTS)},
+        **{field: getattr(policy, field) for field in POLICY_DAYS},
+        "reserved_categories": sorted(policy.reserved_categories.values_list("slug", flat=True)),
+    }
+
+
+def _percent(value) -> Decimal | None:
+    number = parse_decimal(value)
+    if number.is_finite() and 0 <= number <= 100 and number.as_tuple().exponent >= -2:
+        return number
+    return None
+
+
+@action
+def policy_update(*, fiscal_year: FiscalYear, by, **changes) -> Policy:
+    """Change a fiscal year's policy (administrators); every value is bounded, every change
+    audited before and after."""
+    if not roles_of(by).is_platform_admin:
+        raise NotAllowed(_("Only a platform administrator changes the policy."))
+    policy = lock_row(Policy.objects, Policy.objects.get_or_create(fiscal_year=fiscal_year)[0].pk)
+    before = _policy_snapshot(policy)
+    errors: dict[str, list] = {}
+    known = {*POLICY_PERCENTS, *POLICY_AMOUNTS, *POLICY_DAYS, "reserved_categories"}
+    for field in set(changes) - known:
+        errors[field] = [_("This field cannot be changed here.")]
+    for field in set(changes) & set(POLICY_PERCENTS):
+        if (number := _percent(changes[field])) is None:
+            errors[field] = [_("Enter a percentage from 0 to 100, two decimals at most.")]
+        else:
+            setattr(policy, field, number)
+    for field in set(changes) & set(POLICY_AMOUNTS):
+        least = 1 if field == "direct_purchase_ceiling" else 0
+        if problem := rupiah_problem(changes[field], least=least):
+            errors[field] = [problem]
+        else:
+            setattr(policy, field, changes[field])
+    for field, (least, most) in POLICY_DAYS.items():
+        if field in changes:
+            days = changes[field]
+            if isinstance(days, bool) or not isinstance(days, int) or not least <= days <= most:
+                errors[field] = [
+                    _("Choose from %(least)s to %(most)s days.") % {"least": least, "most": most}
+                ]
+            else:
+                setattr(policy, field, days)
+    if "reserved_categories" in changes:
+        categories = changes["reserved_categories"]
+        if categories is None or not all(isinstance(item, Category) for item in categories):
+            errors["reserved_categories"] = [_("Choose categories of the catalogue.")]
+    if errors:
+        raise InvalidInput(errors)
+    policy.save()
+    if "reserved_categories" in changes:
+        policy.reserved_categories.set(changes["reserved_categories"])
+    audit_changes(
+        actor=by,
+        action="policy.update",
+        target=policy,
+        before=before,
+        after=_policy_snapshot(policy),
+    )
+    return policy
+
+
+@action
+def department_target_set(
+    *, fiscal_year: FiscalYear, department: Department, target, by
+) -> DepartmentTarget | None:
+    """A department's own small-business target, above the organisation's; None (or the
+    organisation's own) removes it."""
+    if not roles_of(by).is_platform_admin:
+        raise NotAllowed(_("Only a platform administrator changes the policy."))
+    policy = Policy.objects.get_or_create(fiscal_year=fiscal_year)[0]
+    existing = DepartmentTarget.objects.filter(fiscal_year=fiscal_year, department=department)
+    before = {
+        "small_business_target": existing.values_list("small_business_target", flat=True).first()
+    }
+    if target in (None, ""):
+        existing.delete()
+        audit_changes(
+            actor=by,
+            action="department_target.remove",
+            target=department,
+            before=before,
+            after={"small_business_target": None},
+        )
+        return None
+    number = _percent(target)
+    if number is None or number < policy.small_business_target:
+        raise InvalidInput(
+            {
+                "small_business_target": [
+                    _(
+                        "Enter a percentage from %(least)s to 100: a department may only aim "
+                        "higher than the organisation."
+                    )
+                    % {"least": format_number(policy.small_business_target)}
+                ]
+            }
+        )
+    chosen, _created = DepartmentTarget.objects.update_or_create(
+        fiscal_year=fiscal_year, department=department, defaults={"small_business_target": number}
+    )
+    audit_changes(
+        actor=by,
+        action="department_target.set",
+        target=department,
+        before=before,
+        after={"small_business_target": number},
+    )
+    return chosen
 
 
 @action

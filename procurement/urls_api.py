@@ -10,4 +10,6 @@ urlpatterns = [
         name="department-members",
     ),
     path("budgets/", api.BudgetLineListApi.as_view(), name="budget-list"),
+    path("policies/", api.PolicyListApi.as_view(), name="policy-list"),
+    path("policies/<int:year>/", api.PolicyDetailApi.as_view(), name="policy-detail"),
 ]

@@ -19,7 +19,7 @@ from market.bounds import (
     MAX_RUPIAH,
     NOTE_LENGTH,
     date_problem,
-    format_quantity,
+    format_number,
     parse_decimal,
     quantity_problem,
     text_problem,
@@ -34,8 +34,10 @@ from market.transactions import action
 from orders.models import Cart, CartItem, OrderLine, OrderStatus, PurchaseOrder, StandingOrder
 from orders.services.numbering import next_number
 from orders.spend import spend_of
+from procurement.evaluation import PolicyViolation, policy_evaluate
 from procurement.models import BudgetLine
-from procurement.services import BudgetError, budget_commit, budget_lines_lock
+from procurement.selectors import policy_for
+from procurement.services import BudgetError, Spend, budget_commit, budget_lines_lock
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def parse_quantity(value) -> Decimal:
 def minimum_problem(product: Product, quantity: Decimal) -> str | None:
     if quantity < product.minimum_order:
         return _("%(minimum)s %(unit)s is the minimum order of %(product)s.") % {
-            "minimum": format_quantity(product.minimum_order),
+            "minimum": format_number(product.minimum_order),
             "unit": product.get_unit_display(),
             "product": product.name,
         }
@@ -69,7 +71,7 @@ def minimum_problem(product: Product, quantity: Decimal) -> str | None:
 def _available_problem(product: Product, quantity: Decimal) -> str | None:
     if not product.made_to_order and quantity > product.available:
         return _("Only %(available)s %(unit)s of %(product)s are left.") % {
-            "available": format_quantity(product.available),
+            "available": format_number(product.available),
             "unit": product.get_unit_display(),
             "product": product.name,
         }
@@ -250,8 +252,9 @@ def orders_place(
     """Submit one purchase order per vendor, all or none: stock reserved, budget committed.
 
     Each vendor's order is charged to `budget_line` unless `budget_lines_by_vendor` names
-    another. Prices are read again here, not taken from the cart. A policy evaluation (quota,
-    reserved categories, ceilings) belongs right before the budget is committed, in `_submit`.
+    another. Prices are read again here, not taken from the cart. The fiscal year's policy
+    judges all the orders before any is submitted (procurement.evaluation); an order at or under
+    its automatic-approval threshold is approved at once.
     """
     lines_by_vendor = dict(budget_lines_by_vendor or {})
     _check_order_frame(
@@ -299,7 +302,8 @@ def orders_place(
                 }
             }
         )
-    paths, checkout, orders = category_paths(), uuid.uuid4(), []
+    # Every vendor's order is built first, the policy judges them all, then all are submitted.
+    paths, checkout, drafts = category_paths(), uuid.uuid4(), []
     for vendor_id, vendor_products in by_vendor.items():
         line = budget_lines[lines_by_vendor.get(vendor_id, budget_line).pk]
         order = PurchaseOrder.objects.create(
@@ -323,14 +327,46 @@ def orders_place(
         ]
         OrderLine.objects.bulk_create(order_lines)
         order.total = sum(order_line.total for order_line in order_lines)
+        drafts.append((order, line, order_lines))
+    _judge(department, [(line, spend_of(order, lines)) for order, line, lines in drafts])
+    threshold = policy_for(budget_line.fiscal_year).approval_threshold
+    for order, line, order_lines in drafts:
         try:
             _submit(order=order, line=line, lines=order_lines, by=requester)
         except BudgetError as refused:
-            if vendor_id in lines_by_vendor:  # name the field the requester chose it in
-                refused.fields = {"budget_lines": {str(vendor_id): [str(refused.message)]}}
+            if order.vendor_id in lines_by_vendor:  # name the field the requester chose it in
+                refused.fields = {"budget_lines": {str(order.vendor_id): [str(refused.message)]}}
             raise
-        orders.append(order)
-    return orders
+        if order.total <= threshold:
+            _approve_automatically(order, threshold)
+    return [order for order, _line, _lines in drafts]
+
+
+def _judge(department: Department, spends: list[tuple[BudgetLine, Spend]]) -> None:
+    """Refuse the whole checkout when the policy refuses any of its orders."""
+    years = {line.fiscal_year_id for line, _spend in spends}
+    if len(years) > 1:
+        raise InvalidInput({"budget_lines": [_("Charge one checkout to one fiscal year.")]})
+    evaluation = policy_evaluate(
+        department=department,
+        fiscal_year=spends[0][0].fiscal_year,
+        spends=[spend for _line, spend in spends],
+    )
+    if evaluation.violations:
+        raise PolicyViolation(evaluation.violations)
+
+
+def _approve_automatically(order: PurchaseOrder, threshold: int) -> None:
+    """At or under the policy's threshold the order needs no PPK (the system approves it)."""
+    order.status, order.approved_at = OrderStatus.APPROVED, timezone.now()
+    order.save(update_fields=["status", "approved_at"])
+    audit_record(
+        actor=None,
+        action="order.approve",
+        target=order,
+        before={"status": OrderStatus.SUBMITTED},
+        after={"status": OrderStatus.APPROVED, "automatically_up_to": threshold},
+    )
 
 
 def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: set) -> OrderLine:
@@ -342,7 +378,7 @@ def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: s
                     _("%(product)s: %(quantity)s %(unit)s would cost more than %(most)s.")
                     % {
                         "product": product.name,
-                        "quantity": format_quantity(quantity),
+                        "quantity": format_number(quantity),
                         "unit": product.get_unit_display(),
                         "most": format_rupiah(MAX_RUPIAH),
                     }

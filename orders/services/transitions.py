@@ -15,7 +15,7 @@ from market.bounds import (
     NAME_LENGTH,
     NOTE_LENGTH,
     date_problem,
-    format_quantity,
+    format_number,
     parse_decimal,
     text_problem,
 )
@@ -246,7 +246,7 @@ def _quantities_for(
             problem = _("Use at most three decimals.")
         elif quantity > limit(line):
             problem = too_many % {
-                "most": format_quantity(limit(line)),
+                "most": format_number(limit(line)),
                 "unit": line.unit,
                 "product": line.product_name,
             }
