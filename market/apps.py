@@ -7,6 +7,17 @@ class MarketConfig(AppConfig):
     name = "market"
     verbose_name = _("Accounts, regions and audit")
 
+    def ready(self):
+        from market.audit_scope import register_department_objects
+        from market.models import Department, Membership
+
+        register_department_objects(
+            "market.department", lambda department: Department.objects.filter(pk=department.pk)
+        )
+        register_department_objects(
+            "market.membership", lambda department: Membership.objects.filter(department=department)
+        )
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin, on the site that runs every change as one audited action."""

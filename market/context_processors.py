@@ -12,5 +12,6 @@ def navigation(request):
             "buy": bool(roles.department_ids_with(DepartmentRole.REQUESTER)),
             "read_departments": roles.reads_departments,
             "administer": roles.is_platform_admin,
+            "audit": roles.is_auditor or roles.is_platform_admin,
         }
     }

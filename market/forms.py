@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
 
 from market.errors import DomainError
 from market.inputs import call_with_every_error
@@ -50,3 +51,26 @@ def show_domain_error(request, error: DomainError, form: forms.Form | None = Non
             form.add_error(None, problem)
         else:
             messages.error(request, problem)
+
+
+class AuditFilterForm(forms.Form):
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    actor = forms.CharField(label=_("Person (username)"), required=False, max_length=150)
+    action = forms.CharField(
+        label=_("Action"), required=False, max_length=80, help_text=_("e.g. order.pay, vendor.")
+    )
+    about = forms.CharField(label=_("Object"), required=False, max_length=200)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unreviewed = forms.BooleanField(label=_("Only what nobody has reviewed"), required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", _("All departments")),
+            *((department.code, department.code) for department in departments),
+        ]

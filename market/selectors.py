@@ -2,7 +2,16 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from market.models import Department, District, Membership, User, Village
+from market.audit_scope import department_events
+from market.models import (
+    AuditCheck,
+    AuditEvent,
+    Department,
+    District,
+    Membership,
+    User,
+    Village,
+)
 
 
 def district_list() -> QuerySet[District]:
@@ -36,3 +45,41 @@ def department_members(department: Department, *, role: str | None = None) -> li
         {"username": m.user.username, "display_name": m.user.display_name, "role": m.role}
         for m in memberships.select_related("user").order_by("user__full_name", "role")
     ]
+
+
+def audit_events(
+    *,
+    department: Department | None = None,
+    actor: str = "",
+    action: str = "",
+    about: str = "",
+    date_from=None,
+    date_to=None,
+    unreviewed: bool = False,
+    before: int | None = None,
+    limit: int = 50,
+) -> list[AuditEvent]:
+    """A page of the audit trail, newest first, read by sequence (no count of the whole table):
+    events older than `before`, filtered; each with its reviews."""
+    events = AuditEvent.objects.select_related("actor").prefetch_related("reviews__reviewer")
+    if department is not None:
+        events = events.filter(department_events(department))
+    if actor:
+        events = events.filter(actor_label__iexact=actor)
+    if action:
+        events = events.filter(action__startswith=action)
+    if about:
+        events = events.filter(Q(object_repr__icontains=about) | Q(object_id=about))
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    if unreviewed:
+        events = events.filter(reviews__isnull=True)
+    if before:
+        events = events.filter(sequence__lt=before)
+    return list(events.order_by("-sequence")[: limit + 1])
+
+
+def audit_last_check() -> AuditCheck | None:
+    return AuditCheck.objects.order_by("-ran_at").first()

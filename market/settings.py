@@ -170,6 +170,8 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # a fake Stripe server in tests
 WHATSAPP_GATEWAY_URL = env.str("WHATSAPP_GATEWAY_URL", default="")
+# Open data: the prefix of every OCDS ocid (register one with the OCDS helpdesk for production).
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-kbr000")
 
 # HTTPS hardening: on by default in production, off for the demo and tests over plain HTTP.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
@@ -220,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "ScaleEnum": "vendors.models.Scale",
         "VendorStatusEnum": "vendors.models.VendorStatus",
         "OrderStatusEnum": "orders.models.OrderStatus",
+        "ExportKindEnum": "orders.models.Export.Kind",
+        "DocumentKindEnum": "vendors.models.DocumentKind",
     },
 }
 

@@ -2,21 +2,27 @@
 
 import kombu
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from market.bounds import whole_number
+from market.errors import DomainError
+from market.forms import AuditFilterForm, show_domain_error
 from market.home import panels_for
-from market.models import DepartmentRole, Membership, OrganisationRole
+from market.models import AuditEvent, Department, DepartmentRole, Membership, OrganisationRole
 from market.permissions import home_sections, roles_of
+from market.selectors import audit_events, audit_last_check
+from market.services.audit import audit_review
 
 
 class SignInForm(AuthenticationForm):
@@ -119,3 +125,64 @@ def server_error(request):
         "server_error",
         _("Something went wrong on our side; it has been logged. Please try again later."),
     )
+
+
+@login_required
+def audit_trail(request):
+    """The audit trail for finance officers and inspectors (administrators read it too): filter,
+    compare before and after, mark what was read, see what nobody has."""
+    roles = roles_of(request.user)
+    if not (roles.is_auditor or roles.is_platform_admin):
+        raise Http404
+    departments = Department.objects.order_by("code")
+    if request.method == "POST" and roles.is_auditor:
+        chosen = [pk for pk in map(whole_number, request.POST.getlist("event")) if pk]
+        try:
+            count = audit_review(
+                events=AuditEvent.objects.filter(pk__in=chosen),
+                by=request.user,
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as error:
+            show_domain_error(request, error)
+        else:
+            messages.success(request, _("%(count)s events marked as reviewed.") % {"count": count})
+        return redirect(request.get_full_path())
+    form = AuditFilterForm(request.GET or None, departments=departments)
+    values = form.cleaned_data if form.is_valid() else {}
+    code = values.get("department")
+    events = audit_events(
+        department=departments.filter(code=code).first() if code else None,
+        actor=values.get("actor") or "",
+        action=values.get("action") or "",
+        about=values.get("about") or "",
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+        unreviewed=bool(values.get("unreviewed")),
+        before=whole_number(request.GET.get("before", "")),
+    )
+    page, older = events[:50], len(events) > 50
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "market/audit.html",
+        {
+            "form": form,
+            "events": [{"event": event, "changes": _changes(event)} for event in page],
+            "older": page[-1].sequence if older else None,
+            "query": query.urlencode(),
+            "can_review": roles.is_auditor,
+            "check": audit_last_check(),
+        },
+    )
+
+
+def _changes(event) -> list[tuple[str, object, object]]:
+    """(field, before, after) of an event, side by side."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [("", before, after)]
+    return [
+        (key, before.get(key, ""), after.get(key, "")) for key in dict.fromkeys([*before, *after])
+    ]

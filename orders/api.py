@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -13,6 +14,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,12 +24,21 @@ from market.errors import InvalidInput
 from market.models import Department, User
 from market.money import round_rupiah
 from market.rest import run_serializer
-from orders import documents
+from orders import documents, ocds
+from orders.documents import export_file_response
 from orders.idempotency import idempotent
-from orders.models import SP2D_LENGTH, TRANSITIONS, OrderStatus, PurchaseOrder, StandingOrder
+from orders.models import (
+    SP2D_LENGTH,
+    TRANSITIONS,
+    Export,
+    OrderStatus,
+    PurchaseOrder,
+    StandingOrder,
+)
 from orders.selectors import (
     cart_of,
     checkout_preview,
+    exports_of,
     order_filter,
     order_receipts,
     order_timeline,
@@ -36,8 +48,9 @@ from orders.selectors import (
     standing_orders_visible_to,
     vendor_inbox,
 )
-from orders.services import placing, standing, transitions
+from orders.services import exports, placing, standing, transitions
 from procurement.models import BudgetLine
+from procurement.selectors import report_fiscal_year
 
 
 def quantity_field() -> serializers.CharField:
@@ -570,3 +583,137 @@ class StandingOrderStopApi(APIView):
         standing.standing_order_stop(standing_order=standing_order, by=request.user)
         stopped = standing_orders_visible_to(request.user).get(pk=pk)
         return Response(StandingOrderSerializer(stopped).data)
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    format = serializers.CharField(source="file_format")
+    progress = serializers.IntegerField(help_text="percent written")
+    download = serializers.SerializerMethodField(help_text="the file, for its owner, once ready")
+
+    class Meta:
+        model = Export
+        fields = [
+            "id",
+            "kind",
+            "format",
+            "filters",
+            "status",
+            "progress",
+            "rows_written",
+            "error",
+            "created_at",
+            "finished_at",
+            "download",
+        ]
+
+    def get_download(self, export) -> str | None:
+        if export.status != Export.Status.DONE:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("api:export-file", args=[export.pk])
+        )
+
+
+class ExportListApi(generics.ListAPIView):
+    """Your exports, newest first; POST asks for one (202): it is written in the background."""
+
+    serializer_class = ExportSerializer
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=Export.Kind.choices)
+        format = serializers.ChoiceField(choices=Export.Format.choices)
+        fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+        department = serializers.CharField(required=False, max_length=20)
+        group_by = serializers.ChoiceField(
+            choices=["month", "category", "vendor_scale", "district", "vendor"],
+            required=False,
+            help_text="for spend",
+        )
+
+    def get_queryset(self):
+        return exports_of(self.request.user)
+
+    @extend_schema(request=InputSerializer, responses={202: ExportSerializer})
+    def post(self, request):
+        def ask(values):
+            kind, file_format = values.pop("kind"), values.pop("format")
+            filters = {name: value for name, value in values.items() if value is not None}
+            return exports.export_request(
+                by=request.user, kind=kind, file_format=file_format, filters=filters
+            )
+
+        export = run_serializer(self.InputSerializer(data=request.data), ask)
+        fresh = exports_of(request.user).get(pk=export.pk)
+        return Response(
+            ExportSerializer(fresh, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class ExportDetailApi(generics.RetrieveAPIView):
+    """One of your exports: its status, progress and, when ready, where to download it."""
+
+    serializer_class = ExportSerializer
+
+    def get_queryset(self):
+        return exports_of(self.request.user)
+
+
+class ExportFileApi(APIView):
+    """The export's file, for the person who asked for it (anyone else: 404)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk):
+        export = get_object_or_404(exports_of(request.user), pk=pk, status=Export.Status.DONE)
+        return export_file_response(export)
+
+
+class PublicOcdsApi(APIView):
+    """Public, no login: an OCDS 1.1 release package of the fiscal year's purchase orders past
+    approval, one release each, 50 to a page (`?page=`); the next and previous pages are in the
+    `Link` header, since a release package has no place for them."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    page_size = 50
+
+    class FilterSerializer(serializers.Serializer):
+        fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+        page = serializers.IntegerField(required=False, min_value=1, default=1)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        fiscal_year = report_fiscal_year(filters.validated_data.get("fiscal_year"))
+        page = filters.validated_data["page"]
+        orders = (
+            list(
+                ocds.orders_for_open_data(fiscal_year)[
+                    (page - 1) * self.page_size : page * self.page_size + 1
+                ]
+            )
+            if fiscal_year
+            else []
+        )
+        if not orders:  # a release package holds at least one release
+            raise NotFound(_("No purchase order of this year is past approval (on this page)."))
+        more, orders = len(orders) > self.page_size, orders[: self.page_size]
+        package = ocds.release_package(
+            orders=orders,
+            uri=request.build_absolute_uri(),
+            publisher=str(orders[0].department.organisation),
+        )
+        response = Response(package)
+        pages = [(page + 1, "next")] if more else []
+        pages += [(page - 1, "prev")] if page > 1 else []
+        if pages:
+            response["Link"] = ", ".join(
+                f"<{request.build_absolute_uri(request.path)}?fiscal_year={fiscal_year.year}"
+                f'&page={number}>; rel="{rel}"'
+                for number, rel in pages
+            )
+        return response

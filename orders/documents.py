@@ -1,12 +1,14 @@
-"""An order's documents as PDF (WeasyPrint): the surat pesanan, each BAST, the invoice and the
-kuitansi. Always made from the stored order and its records, never from live product data,
-and always in Indonesian: they are official papers. The department's papers carry the Pemda's
+"""Files people download: an order's documents as PDF (WeasyPrint) — the surat pesanan, each
+BAST, the invoice and the kuitansi — and their exports.
+
+The order's documents are made from the stored order and its records, never from live data, and
+always in Indonesian: they are official papers. The department's papers carry the Pemda's
 letterhead; the vendor's (invoice, kuitansi) carry the vendor's."""
 
 from collections import defaultdict
 
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from market.bounds import whole_number
 from market.money import rupiah_in_words
+from market.tabular import CONTENT_TYPES
 from orders.models import OrderStatus, PurchaseOrder, ReceiptLine, statuses_from
 from orders.selectors import response_deadlines
 from orders.spend import invoiced_amount
@@ -125,3 +128,13 @@ def pdf_response(order: PurchaseOrder, kind: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_file_response(export) -> FileResponse:
+    """An export's file as a download (orders.models.Export), for its owner's page and API."""
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=CONTENT_TYPES[export.file_format],
+    )

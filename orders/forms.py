@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from market.bounds import format_number
 from market.money import format_rupiah
 from market.selectors import people_of_department
-from orders.models import OrderLine
+from orders.models import Export, OrderLine
+from procurement.reports import GROUPS
 from procurement.selectors import budget_lines_of_department
 
 QUANTITY_INPUT = {"inputmode": "decimal", "autocomplete": "off", "class": "qty"}
@@ -254,3 +255,26 @@ def action_form(action_name: str, *, order, lines, user, data=None) -> forms.For
 def service_values(form: forms.Form, values: dict) -> dict:
     adapt = getattr(form, "service_values", None)
     return adapt(values) if adapt else values
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=Export.Kind.choices)
+    file_format = forms.ChoiceField(label=_("Format"), choices=Export.Format.choices)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    group_by = forms.ChoiceField(
+        label=_("Spend broken down by"),
+        required=False,
+        choices=[(name, label) for name, label in GROUPS.items()],
+    )
+
+    def __init__(self, *args, departments, fiscal_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", _("All departments you may see")),
+            *((d.code, f"{d.code} — {d.name}") for d in departments),
+        ]
+        if fiscal_year is not None:
+            self.fields["fiscal_year"].initial = fiscal_year.year

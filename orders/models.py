@@ -1,6 +1,7 @@
 """Carts, purchase orders and their lines, shipments, receipts (BAST), invoices, payments,
 standing orders, and the idempotency keys that make replayed requests harmless."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from market.bounds import QUANTITY_FIELD as QUANTITY
 from market.models import Department, Organisation
 from market.money import RupiahField
 from procurement.models import BudgetLine
-from vendors.models import Vendor
+from vendors.models import PrivateStorage, Vendor
 
 
 class Cart(models.Model):
@@ -541,3 +542,64 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def _export_path(export: "Export", filename: str) -> str:
+    return f"exports/{export.owner_id}/{uuid.uuid4().hex}.{export.file_format}"
+
+
+class Export(models.Model):
+    """A report or the orders, written to CSV or Excel by a Celery task for the one who asked."""
+
+    class Kind(models.TextChoices):
+        SPEND = "spend", _("Spend")
+        ORDERS = "orders", _("Orders")
+        COMPLIANCE = "compliance", _("Compliance")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    filters = models.JSONField(_("filters"), default=dict)
+    language = models.CharField(max_length=10, default="id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=PrivateStorage(), upload_to=_export_path, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="export_owner_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def progress(self) -> int:
+        """Percent written (100 when done)."""
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows_written * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def filename(self) -> str:
+        year = self.filters.get("fiscal_year", "")
+        department = self.filters.get("department", "")
+        parts = [self.get_kind_display(), str(year), department, f"{self.created_at:%Y%m%d-%H%M}"]
+        return "-".join(part.lower() for part in parts if part) + f".{self.file_format}"

@@ -2,9 +2,11 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.selectors import category_paths
 from market.models import AuditEvent, Department, DepartmentRole
@@ -17,6 +19,7 @@ from orders.models import (
     Cart,
     CartItem,
     DeliveryReceipt,
+    Export,
     OrderLine,
     OrderStatus,
     PurchaseOrder,
@@ -219,3 +222,47 @@ def checkout_preview(*, user, department: Department, fiscal_year=None) -> Evalu
         for vendor_id, by_path in amounts.items()
     ]
     return policy_evaluate(department=department, fiscal_year=fiscal_year, spends=spends)
+
+
+def exports_of(user) -> QuerySet[Export]:
+    """A person's own exports: nobody else's are theirs to see."""
+    if user is None or not user.is_authenticated:
+        return Export.objects.none()
+    return Export.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
+def order_lines_table(*, fiscal_year, departments) -> tuple[list, Iterator, int]:
+    """The order lines of the departments' orders of a fiscal year, for an export: a header,
+    the rows as a stream read in chunks from the database, and how many there are."""
+    lines = OrderLine.objects.filter(
+        order__department__in=departments,
+        order__budget_line__fiscal_year=fiscal_year,
+        order__submitted_at__isnull=False,
+    ).order_by("order_id", "pk")
+    columns = [
+        ("order__number", _("Order")),
+        ("order__department__code", _("Department")),
+        ("order__status", _("Status")),
+        ("order__submitted_at", _("Submitted")),
+        ("order__vendor__legal_name", _("Vendor")),
+        ("order__vendor__scale", _("Scale")),
+        ("category_path", _("Category")),
+        ("product_name", _("Product")),
+        ("unit", _("Unit")),
+        ("quantity", _("Quantity")),
+        ("unit_price", _("Unit price")),
+        ("total", _("Total")),
+        ("shipped_quantity", _("Shipped")),
+        ("received_quantity", _("Received")),
+    ]
+    statuses = dict(OrderStatus.choices)
+    tz = timezone.get_current_timezone()
+
+    def rows():
+        for row in lines.values_list(*(name for name, _label in columns)).iterator(chunk_size=2000):
+            row = list(row)
+            row[2] = str(statuses.get(row[2], row[2]))
+            row[3] = row[3].astimezone(tz).replace(tzinfo=None) if row[3] else None
+            yield row
+
+    return [str(label) for _name, label in columns], rows(), lines.count()

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from orders.idempotency import forget_old_keys
+from orders.services.exports import export_run
 from orders.services.standing import standing_orders_due
 from orders.services.transitions import orders_expire_due
 
@@ -20,3 +21,9 @@ def run_standing_orders() -> list[str]:
 @shared_task(name="orders.forget_old_idempotency_keys")
 def forget_old_idempotency_keys() -> int:
     return forget_old_keys()
+
+
+@shared_task(name="orders.write_export", acks_late=True)
+def write_export(export_id: int) -> str:
+    export = export_run(export_id=export_id)
+    return export.status if export else "missing"

@@ -14,6 +14,8 @@ urlpatterns = [
         name="order-document-pdf",
     ),
     path("vendor/orders/", views.vendor_orders, name="vendor-orders"),
+    path("exports/", views.export_list, name="export-list"),
+    path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("standing-orders/", views.standing_order_list, name="standing-order-list"),
     path("standing-orders/<int:pk>/stop/", views.standing_order_stop, name="standing-order-stop"),
 ]

@@ -25,6 +25,10 @@ urlpatterns = [
         name="order-document",
     ),
     path("vendor/orders/", api.VendorOrderListApi.as_view(), name="vendor-order-list"),
+    path("exports/", api.ExportListApi.as_view(), name="export-list"),
+    path("public/ocds/", api.PublicOcdsApi.as_view(), name="public-ocds"),
+    path("exports/<int:pk>/", api.ExportDetailApi.as_view(), name="export-detail"),
+    path("exports/<int:pk>/file/", api.ExportFileApi.as_view(), name="export-file"),
     path("standing-orders/", api.StandingOrderListApi.as_view(), name="standing-order-list"),
     path(
         "standing-orders/<int:pk>/",

@@ -16,20 +16,22 @@ from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.models import DepartmentRole
 from market.money import round_rupiah
-from market.permissions import departments_where, roles_of
+from market.permissions import departments_visible_to, departments_where, roles_of
 from orders import documents
 from orders.forms import (
     AddToCartForm,
     CartQuantitiesForm,
     CheckoutForm,
+    ExportForm,
     StandingOrderForm,
     action_form,
     service_values,
 )
-from orders.models import PEOPLE_ACTIONS, TRANSITIONS, OrderStatus
+from orders.models import PEOPLE_ACTIONS, TRANSITIONS, Export, OrderStatus
 from orders.selectors import (
     cart_of,
     checkout_preview,
+    exports_of,
     order_filter,
     order_receipts,
     order_timeline,
@@ -40,7 +42,7 @@ from orders.selectors import (
     standing_orders_visible_to,
     vendor_inbox,
 )
-from orders.services import placing, standing
+from orders.services import exports, placing, standing
 from orders.services.transitions import allowed_actions, order_act
 from procurement.selectors import fiscal_year_current
 from vendors.permissions import vendor_of
@@ -332,3 +334,52 @@ def orders_panel(request) -> Panel | None:
     ):
         return None
     return Panel("orders/orders_panel.html", {"orders": waiting})
+
+
+@login_required
+def export_list(request):
+    """Ask for an export and follow it: the page refreshes itself while one is being written."""
+    if not roles_of(request.user).reads_departments:
+        raise Http404
+    departments = departments_visible_to(request.user).filter(is_active=True).order_by("code")
+    form = ExportForm(
+        request.POST or None, departments=departments, fiscal_year=fiscal_year_current()
+    )
+    if form.is_bound:
+        try:
+            run_form(
+                form,
+                lambda values: exports.export_request(
+                    by=request.user,
+                    kind=values.get("kind") or "",
+                    file_format=values.get("file_format") or "",
+                    filters={
+                        name: values[name]
+                        for name in ("fiscal_year", "department", "group_by")
+                        if values.get(name)
+                    },
+                ),
+            )
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            messages.success(request, _("Your export is being written; it appears below."))
+            return redirect("export-list")
+    recent = list(exports_of(request.user)[:20])
+    return render(
+        request,
+        "orders/exports.html",
+        {
+            "form": form,
+            "exports": recent,
+            "writing": any(
+                e.status in (Export.Status.PENDING, Export.Status.RUNNING) for e in recent
+            ),
+        },
+    )
+
+
+@login_required
+def export_download(request, pk):
+    export = get_object_or_404(exports_of(request.user), pk=pk, status=Export.Status.DONE)
+    return documents.export_file_response(export)

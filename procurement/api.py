@@ -3,10 +3,12 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from catalog.models import Category
 from market.errors import InvalidInput
@@ -16,7 +18,8 @@ from market.rest import run_serializer
 from market.selectors import department_members
 from market.transactions import action_scope
 from procurement.models import BudgetLine, Policy
-from procurement.selectors import budget_lines_visible_to, policies
+from procurement.reports import GROUPS, compliance_by_department, public_figures, spend_by
+from procurement.selectors import budget_lines_visible_to, policies, report_fiscal_year
 from procurement.services import department_target_set, policy_update
 
 
@@ -198,3 +201,165 @@ class PolicyDetailApi(generics.RetrieveAPIView):
 
         run_serializer(self.InputSerializer(data=request.data, partial=True), update)
         return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)
+
+
+class ReportFilterSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    department = serializers.CharField(required=False, max_length=20)
+
+
+def report_scope(request, filters: dict):
+    """(fiscal year, departments) a report covers for this person: finance officers and
+    administrators every department, department staff their own; vendors none of this."""
+    if not roles_of(request.user).reads_departments:
+        raise PermissionDenied
+    fiscal_year = report_fiscal_year(filters.get("fiscal_year"))
+    if fiscal_year is None:
+        raise NotFound(_("There is no such fiscal year."))
+    departments = departments_visible_to(request.user).filter(is_active=True)
+    if filters.get("department"):
+        departments = departments.filter(code__iexact=filters["department"])
+        if not departments.exists():
+            raise NotFound(_("No such department of yours."))
+    return fiscal_year, departments
+
+
+class ComplianceSerializer(serializers.Serializer):
+    class MeasureSerializer(serializers.Serializer):
+        amount = serializers.IntegerField()
+        share_of_allocation = serializers.DecimalField(max_digits=5, decimal_places=1)
+        share_of_spend = serializers.DecimalField(max_digits=5, decimal_places=1)
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    allocated = serializers.IntegerField()
+    committed = serializers.IntegerField()
+    realised = serializers.IntegerField()
+    spent = serializers.IntegerField(help_text="committed and realised")
+    measures = serializers.SerializerMethodField()
+    target = serializers.DecimalField(max_digits=5, decimal_places=2)
+    pace = serializers.DecimalField(max_digits=5, decimal_places=1)
+    status = serializers.ChoiceField(choices=["met", "on_track", "behind"])
+
+    @extend_schema_field(serializers.DictField(child=MeasureSerializer(), help_text="by measure"))
+    def get_measures(self, row) -> dict:
+        return {
+            name: {
+                "amount": amount,
+                "share_of_allocation": row.shares[name]["of_allocation"],
+                "share_of_spend": row.shares[name]["of_spend"],
+            }
+            for name, amount in row.measures.items()
+        }
+
+
+class ComplianceReportApi(APIView):
+    """Per department and for the organisation: budget, committed, realised, and spending with
+    small businesses and cooperatives, local vendors, priority villages and women-led vendors,
+    as rupiah and as shares; the target, the pace for today, and the status."""
+
+    class OutputSerializer(serializers.Serializer):
+        fiscal_year = serializers.IntegerField()
+        departments = ComplianceSerializer(many=True)
+        total = ComplianceSerializer()
+
+    @extend_schema(parameters=[ReportFilterSerializer], responses=OutputSerializer)
+    def get(self, request):
+        filters = ReportFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        fiscal_year, departments = report_scope(request, filters.validated_data)
+        rows, total = compliance_by_department(fiscal_year=fiscal_year, departments=departments)
+        return Response(
+            self.OutputSerializer(
+                {"fiscal_year": fiscal_year.year, "departments": rows, "total": total}
+            ).data
+        )
+
+
+class SpendReportApi(APIView):
+    """The same measures broken down by month, category, vendor scale, district or vendor."""
+
+    class FilterSerializer(ReportFilterSerializer):
+        group_by = serializers.ChoiceField(choices=list(GROUPS), default="month")
+
+    class OutputSerializer(serializers.Serializer):
+        class RowSerializer(serializers.Serializer):
+            key = serializers.CharField(allow_null=True)
+            label = serializers.CharField()
+            committed = serializers.IntegerField()
+            realised = serializers.IntegerField()
+            spent = serializers.IntegerField()
+            small_business = serializers.IntegerField()
+            local = serializers.IntegerField()
+            priority_area = serializers.IntegerField()
+            women_led = serializers.IntegerField()
+
+        fiscal_year = serializers.IntegerField()
+        group_by = serializers.CharField()
+        rows = RowSerializer(many=True)
+
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        fiscal_year, departments = report_scope(request, filters.validated_data)
+        group_by = filters.validated_data["group_by"]
+        rows = spend_by(fiscal_year=fiscal_year, departments=departments, group_by=group_by)
+        return Response(
+            self.OutputSerializer(
+                {"fiscal_year": fiscal_year.year, "group_by": group_by, "rows": rows}
+            ).data
+        )
+
+
+class PublicSpendApi(APIView):
+    """Public, no login: per department, spending and the share to small local business against
+    the target; how many vendors were paid, by district."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class OutputSerializer(serializers.Serializer):
+        class DepartmentSerializer(serializers.Serializer):
+            code = serializers.CharField()
+            name = serializers.CharField()
+            allocated = serializers.IntegerField()
+            spent = serializers.IntegerField()
+            small_business = serializers.IntegerField()
+            small_business_share = serializers.DecimalField(max_digits=5, decimal_places=1)
+            small_local = serializers.IntegerField()
+            small_local_share = serializers.DecimalField(max_digits=5, decimal_places=1)
+            target = serializers.DecimalField(max_digits=5, decimal_places=2)
+            status = serializers.CharField()
+
+        class DistrictSerializer(serializers.Serializer):
+            district = serializers.CharField(allow_null=True)
+            name = serializers.CharField()
+            vendors = serializers.IntegerField()
+
+        fiscal_year = serializers.IntegerField()
+        target = serializers.DecimalField(max_digits=5, decimal_places=2)
+        departments = DepartmentSerializer(many=True)
+        vendors_paid_by_district = DistrictSerializer(many=True)
+
+    class FilterSerializer(serializers.Serializer):
+        fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        fiscal_year = report_fiscal_year(filters.validated_data.get("fiscal_year"))
+        if fiscal_year is None:
+            raise NotFound(_("There is no such fiscal year."))
+        figures = public_figures(fiscal_year=fiscal_year)
+        return Response(
+            self.OutputSerializer(
+                {
+                    "fiscal_year": fiscal_year.year,
+                    "target": figures.target,
+                    "departments": figures.departments,
+                    "vendors_paid_by_district": figures.vendors_paid_by_district,
+                }
+            ).data
+        )

@@ -28,7 +28,7 @@ from vendors.models import SMALL_BUSINESS_SCALES, VendorStatus
 def percent(part: int, whole: int) -> Decimal:
     """part of whole in percent, one decimal, rounded half-up; 0 when there is no whole."""
     if not whole:
-        return Decimal(0)
+        return Decimal("0.0")
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 

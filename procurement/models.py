@@ -289,6 +289,16 @@ MEASURES = {
 }
 
 
+def ledger_figures() -> dict:
+    """The sums every report shows: the three counters, and each measure's spending."""
+    return {
+        "committed": ledger_committed(),
+        "realised": ledger_realised(),
+        "spent": ledger_spent(),
+        **{name: ledger_spent(condition) for name, condition in MEASURES.items()},
+    }
+
+
 class SpendEntry(models.Model):
     """One budget movement, with a snapshot of what the quota rules need as it was then.
 
@@ -335,3 +345,57 @@ class SpendEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_number} {self.kind} {self.amount}"
+
+
+class ComplianceSnapshot(models.Model):
+    """A department's position at the end of a month (or so far, for the current month), kept
+    by a nightly task so that charts show the share over the months as it was."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    allocated = RupiahField(_("allocated"), default=0)
+    committed = RupiahField(_("committed"), default=0)
+    realised = RupiahField(_("realised"), default=0)
+    spent = RupiahField(_("spent"), default=0)
+    small_business = RupiahField(_("with small businesses and cooperatives"), default=0)
+    local = RupiahField(_("with local businesses"), default=0)
+    priority_area = RupiahField(_("with priority villages"), default=0)
+    women_led = RupiahField(_("with women-led businesses"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed"), auto_now=True)
+
+    class Meta:
+        ordering = ["department", "month"]
+        verbose_name = _("monthly compliance snapshot")
+        verbose_name_plural = _("monthly compliance snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="snapshot_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.month:%Y-%m}"
+
+
+class ReportDispatch(models.Model):
+    """A report or alert e-mailed for a period, once: the task that sends it may run twice."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly report")
+        BEHIND = "behind", _("Behind-pace alert")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.DateField(_("period"), help_text=_("The first day of the month reported."))
+    # A department's code, or empty for the organisation's report to the finance officers.
+    scope = models.CharField(_("for"), max_length=20, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report sent")
+        verbose_name_plural = _("reports sent")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period", "scope"], name="report_dispatch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period:%Y-%m} {self.scope or 'all'}"

@@ -69,6 +69,11 @@ def department_target(department: Department, fiscal_year: FiscalYear) -> Decima
     )
 
 
+def report_fiscal_year(year: int | None) -> FiscalYear | None:
+    """The fiscal year a report asks for, or the current one."""
+    return FiscalYear.objects.filter(year=year).first() if year else fiscal_year_current()
+
+
 def budget_lines_visible_to(user, *, fiscal_year: FiscalYear | None = None) -> QuerySet[BudgetLine]:
     lines = BudgetLine.objects.filter(department__in=departments_visible_to(user))
     if fiscal_year is not None:
@@ -125,3 +130,15 @@ def working_days_after(
         if current.weekday() < 5 and current not in holidays:
             counted += 1
     return current
+
+
+def months_begun(
+    fiscal_year: FiscalYear, today: datetime.date | None = None
+) -> list[datetime.date]:
+    """The first day of each month of the fiscal year that has begun by today."""
+    today = today or timezone.localdate()
+    if today.year > fiscal_year.year:
+        last = 12
+    else:
+        last = today.month if today.year == fiscal_year.year else 0
+    return [datetime.date(fiscal_year.year, month, 1) for month in range(1, last + 1)]

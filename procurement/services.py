@@ -1,9 +1,11 @@
 """Every write to fiscal years and budget lines."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,14 +30,17 @@ from procurement.models import (
     DEFAULT_RESERVED_CATEGORIES,
     SPEND_EFFECTS,
     BudgetLine,
+    ComplianceSnapshot,
     DepartmentTarget,
     FiscalYear,
     Policy,
     SpendEntry,
     SpendKind,
     ledger_committed,
+    ledger_figures,
     ledger_realised,
 )
+from procurement.selectors import months_begun
 from vendors.models import Vendor
 
 
@@ -411,3 +416,41 @@ def budget_line_counters_from_ledger(*, line: BudgetLine) -> tuple[int, int]:
         committed=ledger_committed(), realised=ledger_realised()
     )
     return totals["committed"], totals["realised"]
+
+
+@action
+def compliance_snapshots_refresh(*, fiscal_year: FiscalYear, today=None) -> int:
+    """Store each department's position at every month's end so far (nightly; safe to repeat).
+
+    The snapshots are derived from the ledger, which is audited: they are not audited again.
+    """
+    today = today or timezone.localdate()
+    allocated = dict(
+        BudgetLine.objects.filter(fiscal_year=fiscal_year)
+        .values("department_id")
+        .annotate(total=Sum("allocated"))
+        .values_list("department_id", "total")
+    )
+    written = 0
+    for month in months_begun(fiscal_year, today):
+        end = (month + datetime.timedelta(days=32)).replace(day=1)
+        until = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
+        rows = (
+            SpendEntry.objects.filter(fiscal_year=fiscal_year, occurred_at__lt=until)
+            .values("department_id")
+            .annotate(**ledger_figures())
+            .order_by()
+        )
+        for row in rows:
+            department_id = row.pop("department_id")
+            ComplianceSnapshot.objects.update_or_create(
+                department_id=department_id,
+                month=month,
+                defaults={
+                    "fiscal_year": fiscal_year,
+                    "allocated": allocated.get(department_id, 0),
+                    **row,
+                },
+            )
+            written += 1
+    return written

@@ -6,21 +6,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from market.charts import bar_chart, share_chart
 from market.errors import DomainError
 from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.models import Department
-from market.permissions import roles_of
+from market.permissions import departments_visible_to, roles_of
 from market.transactions import action_scope
+from procurement.evaluation import percent
 from procurement.forms import PolicyForm
 from procurement.models import FiscalYear
+from procurement.reports import (
+    compliance_by_department,
+    monthly_positions,
+    public_figures,
+    spend_by,
+)
 from procurement.selectors import (
     budget_lines_visible_to,
     department_budget_summaries,
     fiscal_year_current,
     policies,
+    policy_for,
+    report_fiscal_year,
 )
 from procurement.services import department_target_set, policy_update
 
@@ -114,3 +125,89 @@ def _save_policy(request, policy, departments, form, values) -> None:
                 target=target,
                 by=request.user,
             )
+
+
+def _report_year(request):
+    chosen = YearForm(request.GET)
+    year = chosen.cleaned_data["year"] if chosen.is_valid() else None
+    return report_fiscal_year(year)
+
+
+@login_required
+def report_dashboard(request):
+    """Compliance of every department one may read (finance: all), with the organisation's
+    share over the months and where the money went."""
+    roles = roles_of(request.user)
+    if not roles.reads_departments:
+        raise Http404
+    fiscal_year = _report_year(request)
+    departments = departments_visible_to(request.user).filter(is_active=True)
+    context = {"fiscal_year": fiscal_year, "years": FiscalYear.objects.order_by("-year")}
+    if fiscal_year is not None:
+        rows, total = compliance_by_department(fiscal_year=fiscal_year, departments=departments)
+        context.update(
+            rows=rows,
+            total=total if roles.sees_all_departments else None,
+            **_charts(fiscal_year, departments, None if roles.sees_all_departments else rows),
+        )
+    return render(request, "procurement/report_dashboard.html", context)
+
+
+@login_required
+def report_department(request, code):
+    """One department's position, share over the months and spending."""
+    if not roles_of(request.user).reads_departments:
+        raise Http404
+    department = get_object_or_404(departments_visible_to(request.user), code__iexact=code[:20])
+    fiscal_year = _report_year(request)
+    if fiscal_year is None:
+        raise Http404
+    departments = Department.objects.filter(pk=department.pk)
+    rows, _total = compliance_by_department(fiscal_year=fiscal_year, departments=departments)
+    return render(
+        request,
+        "procurement/report_department.html",
+        {
+            "fiscal_year": fiscal_year,
+            "department": department,
+            "row": rows[0],
+            "rows": rows,
+            **_charts(fiscal_year, departments, rows, department=department),
+        },
+    )
+
+
+def _charts(fiscal_year, departments, rows, *, department=None) -> dict:
+    months = monthly_positions(fiscal_year=fiscal_year, department=department)
+    target = (
+        rows[0].target if department is not None else policy_for(fiscal_year).small_business_target
+    )
+    by_category = spend_by(fiscal_year=fiscal_year, departments=departments, group_by="category")
+    by_district = spend_by(fiscal_year=fiscal_year, departments=departments, group_by="district")
+    return {
+        "share_chart": share_chart(
+            [
+                (date_format(month.month, "M"), percent(month.small_business, month.allocated))
+                for month in months
+            ],
+            target=target,
+        ),
+        "category_chart": bar_chart([(row["label"], row["spent"]) for row in by_category]),
+        "district_chart": bar_chart([(row["label"], row["spent"]) for row in by_district]),
+    }
+
+
+def transparency(request):
+    """Public, no login: each department's spending with small local business against the
+    target, vendors paid by district, and where to get the open data."""
+    fiscal_year = _report_year(request)
+    context = {"fiscal_year": fiscal_year, "years": FiscalYear.objects.order_by("-year")}
+    if fiscal_year is not None:
+        figures = public_figures(fiscal_year=fiscal_year)
+        context.update(
+            figures=figures,
+            share_chart=bar_chart(
+                [(row["code"], row["small_business"]) for row in figures.departments]
+            ),
+        )
+    return render(request, "procurement/transparency.html", context)

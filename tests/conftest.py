@@ -68,6 +68,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0001_schedules", "create_schedules"),
     ("worker.migrations.0002_thumbnail_sweeper", "create"),
     ("worker.migrations.0003_order_schedules", "create"),
+    ("worker.migrations.0004_report_schedules", "create"),
 ]
 
 

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from market.services.audit import audit_verify_chain
+from market.services.audit import audit_check_record, audit_verify_chain
 
 logger = logging.getLogger(__name__)
 
@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 def verify_audit_chain() -> dict:
     """Nightly: walk the audit chain so tampering is noticed within a day, not at the next audit."""
     report = audit_verify_chain()
+    audit_check_record(report=report)
     if not report.ok:
         logger.error("Audit chain broken at event #%s: %s", report.broken_sequence, report.reason)
     return {"ok": report.ok, "checked": report.checked, "broken_sequence": report.broken_sequence}

@@ -9,12 +9,14 @@ from market.models.accounts import (
     OrganisationRole,
     User,
 )
-from market.models.audit import AuditChainHead, AuditEvent
+from market.models.audit import AuditChainHead, AuditCheck, AuditEvent, AuditReview
 from market.models.regions import District, Village
 
 __all__ = [
     "AuditChainHead",
+    "AuditCheck",
     "AuditEvent",
+    "AuditReview",
     "Department",
     "DepartmentRole",
     "District",

@@ -71,3 +71,48 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.hash[:12]}"
+
+
+class AuditReview(models.Model):
+    """A finance officer or inspector has read an event (the event itself never changes)."""
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("event")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        verbose_name = _("audit review")
+        verbose_name_plural = _("audit reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "reviewer"], name="audit_review_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} · {self.reviewer_id}"
+
+
+class AuditCheck(models.Model):
+    """The result of walking the chain (verify_audit, nightly): shown on the audit page."""
+
+    ran_at = models.DateTimeField(_("checked"), auto_now_add=True)
+    ok = models.BooleanField(_("intact"))
+    checked = models.PositiveBigIntegerField(_("events checked"))
+    broken_sequence = models.PositiveBigIntegerField(_("first broken event"), null=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at"]
+        verbose_name = _("audit chain check")
+        verbose_name_plural = _("audit chain checks")
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'broken'}"

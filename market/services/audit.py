@@ -8,10 +8,14 @@ from datetime import UTC
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from market.bounds import text_problem
+from market.errors import InvalidInput, NotAllowed
 from market.locks import lock_row
-from market.models import AuditChainHead, AuditEvent
-from market.transactions import defer_until_commit, in_action
+from market.models import AuditChainHead, AuditCheck, AuditEvent, AuditReview
+from market.permissions import roles_of
+from market.transactions import action, defer_until_commit, in_action
 
 GENESIS_HASH = "0" * 64
 
@@ -154,3 +158,40 @@ def audit_verify_chain(*, batch_size: int = 2000) -> ChainReport:
     if head_sequence != checked or (head and head_sequence and head.hash != expected_previous):
         return ChainReport(False, checked, checked + 1, "events after this one are missing")
     return ChainReport(True, checked)
+
+
+@action
+def audit_review(*, events, by, note: str = "") -> int:
+    """A finance officer or inspector marks events as read; returns how many were new to them."""
+    if not roles_of(by).is_auditor:
+        raise NotAllowed(_("Only finance officers and inspectors review the audit trail."))
+    if problem := text_problem(note, most=500, required=False):
+        raise InvalidInput({"note": [problem]})
+    events = list(events)
+    if not events:
+        raise InvalidInput({"events": [_("Choose at least one event.")]})
+    done = set(
+        AuditReview.objects.filter(reviewer=by, event__in=events).values_list("event_id", flat=True)
+    )
+    new = [event for event in events if event.pk not in done]
+    AuditReview.objects.bulk_create(
+        AuditReview(event=event, reviewer=by, note=(note or "").strip()) for event in new
+    )
+    if new:
+        audit_record(
+            actor=by,
+            action="audit.review",
+            after={"events": [event.sequence for event in new], "note": (note or "").strip()},
+        )
+    return len(new)
+
+
+@action
+def audit_check_record(*, report: ChainReport) -> AuditCheck:
+    """Keep the result of walking the chain, for the audit page."""
+    return AuditCheck.objects.create(
+        ok=report.ok,
+        checked=report.checked,
+        broken_sequence=report.broken_sequence,
+        reason=report.reason,
+    )

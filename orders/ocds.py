@@ -1,0 +1,173 @@
+"""Open data: purchase orders as Open Contracting Data Standard (OCDS 1.1) releases.
+
+One release per purchase order past approval: the department is the buyer, the vendor the
+supplier (its business scale in `parties[].details.scale`, from OCDS's Party Scale extension,
+which the package declares), the method a direct purchase; the award is the approval, the
+contract the vendor's acceptance, the payments its implementation's transactions. Amounts in IDR.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from orders.models import OrderLine, OrderStatus, Payment, PurchaseOrder, statuses_from
+from vendors.models import Scale
+
+VERSION = "1.1"
+PARTY_SCALE_EXTENSION = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/"
+    "ocds_partyScale_extension/master/extension.json"
+)
+# Our four scales on the extension's partyScale codelist.
+SCALES = {Scale.MICRO: "micro", Scale.SMALL: "sme", Scale.MEDIUM: "sme", Scale.LARGE: "large"}
+CONTRACTED = statuses_from(OrderStatus.ACCEPTED) - {OrderStatus.CANCELLED}
+PAID = statuses_from(OrderStatus.PAID)
+REFUSED_BY_VENDOR = {OrderStatus.DECLINED, OrderStatus.EXPIRED}
+
+
+def orders_for_open_data(fiscal_year) -> QuerySet[PurchaseOrder]:
+    """Purchase orders past approval of a fiscal year, with what their releases read."""
+    return (
+        PurchaseOrder.objects.filter(
+            budget_line__fiscal_year=fiscal_year, approved_at__isnull=False
+        )
+        .select_related("department__organisation", "vendor__village__district")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+            Prefetch("payments", queryset=Payment.objects.order_by("pk")),
+        )
+        .order_by("approved_at", "pk")
+    )
+
+
+def _value(amount: int) -> dict:
+    return {"amount": amount, "currency": "IDR"}
+
+
+def _date(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _tags(order: PurchaseOrder) -> list[str]:
+    if order.status == OrderStatus.CANCELLED:
+        return ["tenderCancellation"]
+    if order.status in REFUSED_BY_VENDOR:
+        return ["tender", "awardCancellation"]
+    tags = ["tender", "award"]
+    if order.status in CONTRACTED:
+        tags.append("contract")
+    if order.status in PAID:
+        tags.append("implementation")
+    return tags
+
+
+def _items(order: PurchaseOrder) -> list[dict]:
+    return [
+        {
+            "id": str(line.pk),
+            "description": line.product_name,
+            "classification": {
+                "scheme": "x_PasarSistemik",
+                "id": line.category,
+                "description": line.category_path,
+            },
+            "quantity": float(line.quantity),
+            "unit": {"name": line.unit, "value": _value(line.unit_price)},
+        }
+        for line in order.lines.all()
+    ]
+
+
+def release(order: PurchaseOrder, *, prefix: str) -> dict:
+    department, vendor = order.department, order.vendor
+    buyer = {"id": f"ID-PEMDA-{department.code}", "name": department.name}
+    supplier = {"id": f"ID-NIB-{vendor.nib}", "name": vendor.legal_name}
+    village = vendor.village
+    number = order.number.replace("/", "-")
+    items = _items(order)
+    body = {
+        "ocid": f"{prefix}-{number}",
+        "id": f"{number}-{order.status}",
+        "date": _date(order.updated_at),
+        "tag": _tags(order),
+        "initiationType": "tender",
+        "language": "id",
+        "parties": [
+            {**buyer, "roles": ["buyer", "procuringEntity", "payer"]},
+            {
+                **supplier,
+                "identifier": {
+                    "scheme": "ID-NIB",
+                    "id": vendor.nib,
+                    "legalName": vendor.legal_name,
+                },
+                "address": {
+                    "streetAddress": vendor.address,
+                    "locality": village.name if village else None,
+                    "region": village.district.name if village else None,
+                    "countryName": "Indonesia",
+                },
+                "roles": ["supplier", "payee"],
+                "details": {"scale": SCALES.get(vendor.scale, "sme")},
+            },
+        ],
+        "buyer": buyer,
+        "tender": {
+            "id": order.number,
+            "title": f"Surat pesanan {order.number}",
+            "status": "cancelled" if order.status == OrderStatus.CANCELLED else "complete",
+            "procuringEntity": buyer,
+            "procurementMethod": "direct",
+            "procurementMethodDetails": "Pengadaan langsung (e-purchasing)",
+            "mainProcurementCategory": "goods",
+            "value": _value(order.total),
+            "items": items,
+        },
+        "awards": [
+            {
+                "id": f"{number}-award",
+                "status": "active" if order.status not in REFUSED_BY_VENDOR else "cancelled",
+                "date": _date(order.approved_at),
+                "value": _value(order.total),
+                "suppliers": [supplier],
+                "items": items,
+            }
+        ],
+    }
+    if order.status in CONTRACTED:
+        body["contracts"] = [
+            {
+                "id": f"{number}-contract",
+                "awardID": f"{number}-award",
+                "status": "terminated" if order.status == OrderStatus.CLOSED else "active",
+                "value": _value(order.total),
+                "items": items,
+                "implementation": {
+                    "transactions": [
+                        {
+                            "id": f"{number}-payment-{payment.pk}",
+                            "source": "SP2D" if payment.sp2d_number else payment.method,
+                            "date": _date(payment.created_at),
+                            "value": _value(payment.amount),
+                            "payer": buyer,
+                            "payee": supplier,
+                        }
+                        for payment in order.payments.all()
+                    ]
+                },
+            }
+        ]
+    return body
+
+
+def release_package(*, orders, uri: str, publisher: str) -> dict:
+    releases = [release(order, prefix=settings.OCDS_OCID_PREFIX) for order in orders]
+    latest = max((order.updated_at for order in orders), default=timezone.now())
+    return {
+        "uri": uri,
+        "version": VERSION,
+        "extensions": [PARTY_SCALE_EXTENSION],
+        "publishedDate": _date(latest),
+        "publisher": {"name": publisher},
+        "releases": releases,
+    }

@@ -1,0 +1,149 @@
+"""Exports on demand: spend, compliance or the order lines, as CSV or Excel, written by a Celery
+task a row at a time (market.tabular) with its progress kept, for the person who asked only."""
+
+import logging
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from market.errors import InvalidInput, NotAllowed
+from market.locks import lock_row
+from market.models import User
+from market.permissions import departments_visible_to, roles_of
+from market.services.audit import audit_record
+from market.tabular import FORMATS, write_table
+from market.transactions import action, on_rollback
+from orders.models import Export
+from orders.selectors import order_lines_table
+from procurement.reports import (
+    GROUPS,
+    compliance_by_department,
+    compliance_table,
+    spend_by,
+    spend_table,
+)
+from procurement.selectors import report_fiscal_year
+
+logger = logging.getLogger(__name__)
+
+
+def _scope(owner: User, filters: dict):
+    """(fiscal year, departments) an export covers, as the reports decide for this person."""
+    fiscal_year = report_fiscal_year(filters.get("fiscal_year"))
+    departments = departments_visible_to(owner).filter(is_active=True)
+    if filters.get("department"):
+        departments = departments.filter(code__iexact=filters["department"])
+    return fiscal_year, departments
+
+
+@action
+def export_request(*, by: User, kind: str, file_format: str, filters: dict) -> Export:
+    """Ask for an export; a Celery task writes it after the commit."""
+    if not roles_of(by).reads_departments:
+        raise NotAllowed(_("Exports are for the departments' staff and finance officers."))
+    errors: dict[str, list] = {}
+    if kind not in Export.Kind.values:
+        errors["kind"] = [_("Choose spend, orders or compliance.")]
+    if file_format not in FORMATS:
+        errors["format"] = [_("Choose CSV or Excel.")]
+    if filters.get("group_by", "month") not in GROUPS:
+        errors["group_by"] = [_("Choose month, category, vendor scale, district or vendor.")]
+    fiscal_year, departments = _scope(by, filters)
+    if fiscal_year is None:
+        errors["fiscal_year"] = [_("There is no such fiscal year.")]
+    if filters.get("department") and not departments.exists():
+        errors["department"] = [_("No such department of yours.")]
+    if errors:
+        raise InvalidInput(errors)
+    export = Export.objects.create(
+        owner=by,
+        kind=kind,
+        file_format=file_format,
+        filters={**filters, "fiscal_year": fiscal_year.year},
+        language=translation.get_language() or "id",
+    )
+    audit_record(
+        actor=by,
+        action="export.request",
+        target=export,
+        after={"kind": kind, "format": file_format, "filters": export.filters},
+    )
+    from orders.tasks import write_export  # tasks import services: import here, not above
+
+    transaction.on_commit(lambda: write_export.delay(export.pk))
+    return export
+
+
+def _table(export: Export):
+    """The export's header, its rows (an iterator), and how many there are."""
+    fiscal_year, departments = _scope(export.owner, export.filters)
+    if export.kind == Export.Kind.ORDERS:
+        return order_lines_table(fiscal_year=fiscal_year, departments=departments)
+    if export.kind == Export.Kind.COMPLIANCE:
+        rows, total = compliance_by_department(fiscal_year=fiscal_year, departments=departments)
+        header, table = compliance_table(rows, total)
+    else:
+        group_by = export.filters.get("group_by", "month")
+        spend = spend_by(fiscal_year=fiscal_year, departments=departments, group_by=group_by)
+        header, table = spend_table(spend, group_by)
+    return header, iter(table), len(table)
+
+
+@action
+def _export_set(*, export_id: int, **values) -> Export:
+    """Progress and outcome, each in a short transaction of its own (the page reads them)."""
+    export = lock_row(Export.objects, export_id)
+    for name, value in values.items():
+        setattr(export, name, value)
+    export.save()
+    return export
+
+
+@action
+def _export_finish(*, export_id: int, path: str, rows: int) -> Export:
+    export = lock_row(Export.objects, export_id)
+    with open(path, "rb") as written:
+        export.file.save(export.filename, File(written), save=False)
+    on_rollback(lambda: export.file.storage.delete(export.file.name))
+    export.status, export.rows_written = Export.Status.DONE, rows
+    export.finished_at = timezone.now()
+    export.save()
+    audit_record(
+        actor=None,
+        action="export.done",
+        target=export,
+        after={"rows": rows, "file": export.file.name},
+    )
+    return export
+
+
+def export_run(*, export_id: int) -> Export | None:
+    """Write the export (Celery); running it again for a finished export does nothing."""
+    export = Export.objects.select_related("owner").filter(pk=export_id).first()
+    if export is None or export.status == Export.Status.DONE:
+        return export
+    with translation.override(export.language):
+        header, rows, count = _table(export)
+        _export_set(
+            export_id=export.pk, status=Export.Status.RUNNING, rows_total=count, rows_written=0
+        )
+        try:
+            with tempfile.NamedTemporaryFile(suffix=f".{export.file_format}") as out:
+                written = write_table(
+                    out,
+                    file_format=export.file_format,
+                    header=header,
+                    rows=rows,
+                    title=str(export.get_kind_display()),
+                    progress=lambda done: _export_set(export_id=export.pk, rows_written=done),
+                )
+                out.flush()
+                return _export_finish(export_id=export.pk, path=out.name, rows=written)
+        except Exception as error:  # recorded for its owner, logged for the administrators
+            logger.exception("Export %s failed", export.pk)
+            return _export_set(
+                export_id=export.pk, status=Export.Status.FAILED, error=str(error)[:500]
+            )

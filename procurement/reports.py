@@ -1,0 +1,320 @@
+"""Spend and compliance: how much of each department's budget went to small businesses and
+cooperatives, local vendors, priority villages and women-led businesses, against the target.
+
+Everything is summed by the database from the spend ledger (procurement.models.MEASURES and the
+ledger_* expressions), a handful of queries whatever the number of order lines.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category
+from market.models import Department, District
+from procurement.evaluation import pace, percent
+from procurement.models import (
+    MEASURES,
+    BudgetLine,
+    ComplianceSnapshot,
+    DepartmentTarget,
+    FiscalYear,
+    SpendEntry,
+    SpendKind,
+    ledger_figures,
+    ledger_spent,
+)
+from procurement.selectors import policy_for
+from vendors.models import Scale
+
+MEASURE_LABELS = {
+    "small_business": _("Small businesses and cooperatives"),
+    "local": _("Local businesses"),
+    "priority_area": _("Priority villages"),
+    "women_led": _("Women-led businesses"),
+}
+GROUPS = {
+    "month": _("Month"),
+    "category": _("Category"),
+    "vendor_scale": _("Vendor scale"),
+    "district": _("District"),
+    "vendor": _("Vendor"),
+}
+
+
+class Status:
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+
+
+STATUS_LABELS = {
+    Status.MET: _("Target met"),
+    Status.ON_TRACK: _("On track"),
+    Status.BEHIND: _("Behind"),
+}
+
+
+@dataclass
+class Compliance:
+    """One department's (or the organisation's) position for a fiscal year."""
+
+    code: str
+    name: str
+    allocated: int
+    committed: int
+    realised: int
+    spent: int
+    measures: dict[str, int]
+    target: Decimal
+    pace: Decimal
+    shares: dict[str, dict[str, Decimal]] = field(init=False)
+
+    def __post_init__(self):
+        self.shares = {
+            name: {
+                "of_allocation": percent(amount, self.allocated),
+                "of_spend": percent(amount, self.spent),
+            }
+            for name, amount in self.measures.items()
+        }
+
+    @property
+    def measure_cells(self) -> list[dict]:
+        """Each measure with its label, amount and shares, in the order the pages show them."""
+        return [
+            {"name": name, "label": MEASURE_LABELS[name], "amount": amount, **self.shares[name]}
+            for name, amount in self.measures.items()
+        ]
+
+    @property
+    def small_business_share(self) -> Decimal:
+        return self.shares["small_business"]["of_allocation"]
+
+    @property
+    def status(self) -> str:
+        if self.small_business_share >= self.target:
+            return Status.MET
+        return Status.ON_TRACK if self.small_business_share >= self.pace else Status.BEHIND
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def compliance_by_department(
+    *, fiscal_year: FiscalYear, departments: QuerySet[Department], today=None
+) -> tuple[list[Compliance], Compliance]:
+    """Each department's position and the organisation's total, in five queries."""
+    policy = policy_for(fiscal_year)
+    departments = list(departments.order_by("code"))
+    ids = [department.pk for department in departments]
+    allocated = dict(
+        BudgetLine.objects.filter(fiscal_year=fiscal_year, department_id__in=ids)
+        .values("department_id")
+        .annotate(total=Sum("allocated"))
+        .values_list("department_id", "total")
+    )
+    ledger = {
+        row.pop("department_id"): row
+        for row in SpendEntry.objects.filter(fiscal_year=fiscal_year, department_id__in=ids)
+        .values("department_id")
+        .annotate(**ledger_figures())
+        .order_by()
+    }
+    targets = dict(
+        DepartmentTarget.objects.filter(fiscal_year=fiscal_year, department_id__in=ids).values_list(
+            "department_id", "small_business_target"
+        )
+    )
+    empty = {name: 0 for name in ledger_figures()}
+    rows = []
+    for department in departments:
+        figures = ledger.get(department.pk, empty)
+        target = max(targets.get(department.pk, Decimal(0)), policy.small_business_target)
+        rows.append(
+            Compliance(
+                code=department.code,
+                name=department.name,
+                allocated=allocated.get(department.pk, 0),
+                committed=figures["committed"],
+                realised=figures["realised"],
+                spent=figures["spent"],
+                measures={name: figures[name] for name in MEASURES},
+                target=target,
+                pace=pace(target, fiscal_year, today),
+            )
+        )
+    total = Compliance(
+        code="",
+        name=str(_("All departments")),
+        allocated=sum(row.allocated for row in rows),
+        committed=sum(row.committed for row in rows),
+        realised=sum(row.realised for row in rows),
+        spent=sum(row.spent for row in rows),
+        measures={name: sum(row.measures[name] for row in rows) for name in MEASURES},
+        target=policy.small_business_target,
+        pace=pace(policy.small_business_target, fiscal_year, today),
+    )
+    return rows, total
+
+
+def spend_by(
+    *, fiscal_year: FiscalYear, departments: QuerySet[Department], group_by: str
+) -> list[dict]:
+    """The ledger's figures broken down by month, category, vendor scale, district or vendor."""
+    entries = SpendEntry.objects.filter(fiscal_year=fiscal_year, department__in=departments)
+    keys = {
+        "month": {"month": TruncMonth("occurred_at", tzinfo=timezone.get_current_timezone())},
+        "category": {"key": F("category")},
+        "vendor_scale": {"key": F("vendor_scale")},
+        "district": {"key": F("vendor_district")},
+        "vendor": {"key": F("vendor_id"), "name": F("vendor_name")},
+    }[group_by]
+    rows = list(entries.annotate(**keys).values(*keys).annotate(**ledger_figures()).order_by(*keys))
+    labels = _labels(group_by, rows)
+    for row in rows:
+        if group_by == "month":
+            row["key"] = row.pop("month").date().isoformat()[:7]
+        row["label"] = labels.get(row["key"], row.pop("name", None) or row["key"] or "—")
+    return rows
+
+
+def _labels(group_by: str, rows: list[dict]) -> dict:
+    if group_by == "category":
+        return dict(
+            Category.objects.filter(slug__in=[row["key"] for row in rows]).values_list(
+                "slug", "name"
+            )
+        )
+    if group_by == "vendor_scale":
+        return {value: str(label) for value, label in Scale.choices}
+    if group_by == "district":
+        return dict(District.objects.values_list("code", "name"))
+    return {}
+
+
+def monthly_positions(
+    *, fiscal_year: FiscalYear, department: Department | None = None
+) -> list[ComplianceSnapshot]:
+    """The stored month-end positions of a department (or, summed, of the organisation)."""
+    snapshots = ComplianceSnapshot.objects.filter(fiscal_year=fiscal_year)
+    if department is not None:
+        return list(snapshots.filter(department=department).order_by("month"))
+    sums = (
+        snapshots.values("month")
+        .annotate(
+            allocated_sum=Sum("allocated"),
+            spent_sum=Sum("spent"),
+            small_business_sum=Sum("small_business"),
+        )
+        .order_by("month")
+    )
+    return [
+        ComplianceSnapshot(
+            fiscal_year=fiscal_year,
+            month=row["month"],
+            allocated=row["allocated_sum"],
+            spent=row["spent_sum"],
+            small_business=row["small_business_sum"],
+        )
+        for row in sums
+    ]
+
+
+def compliance_table(rows: list[Compliance], total: Compliance | None) -> tuple[list, list]:
+    """The compliance report as a header and rows, for CSV and Excel."""
+    header = [
+        str(_("Department")),
+        str(_("Name")),
+        str(_("Budget")),
+        str(_("Committed")),
+        str(_("Realised")),
+        str(_("Spent")),
+    ]
+    for name in MEASURES:
+        label = str(MEASURE_LABELS[name])
+        header += [label, f"{label} (% {_('of budget')})", f"{label} (% {_('of spend')})"]
+    header += [str(_("Target (%)")), str(_("Pace today (%)")), str(_("Status"))]
+    table = []
+    for row in [*rows, *([total] if total else [])]:
+        cells = [row.code, row.name, row.allocated, row.committed, row.realised, row.spent]
+        for cell in row.measure_cells:
+            cells += [cell["amount"], cell["of_allocation"], cell["of_spend"]]
+        table.append([*cells, row.target, row.pace, str(row.status_label)])
+    return header, table
+
+
+def spend_table(rows: list[dict], group_by: str) -> tuple[list, list]:
+    """A spend breakdown as a header and rows, for CSV and Excel."""
+    measures = ["committed", "realised", "spent", *MEASURES]
+    header = [
+        str(GROUPS[group_by]),
+        *[str(label) for label in (_("Committed"), _("Realised"), _("Spent"))],
+        *[str(MEASURE_LABELS[name]) for name in MEASURES],
+    ]
+    return header, [[row["label"], *(row[name] for name in measures)] for row in rows]
+
+
+@dataclass
+class PublicFigures:
+    """What the public may know of a fiscal year: each department's spending and share to
+    small local business against the target, and how many vendors were paid, by district."""
+
+    departments: list[dict]
+    vendors_paid_by_district: list[dict]
+    target: Decimal
+
+
+SMALL_LOCAL = MEASURES["small_business"] & MEASURES["local"]
+
+
+def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
+    departments = Department.objects.filter(is_active=True)
+    rows, total = compliance_by_department(
+        fiscal_year=fiscal_year, departments=departments, today=today
+    )
+    small_local = dict(
+        SpendEntry.objects.filter(fiscal_year=fiscal_year)
+        .values("department__code")
+        .annotate(amount=ledger_spent(SMALL_LOCAL))
+        .values_list("department__code", "amount")
+    )
+    paid = (
+        SpendEntry.objects.filter(fiscal_year=fiscal_year, kind=SpendKind.REALISE)
+        .values("vendor_district")
+        .annotate(vendors=Count("vendor_id", distinct=True))
+        .order_by("vendor_district")
+    )
+    districts = dict(District.objects.values_list("code", "name"))
+    return PublicFigures(
+        departments=[
+            {
+                "code": row.code,
+                "name": row.name,
+                "allocated": row.allocated,
+                "spent": row.spent,
+                "small_business": row.measures["small_business"],
+                "small_business_share": row.small_business_share,
+                "small_local": small_local.get(row.code, 0),
+                "small_local_share": percent(small_local.get(row.code, 0), row.allocated),
+                "target": row.target,
+                "status": row.status,
+                "status_label": row.status_label,
+            }
+            for row in rows
+            if row.allocated
+        ],
+        vendors_paid_by_district=[
+            {
+                "district": item["vendor_district"] or None,
+                "name": districts.get(item["vendor_district"], str(_("Outside the regency"))),
+                "vendors": item["vendors"],
+            }
+            for item in paid
+        ],
+        target=total.target,
+    )
