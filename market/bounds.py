@@ -55,6 +55,11 @@ def format_number(value) -> str:
     return number_format(Decimal(f"{Decimal(value).normalize():f}"), force_grouping=True)
 
 
+def format_percent(value) -> str:
+    """A share with one decimal, always: 33.0 -> '33,0' in Indonesian."""
+    return number_format(Decimal(value), decimal_pos=1, force_grouping=True)
+
+
 def quantity_problem(value: Decimal) -> str | None:
     """Why `value` is not a quantity someone can order, or None."""
     if not value.is_finite() or value <= 0:

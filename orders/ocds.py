@@ -146,7 +146,6 @@ def release(order: PurchaseOrder, *, prefix: str) -> dict:
                     "transactions": [
                         {
                             "id": f"{number}-payment-{payment.pk}",
-                            "source": "SP2D" if payment.sp2d_number else payment.method,
                             "date": _date(payment.created_at),
                             "value": _value(payment.amount),
                             "payer": buyer,

@@ -11,16 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Category
-from market.errors import InvalidInput
 from market.models import Department, DepartmentRole, Membership
 from market.permissions import departments_visible_to, roles_of
 from market.rest import run_serializer
 from market.selectors import department_members
-from market.transactions import action_scope
 from procurement.models import BudgetLine, Policy
 from procurement.reports import GROUPS, compliance_by_department, public_figures, spend_by
 from procurement.selectors import budget_lines_visible_to, policies, report_fiscal_year
-from procurement.services import department_target_set, policy_update
+from procurement.services import policy_and_targets_update
 
 
 class DepartmentListApi(generics.ListAPIView):
@@ -183,21 +181,12 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         policy = self.get_object()
 
         def update(values):
-            targets = values.pop("department_targets", None) or {}
-            departments = {d.code: d for d in Department.objects.filter(code__in=list(targets))}
-            if unknown := set(targets) - set(departments):
-                raise InvalidInput(
-                    {"department_targets": {code: [_("No such department.")] for code in unknown}}
-                )
-            with action_scope():  # the policy and the targets change together
-                policy_update(fiscal_year=policy.fiscal_year, by=request.user, **values)
-                for code, target in targets.items():
-                    department_target_set(
-                        fiscal_year=policy.fiscal_year,
-                        department=departments[code],
-                        target=target,
-                        by=request.user,
-                    )
+            policy_and_targets_update(
+                fiscal_year=policy.fiscal_year,
+                by=request.user,
+                changes=values,
+                targets=values.pop("department_targets", None) or {},
+            )
 
         run_serializer(self.InputSerializer(data=request.data, partial=True), update)
         return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)

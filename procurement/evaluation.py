@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from market.bounds import format_number
+from market.bounds import format_number, format_percent
 from market.errors import DomainError
 from market.models import Department
 from market.money import format_rupiah
@@ -72,8 +72,8 @@ class QuotaPosition:
         return _(
             "small-business share %(before)s %% → %(after)s %% of the budget; target %(target)s %%"
         ) % {
-            "before": format_number(self.share_before),
-            "after": format_number(self.share_after),
+            "before": format_percent(self.share_before),
+            "after": format_percent(self.share_after),
             "target": format_number(self.target),
         }
 
@@ -198,8 +198,8 @@ def policy_evaluate(
                 )
                 % {
                     "department": department.code,
-                    "share": format_number(position.share_after),
-                    "pace": format_number(position.pace),
+                    "share": format_percent(position.share_after),
+                    "pace": format_percent(position.pace),
                     "target": format_number(position.target),
                 }
             )

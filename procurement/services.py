@@ -152,6 +152,34 @@ def policy_update(*, fiscal_year: FiscalYear, by, **changes) -> Policy:
 
 
 @action
+def policy_and_targets_update(
+    *, fiscal_year: FiscalYear, by, changes: dict, targets: dict
+) -> Policy:
+    """The policy and departments' own targets ({code: target}) together, all or nothing, every
+    field's problem named at once (the policy page and PATCH /policies/{year}/)."""
+    errors: dict = {}
+    try:
+        policy = policy_update(fiscal_year=fiscal_year, by=by, **changes)
+    except InvalidInput as refused:
+        errors.update(refused.fields)
+        policy = None
+    departments = {d.code: d for d in Department.objects.filter(code__in=list(targets))}
+    problems = {code: [_("No such department.")] for code in set(targets) - set(departments)}
+    for code, department in departments.items():
+        try:
+            department_target_set(
+                fiscal_year=fiscal_year, department=department, target=targets[code], by=by
+            )
+        except InvalidInput as refused:
+            problems[code] = refused.messages()
+    if problems:
+        errors["department_targets"] = problems
+    if errors:
+        raise InvalidInput(errors)
+    return policy
+
+
+@action
 def department_target_set(
     *, fiscal_year: FiscalYear, department: Department, target, by
 ) -> DepartmentTarget | None:

@@ -15,7 +15,6 @@ from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.models import Department
 from market.permissions import departments_visible_to, roles_of
-from market.transactions import action_scope
 from procurement.evaluation import percent
 from procurement.forms import PolicyForm
 from procurement.models import FiscalYear
@@ -33,7 +32,7 @@ from procurement.selectors import (
     policy_for,
     report_fiscal_year,
 )
-from procurement.services import department_target_set, policy_update
+from procurement.services import policy_and_targets_update
 
 
 class YearForm(forms.Form):
@@ -105,7 +104,7 @@ def policy_edit(request, year):
     form = PolicyForm(request.POST or None, policy=policy, departments=departments, targets=targets)
     if form.is_bound:
         try:
-            run_form(form, lambda values: _save_policy(request, policy, departments, form, values))
+            run_form(form, lambda values: _save_policy(request, policy, form, values))
         except DomainError as error:
             show_domain_error(request, error, form)
         else:
@@ -114,17 +113,13 @@ def policy_edit(request, year):
     return render(request, "procurement/policy_edit.html", {"policy": policy, "form": form})
 
 
-def _save_policy(request, policy, departments, form, values) -> None:
-    by_code = {department.code: department for department in departments}
-    with action_scope():  # the policy and the targets change together
-        policy_update(fiscal_year=policy.fiscal_year, by=request.user, **form.policy_values(values))
-        for code, target in form.targets(values).items():
-            department_target_set(
-                fiscal_year=policy.fiscal_year,
-                department=by_code[code],
-                target=target,
-                by=request.user,
-            )
+def _save_policy(request, policy, form, values) -> None:
+    policy_and_targets_update(
+        fiscal_year=policy.fiscal_year,
+        by=request.user,
+        changes=form.policy_values(values),
+        targets=form.targets(values),
+    )
 
 
 def _report_year(request):
