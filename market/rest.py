@@ -12,7 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.fields import SkipField
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from market.errors import DomainError
@@ -38,6 +41,14 @@ def run_serializer(serializer: serializers.Serializer, call):
     if not errors:  # an object-level check failed
         raise exceptions.ValidationError(serializer.errors)
     return call_with_every_error(call, values, errors)
+
+
+class PublicApiView(APIView):
+    """Open data for anyone, no login: JSON only, also when a browser follows the link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [JSONRenderer]
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

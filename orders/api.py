@@ -15,7 +15,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,7 +22,7 @@ from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH, whole_number
 from market.errors import InvalidInput
 from market.models import Department, User
 from market.money import round_rupiah
-from market.rest import run_serializer
+from market.rest import PublicApiView, run_serializer
 from orders import documents, ocds
 from orders.documents import export_file_response
 from orders.idempotency import idempotent
@@ -668,13 +667,11 @@ class ExportFileApi(APIView):
         return export_file_response(export)
 
 
-class PublicOcdsApi(APIView):
+class PublicOcdsApi(PublicApiView):
     """Public, no login: an OCDS 1.1 release package of the fiscal year's purchase orders past
     approval, one release each, 50 to a page (`?page=`); the next and previous pages are in the
     `Link` header, since a release package has no place for them."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
     page_size = 50
 
     class FilterSerializer(serializers.Serializer):

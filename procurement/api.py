@@ -6,14 +6,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Category
 from market.models import Department, DepartmentRole, Membership
 from market.permissions import departments_visible_to, roles_of
-from market.rest import run_serializer
+from market.rest import PublicApiView, run_serializer
 from market.selectors import department_members
 from procurement.models import BudgetLine, Policy
 from procurement.reports import GROUPS, compliance_by_department, public_figures, spend_by
@@ -192,6 +191,11 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)
 
 
+def percent_field(places: int = 1) -> serializers.DecimalField:
+    """A percentage in the reports, as a JSON number (like the money beside it)."""
+    return serializers.DecimalField(max_digits=5, decimal_places=places, coerce_to_string=False)
+
+
 class ReportFilterSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     department = serializers.CharField(required=False, max_length=20)
@@ -216,8 +220,8 @@ def report_scope(request, filters: dict):
 class ComplianceSerializer(serializers.Serializer):
     class MeasureSerializer(serializers.Serializer):
         amount = serializers.IntegerField()
-        share_of_allocation = serializers.DecimalField(max_digits=5, decimal_places=1)
-        share_of_spend = serializers.DecimalField(max_digits=5, decimal_places=1)
+        share_of_allocation = percent_field(1)
+        share_of_spend = percent_field(1)
 
     code = serializers.CharField()
     name = serializers.CharField()
@@ -226,8 +230,8 @@ class ComplianceSerializer(serializers.Serializer):
     realised = serializers.IntegerField()
     spent = serializers.IntegerField(help_text="committed and realised")
     measures = serializers.SerializerMethodField()
-    target = serializers.DecimalField(max_digits=5, decimal_places=2)
-    pace = serializers.DecimalField(max_digits=5, decimal_places=1)
+    target = percent_field(2)
+    pace = percent_field(1)
     status = serializers.ChoiceField(choices=["met", "on_track", "behind"])
 
     @extend_schema_field(serializers.DictField(child=MeasureSerializer(), help_text="by measure"))
@@ -301,12 +305,9 @@ class SpendReportApi(APIView):
         )
 
 
-class PublicSpendApi(APIView):
+class PublicSpendApi(PublicApiView):
     """Public, no login: per department, spending and the share to small local business against
     the target; how many vendors were paid, by district."""
-
-    permission_classes = [AllowAny]
-    authentication_classes = []
 
     class OutputSerializer(serializers.Serializer):
         class DepartmentSerializer(serializers.Serializer):
@@ -315,10 +316,10 @@ class PublicSpendApi(APIView):
             allocated = serializers.IntegerField()
             spent = serializers.IntegerField()
             small_business = serializers.IntegerField()
-            small_business_share = serializers.DecimalField(max_digits=5, decimal_places=1)
+            small_business_share = percent_field(1)
             small_local = serializers.IntegerField()
-            small_local_share = serializers.DecimalField(max_digits=5, decimal_places=1)
-            target = serializers.DecimalField(max_digits=5, decimal_places=2)
+            small_local_share = percent_field(1)
+            target = percent_field(2)
             status = serializers.CharField()
 
         class DistrictSerializer(serializers.Serializer):
@@ -327,7 +328,7 @@ class PublicSpendApi(APIView):
             vendors = serializers.IntegerField()
 
         fiscal_year = serializers.IntegerField()
-        target = serializers.DecimalField(max_digits=5, decimal_places=2)
+        target = percent_field(2)
         departments = DepartmentSerializer(many=True)
         vendors_paid_by_district = DistrictSerializer(many=True)
 

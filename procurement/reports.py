@@ -5,10 +5,11 @@ Everything is summed by the database from the spend ledger (procurement.models.M
 ledger_* expressions), a handful of queries whatever the number of order lines.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +24,8 @@ from procurement.models import (
     DepartmentTarget,
     FiscalYear,
     SpendEntry,
-    SpendKind,
     ledger_figures,
+    ledger_realised,
     ledger_spent,
 )
 from procurement.selectors import policy_for
@@ -193,19 +194,20 @@ def _labels(group_by: str, rows: list[dict]) -> dict:
     if group_by == "vendor_scale":
         return {value: str(label) for value, label in Scale.choices}
     if group_by == "district":
-        return dict(District.objects.values_list("code", "name"))
+        return {
+            "": str(_("Outside the regency")),
+            **dict(District.objects.values_list("code", "name")),
+        }
     return {}
 
 
 def monthly_positions(
-    *, fiscal_year: FiscalYear, department: Department | None = None
+    *, fiscal_year: FiscalYear, departments: QuerySet[Department]
 ) -> list[ComplianceSnapshot]:
-    """The stored month-end positions of a department (or, summed, of the organisation)."""
-    snapshots = ComplianceSnapshot.objects.filter(fiscal_year=fiscal_year)
-    if department is not None:
-        return list(snapshots.filter(department=department).order_by("month"))
+    """The stored month-end positions of these departments, summed month by month."""
     sums = (
-        snapshots.values("month")
+        ComplianceSnapshot.objects.filter(fiscal_year=fiscal_year, department__in=departments)
+        .values("month")
         .annotate(
             allocated_sum=Sum("allocated"),
             spent_sum=Sum("spent"),
@@ -283,12 +285,20 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
         .annotate(amount=ledger_spent(SMALL_LOCAL))
         .values_list("department__code", "amount")
     )
-    paid = (
-        SpendEntry.objects.filter(fiscal_year=fiscal_year, kind=SpendKind.REALISE)
-        .values("vendor_district")
-        .annotate(vendors=Count("vendor_id", distinct=True))
-        .order_by("vendor_district")
+    # A vendor counts as paid while something paid to it remains (a full refund takes it out):
+    # one row per vendor from the database, counted by district here.
+    paid_vendors = (
+        SpendEntry.objects.filter(fiscal_year=fiscal_year)
+        .values("vendor_district", "vendor_id")
+        .annotate(paid=ledger_realised())
+        .filter(paid__gt=0)
+        .values_list("vendor_district", flat=True)
+        .order_by()
     )
+    paid = [
+        {"vendor_district": district, "vendors": count}
+        for district, count in sorted(Counter(paid_vendors).items())
+    ]
     districts = dict(District.objects.values_list("code", "name"))
     return PublicFigures(
         departments=[

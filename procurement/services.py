@@ -394,32 +394,42 @@ def budget_commit(*, line: BudgetLine, spend: Spend) -> BudgetLine:
     return line
 
 
-def order_commitment(*, line: BudgetLine, order_id: int) -> dict[str, int]:
-    """What an order still has committed on a budget line, by category path ("/a/b/")."""
+def _order_amounts(*, line: BudgetLine, order_id: int, expression) -> dict[str, int]:
     rows = (
         SpendEntry.objects.filter(budget_line=line, order_id=order_id)
         .values("category_path")
-        .annotate(outstanding=ledger_committed())
+        .annotate(outstanding=expression)
         .values_list("category_path", "outstanding")
     )
     return {path: amount for path, amount in rows if amount}
 
 
-def _from_commitment(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine:
+def order_commitment(*, line: BudgetLine, order_id: int) -> dict[str, int]:
+    """What an order still has committed on a budget line, by category path ("/a/b/")."""
+    return _order_amounts(line=line, order_id=order_id, expression=ledger_committed())
+
+
+def _take(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine:
     line = budget_lines_lock([line.pk])[line.pk]
-    # Checked against this order's own commitment, category by category: the line's total
-    # would let one order release or pay out what another order committed.
-    outstanding = order_commitment(line=line, order_id=spend.order_id)
+    # Checked against this order's own entries, category by category: the line's total would
+    # let one order release, pay out or refund what belongs to another order.
+    if kind == SpendKind.REFUND:
+        available = _order_amounts(line=line, order_id=spend.order_id, expression=ledger_realised())
+        message = _(
+            "Order %(number)s has only %(committed)s paid for this; it cannot take %(amount)s."
+        )
+    else:
+        available = order_commitment(line=line, order_id=spend.order_id)
+        message = _(
+            "Order %(number)s has only %(committed)s committed for this; it cannot take %(amount)s."
+        )
     for path, amount in spend.amounts_by_category.items():
-        if amount > outstanding.get(f"/{path}/", 0):
+        if amount > available.get(f"/{path}/", 0):
             raise BudgetError(
-                _(
-                    "Order %(number)s has only %(committed)s committed for this; it cannot take "
-                    "%(amount)s."
-                )
+                message
                 % {
                     "number": spend.order_number,
-                    "committed": format_rupiah(outstanding.get(f"/{path}/", 0)),
+                    "committed": format_rupiah(available.get(f"/{path}/", 0)),
                     "amount": format_rupiah(amount),
                 },
                 code="ledger_error",
@@ -430,12 +440,18 @@ def _from_commitment(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine
 
 def budget_release(*, line: BudgetLine, spend: Spend) -> BudgetLine:
     """Give back a commitment (rejection, decline, expiry, cancellation, undelivered rest)."""
-    return _from_commitment(line=line, spend=spend, kind=SpendKind.RELEASE)
+    return _take(line=line, spend=spend, kind=SpendKind.RELEASE)
 
 
 def budget_realise(*, line: BudgetLine, spend: Spend) -> BudgetLine:
     """Payment: the committed amount becomes realised spending."""
-    return _from_commitment(line=line, spend=spend, kind=SpendKind.REALISE)
+    return _take(line=line, spend=spend, kind=SpendKind.REALISE)
+
+
+def budget_refund(*, line: BudgetLine, spend: Spend) -> BudgetLine:
+    """Money paid for an order comes back: its realised spending falls, and the budget is free
+    again. Never more than the order was paid, category by category."""
+    return _take(line=line, spend=spend, kind=SpendKind.REFUND)
 
 
 def budget_line_counters_from_ledger(*, line: BudgetLine) -> tuple[int, int]:
@@ -459,25 +475,27 @@ def compliance_snapshots_refresh(*, fiscal_year: FiscalYear, today=None) -> int:
         .annotate(total=Sum("allocated"))
         .values_list("department_id", "total")
     )
+    empty = dict.fromkeys(ledger_figures(), 0)
     written = 0
     for month in months_begun(fiscal_year, today):
         end = (month + datetime.timedelta(days=32)).replace(day=1)
         until = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
-        rows = (
-            SpendEntry.objects.filter(fiscal_year=fiscal_year, occurred_at__lt=until)
+        figures = {
+            row.pop("department_id"): row
+            for row in SpendEntry.objects.filter(fiscal_year=fiscal_year, occurred_at__lt=until)
             .values("department_id")
             .annotate(**ledger_figures())
             .order_by()
-        )
-        for row in rows:
-            department_id = row.pop("department_id")
+        }
+        # Every department with a budget has a point each month, nothing spent included.
+        for department_id in allocated.keys() | figures.keys():
             ComplianceSnapshot.objects.update_or_create(
                 department_id=department_id,
                 month=month,
                 defaults={
                     "fiscal_year": fiscal_year,
                     "allocated": allocated.get(department_id, 0),
-                    **row,
+                    **figures.get(department_id, empty),
                 },
             )
             written += 1

@@ -29,7 +29,6 @@ from procurement.selectors import (
     department_budget_summaries,
     fiscal_year_current,
     policies,
-    policy_for,
     report_fiscal_year,
 )
 from procurement.services import policy_and_targets_update
@@ -143,7 +142,8 @@ def report_dashboard(request):
         context.update(
             rows=rows,
             total=total if roles.sees_all_departments else None,
-            **_charts(fiscal_year, departments, None if roles.sees_all_departments else rows),
+            # A department's own target when the page is about one department only.
+            **_charts(fiscal_year, departments, rows[0].target if len(rows) == 1 else total.target),
         )
     return render(request, "procurement/report_dashboard.html", context)
 
@@ -167,16 +167,13 @@ def report_department(request, code):
             "department": department,
             "row": rows[0],
             "rows": rows,
-            **_charts(fiscal_year, departments, rows, department=department),
+            **_charts(fiscal_year, departments, rows[0].target),
         },
     )
 
 
-def _charts(fiscal_year, departments, rows, *, department=None) -> dict:
-    months = monthly_positions(fiscal_year=fiscal_year, department=department)
-    target = (
-        rows[0].target if department is not None else policy_for(fiscal_year).small_business_target
-    )
+def _charts(fiscal_year, departments, target) -> dict:
+    months = monthly_positions(fiscal_year=fiscal_year, departments=departments)
     by_category = spend_by(fiscal_year=fiscal_year, departments=departments, group_by="category")
     by_district = spend_by(fiscal_year=fiscal_year, departments=departments, group_by="district")
     return {

@@ -142,8 +142,10 @@ def export_run(*, export_id: int) -> Export | None:
                 )
                 out.flush()
                 return _export_finish(export_id=export.pk, path=out.name, rows=written)
-        except Exception as error:  # recorded for its owner, logged for the administrators
+        except Exception:  # the details are logged for administrators, not shown to the owner
             logger.exception("Export %s failed", export.pk)
-            return _export_set(
-                export_id=export.pk, status=Export.Status.FAILED, error=str(error)[:500]
+            message = _(
+                "The export could not be written. Ask for it again; if it fails again, tell an "
+                "administrator."
             )
+            return _export_set(export_id=export.pk, status=Export.Status.FAILED, error=message)

@@ -4,6 +4,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from market.models import Department
 from market.tabular import FORMATS, write_table
@@ -32,12 +33,12 @@ class Command(BaseCommand):
     def handle(self, *args, fiscal_year, department, by, format, output, **options):
         year = report_fiscal_year(fiscal_year)
         if year is None:
-            raise CommandError(f"No fiscal year {fiscal_year or 'open'}.")
+            raise CommandError(_("There is no fiscal year %(year)s.") % {"year": fiscal_year or ""})
         departments = Department.objects.filter(is_active=True)
         if department:
             departments = departments.filter(code__iexact=department)
             if not departments.exists():
-                raise CommandError(f"No department {department}.")
+                raise CommandError(_("There is no department %(code)s.") % {"code": department})
         if by:
             rows = spend_by(fiscal_year=year, departments=departments, group_by=by)
             header, table = spend_table(rows, by)
@@ -47,8 +48,10 @@ class Command(BaseCommand):
         if output:
             with open(output, "wb") as out:
                 count = write_table(out, file_format=format, header=header, rows=table)
-            self.stderr.write(f"{count} rows written to {output}")
+            self.stderr.write(
+                _("%(count)s rows written to %(file)s.") % {"count": count, "file": output}
+            )
         elif format == "csv":
             write_table(sys.stdout.buffer, file_format="csv", header=header, rows=table)
         else:
-            raise CommandError("An Excel report needs --output FILE.")
+            raise CommandError(_("An Excel report needs --output FILE."))

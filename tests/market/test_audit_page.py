@@ -1,0 +1,139 @@
+"""The audit page: finance officers and inspectors filter the trail, compare before and after,
+mark what they read, and see what nobody has; the nightly check's result is shown."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from market.models import AuditEvent, AuditReview, OrganisationRole
+from market.services.audit import audit_check_record, audit_record, audit_verify_chain
+from orders.services import transitions
+from procurement.services import budget_line_set_allocation
+from tests.factories import (
+    BudgetLineFactory,
+    DepartmentFactory,
+    OrganisationMembershipFactory,
+    finance_officer,
+    vendor_member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def inspector():
+    return OrganisationMembershipFactory(role=OrganisationRole.INSPECTOR).user
+
+
+@pytest.fixture
+def trail(world):
+    """An order of DISDIK approved, and a budget change of DINKES."""
+    order = world.order((world.rice, "100"))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    health_line = BudgetLineFactory(department=DepartmentFactory(code="DINKES"))
+    budget_line_set_allocation(line=health_line, allocated=5_000_000, by=finance_officer())
+    return order
+
+
+def shown(page) -> set[str]:
+    """The actions of the events a page shows."""
+    return {
+        action
+        for action in AuditEvent.objects.values_list("action", flat=True)
+        if f"<code>{action}</code>" in page
+    }
+
+
+def test_finance_filters_by_department_person_action_object_and_date(login, world, trail):
+    client = login(finance_officer())
+    everything = client.get("/audit/").content.decode()
+    assert {"order.submit", "order.approve", "budget_line.set_allocation"} <= shown(everything)
+
+    disdik = client.get("/audit/", {"department": "DISDIK"}).content.decode()
+    assert "order.approve" in shown(disdik) and "budget_line.set_allocation" not in shown(disdik)
+    dinkes = client.get("/audit/", {"department": "DINKES"}).content.decode()
+    assert shown(dinkes) == {"budget_line.set_allocation"}
+
+    by_person = client.get("/audit/", {"actor": world.approver.username.upper()}).content.decode()
+    assert shown(by_person) == {"order.approve"}
+    assert shown(client.get("/audit/", {"action": "order.sub"}).content.decode()) == {
+        "order.submit"
+    }
+    about = client.get("/audit/", {"about": trail.number}).content.decode()
+    assert shown(about) == {"order.submit", "order.approve"}
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = client.get("/audit/", {"date_from": tomorrow.isoformat()}).content.decode()
+    assert shown(later) == set() and "Tidak ada peristiwa yang cocok." in later
+    bad = client.get("/audit/", {"date_from": "31-31-2026"})
+    assert bad.status_code == 200 and "Masukkan tanggal yang valid." in bad.content.decode()
+
+
+def test_each_event_shows_before_and_after_side_by_side(login, world, trail):
+    page = login(inspector()).get("/audit/", {"action": "budget_line.set_allocation"})
+    html = page.content.decode()
+    assert "<th>Sebelum</th><th>Sesudah</th>" in html
+    assert "<tr><td><code>allocated</code></td><td>" in html and "5000000" in html
+
+
+def test_marking_events_reviewed_and_seeing_what_nobody_has(login, world, trail):
+    officer = finance_officer()
+    client = login(officer)
+    approve = AuditEvent.objects.get(action="order.approve")
+    response = client.post("/audit/", {"event": [approve.pk, "x"], "note": "Sesuai SOP"})
+    assert response.status_code == 302
+    assert AuditReview.objects.get().event == approve
+    page = client.get("/audit/").content.decode()
+    assert f"ditelaah oleh {officer.display_name}" in page
+    assert "order.approve" not in shown(
+        client.get("/audit/", {"unreviewed": "on"}).content.decode()
+    )
+    # The review is itself in the trail; marking again changes nothing.
+    assert AuditEvent.objects.filter(action="audit.review").count() == 1
+    client.post("/audit/", {"event": [approve.pk]})
+    assert AuditReview.objects.count() == 1
+    refused = client.post("/audit/", {"event": []}, follow=True)
+    assert "Pilih paling sedikit satu peristiwa." in refused.content.decode()
+
+
+def test_administrators_read_the_trail_but_do_not_review_it(login, world, trail):
+    from tests.factories import UserFactory
+
+    admin = login(UserFactory(is_staff=True))
+    page = admin.get("/audit/").content.decode()
+    assert "order.approve" in shown(page)
+    assert 'name="event"' not in page and "Tandai peristiwa terpilih" not in page
+    admin.post("/audit/", {"event": [AuditEvent.objects.first().pk]})
+    assert not AuditReview.objects.exists()
+
+
+def test_department_staff_and_vendors_have_no_audit_page(login, world, trail):
+    for person in (world.requester, world.approver, vendor_member()):
+        assert login(person).get("/audit/").status_code == 404
+
+
+def test_the_last_nightly_check_is_shown(login, world, trail):
+    client = login(finance_officer())
+    assert "Rantai belum diperiksa" in client.get("/audit/").content.decode()
+    audit_check_record(report=audit_verify_chain())
+    checked = AuditEvent.objects.count()
+    assert "peristiwa, utuh" in client.get("/audit/").content.decode()
+    assert f": {checked} peristiwa" in client.get("/audit/").content.decode()
+
+
+@pytest.mark.parametrize("events", [10, 80])
+def test_the_audit_page_runs_a_fixed_number_of_queries(
+    login, world, django_assert_max_num_queries, events
+):
+    officer = finance_officer()
+    for n in range(events):
+        audit_record(actor=officer, action="test.event", after={"n": n})
+    client = login(officer)
+    with django_assert_max_num_queries(12):
+        page = client.get("/audit/").content.decode()
+    assert page.count('class="card audit-event"') == min(events, 50)
+    if events > 50:
+        older = AuditEvent.objects.order_by("-sequence")[49].sequence
+        assert f"before={older}" in page
+        second = client.get("/audit/", {"before": older}).content.decode()
+        assert second.count('class="card audit-event"') == events - 50
