@@ -500,3 +500,14 @@ def compliance_snapshots_refresh(*, fiscal_year: FiscalYear, today=None) -> int:
             )
             written += 1
     return written
+
+
+def compliance_snapshots_refresh_nightly(*, today=None) -> int:
+    """The nightly refresh: this year's snapshots and, in January, last year's too, whose
+    December ends only after its last nightly run."""
+    today = today or timezone.localdate()
+    years = [today.year - 1, today.year] if today.month == 1 else [today.year]
+    return sum(
+        compliance_snapshots_refresh(fiscal_year=fiscal_year, today=today)
+        for fiscal_year in FiscalYear.objects.filter(year__in=years).order_by("year")
+    )

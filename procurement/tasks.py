@@ -4,14 +4,12 @@ from celery import shared_task
 from django.utils import timezone
 
 from procurement import mail
-from procurement.selectors import fiscal_year_current
-from procurement.services import compliance_snapshots_refresh
+from procurement.services import compliance_snapshots_refresh_nightly
 
 
 @shared_task(name="procurement.refresh_compliance_snapshots")
 def refresh_compliance_snapshots() -> int:
-    fiscal_year = fiscal_year_current()
-    return compliance_snapshots_refresh(fiscal_year=fiscal_year) if fiscal_year else 0
+    return compliance_snapshots_refresh_nightly()
 
 
 @shared_task(name="procurement.send_monthly_reports")

@@ -282,3 +282,16 @@ def test_the_public_figures_show_small_local_spending_and_vendors_paid(world, ye
         )
     figures = public_figures(fiscal_year=year)
     assert sum(row["vendors"] for row in figures.vendors_paid_by_district) == 1
+
+
+def test_the_nightly_refresh_closes_last_years_december_in_january(world, year):
+    from procurement.services import compliance_snapshots_refresh_nightly
+    from procurement.tasks import refresh_compliance_snapshots
+
+    assert refresh_compliance_snapshots.delay().get() > 0  # today's year, as beat runs it
+    ComplianceSnapshot.objects.all().delete()
+    written = compliance_snapshots_refresh_nightly(today=on(year, 1, 1).replace(year=year.year + 1))
+    assert written == 2 * 12
+    december = ComplianceSnapshot.objects.get(department__code="DISDIK", month=on(year, 12, 1))
+    assert december.small_business == PAID_RICE + PARTLY_RECEIVED_RICE + APPROVED_BESEK
+    assert compliance_snapshots_refresh_nightly(today=on(year, 2, 1)) == 2 * 2
