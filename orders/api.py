@@ -669,14 +669,17 @@ class ExportFileApi(APIView):
 
 class PublicOcdsApi(PublicApiView):
     """Public, no login: an OCDS 1.1 release package of the fiscal year's purchase orders past
-    approval, one release each, 50 to a page (`?page=`); the next and previous pages are in the
-    `Link` header, since a release package has no place for them."""
+    approval, one release each, 50 at a time; the next ones are in the `Link` header (a release
+    package has no place for them), read from where this one ended (`?after=`), so that every
+    page costs the same however far in it is."""
 
     page_size = 50
 
     class FilterSerializer(serializers.Serializer):
         fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-        page = serializers.IntegerField(required=False, min_value=1, default=1)
+        after = serializers.IntegerField(
+            required=False, min_value=0, max_value=2**63 - 1, help_text="from the Link header"
+        )
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -686,11 +689,10 @@ class PublicOcdsApi(PublicApiView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         fiscal_year = report_fiscal_year(filters.validated_data.get("fiscal_year"))
-        page = filters.validated_data["page"]
         orders = (
             list(
-                ocds.orders_for_open_data(fiscal_year)[
-                    (page - 1) * self.page_size : page * self.page_size + 1
+                ocds.orders_for_open_data(fiscal_year, after=filters.validated_data.get("after"))[
+                    : self.page_size + 1
                 ]
             )
             if fiscal_year
@@ -705,12 +707,9 @@ class PublicOcdsApi(PublicApiView):
             publisher=str(orders[0].department.organisation),
         )
         response = Response(package)
-        pages = [(page + 1, "next")] if more else []
-        pages += [(page - 1, "prev")] if page > 1 else []
-        if pages:
-            response["Link"] = ", ".join(
+        if more:
+            response["Link"] = (
                 f"<{request.build_absolute_uri(request.path)}?fiscal_year={fiscal_year.year}"
-                f'&page={number}>; rel="{rel}"'
-                for number, rel in pages
+                f'&after={orders[-1].pk}>; rel="next"'
             )
         return response

@@ -25,18 +25,21 @@ PAID = statuses_from(OrderStatus.PAID)
 REFUSED_BY_VENDOR = {OrderStatus.DECLINED, OrderStatus.EXPIRED}
 
 
-def orders_for_open_data(fiscal_year) -> QuerySet[PurchaseOrder]:
-    """Purchase orders past approval of a fiscal year, with what their releases read."""
+def orders_for_open_data(fiscal_year, *, after: int | None = None) -> QuerySet[PurchaseOrder]:
+    """Purchase orders past approval of a fiscal year, with what their releases read, by id
+    (after `after`: a page starts where the last ended, walking the primary key)."""
+    orders = PurchaseOrder.objects.filter(
+        budget_line__fiscal_year=fiscal_year, approved_at__isnull=False
+    )
+    if after is not None:
+        orders = orders.filter(pk__gt=after)
     return (
-        PurchaseOrder.objects.filter(
-            budget_line__fiscal_year=fiscal_year, approved_at__isnull=False
-        )
-        .select_related("department__organisation", "vendor__village__district")
+        orders.select_related("department__organisation", "vendor__village__district")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
             Prefetch("payments", queryset=Payment.objects.order_by("pk")),
         )
-        .order_by("approved_at", "pk")
+        .order_by("pk")
     )
 
 

@@ -255,13 +255,14 @@ def order_lines_table(*, fiscal_year, departments) -> tuple[list, Iterator, int]
         ("shipped_quantity", _("Shipped")),
         ("received_quantity", _("Received")),
     ]
-    statuses = dict(OrderStatus.choices)
     tz = timezone.get_current_timezone()
 
     def rows():
+        # Translated once, in the language active while the rows are written.
+        statuses = {value: str(label) for value, label in OrderStatus.choices}
         for row in lines.values_list(*(name for name, _label in columns)).iterator(chunk_size=2000):
             row = list(row)
-            row[2] = str(statuses.get(row[2], row[2]))
+            row[2] = statuses.get(row[2], row[2])
             row[3] = row[3].astimezone(tz).replace(tzinfo=None) if row[3] else None
             yield row
 

@@ -15,7 +15,7 @@ from market.permissions import departments_visible_to, roles_of
 from market.rest import PublicApiView, run_serializer
 from market.selectors import department_members
 from procurement.models import BudgetLine, Policy
-from procurement.reports import GROUPS, compliance_by_department, public_figures, spend_by
+from procurement.reports import GROUPS, compliance_by_department, public_figures_cached, spend_by
 from procurement.selectors import budget_lines_visible_to, policies, report_fiscal_year
 from procurement.services import policy_and_targets_update
 
@@ -342,7 +342,7 @@ class PublicSpendApi(PublicApiView):
         fiscal_year = report_fiscal_year(filters.validated_data.get("fiscal_year"))
         if fiscal_year is None:
             raise NotFound(_("There is no such fiscal year."))
-        figures = public_figures(fiscal_year=fiscal_year)
+        figures = public_figures_cached(fiscal_year=fiscal_year)
         return Response(
             self.OutputSerializer(
                 {

@@ -9,9 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import F, Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
@@ -272,6 +274,25 @@ class PublicFigures:
 
 
 SMALL_LOCAL = MEASURES["small_business"] & MEASURES["local"]
+PUBLIC_FIGURES_SECONDS = 600
+
+
+def public_figures_cached(*, fiscal_year: FiscalYear) -> PublicFigures:
+    """The public figures for the transparency page and its API, open to anyone: their sums read
+    the whole year's ledger, so they are kept for ten minutes, and worked out again as soon as a
+    new ledger entry is written (a changed target shows within the ten minutes)."""
+    last_entry = SpendEntry.objects.aggregate(last=Max("pk"))["last"]
+    key = ":".join(
+        map(
+            str,
+            ("public-figures", fiscal_year.pk, last_entry, timezone.localdate(), get_language()),
+        )
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = public_figures(fiscal_year=fiscal_year)
+        cache.set(key, figures, PUBLIC_FIGURES_SECONDS)
+    return figures
 
 
 def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
@@ -313,7 +334,7 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
                 "small_local_share": percent(small_local.get(row.code, 0), row.allocated),
                 "target": row.target,
                 "status": row.status,
-                "status_label": row.status_label,
+                "status_label": str(row.status_label),
             }
             for row in rows
             if row.allocated

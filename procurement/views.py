@@ -21,7 +21,7 @@ from procurement.models import FiscalYear
 from procurement.reports import (
     compliance_by_department,
     monthly_positions,
-    public_figures,
+    public_figures_cached,
     spend_by,
 )
 from procurement.selectors import (
@@ -195,7 +195,7 @@ def transparency(request):
     fiscal_year = _report_year(request)
     context = {"fiscal_year": fiscal_year, "years": FiscalYear.objects.order_by("-year")}
     if fiscal_year is not None:
-        figures = public_figures(fiscal_year=fiscal_year)
+        figures = public_figures_cached(fiscal_year=fiscal_year)
         context.update(
             figures=figures,
             share_chart=bar_chart(

@@ -55,6 +55,18 @@ def api_as():
 
 
 @pytest.fixture(autouse=True)
+def cache_of_its_own(settings, request):
+    """Each test starts with an empty cache: ids are reused after a rollback (SQLite), so a key
+    made of them could find another test's value."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing is slow by design; tests only need it to be a hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

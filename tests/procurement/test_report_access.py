@@ -124,9 +124,9 @@ def test_reports_run_a_fixed_number_of_queries(
     for group_by in ("month", "category", "vendor_scale", "district", "vendor"):
         with django_assert_max_num_queries(4):
             api.get("/api/v1/reports/spend/", {"group_by": group_by})
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert len(client.get("/api/v1/public/spend/").json()["departments"]) == departments
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get("/transparency/")
     pages = login(finance_officer())
     with django_assert_max_num_queries(17):
@@ -144,3 +144,16 @@ def test_the_public_figures_need_no_login_and_name_no_vendor(api_client, two):
     assert "UD Usaha Lokal" not in str(body)  # aggregates only: no vendor is named
     missing = api_client.get("/api/v1/public/spend/", {"fiscal_year": 2031})
     assert missing.status_code == 404 and missing.json()["error"]["message"]
+
+
+def test_the_public_figures_are_kept_until_money_moves(client, two, django_assert_max_num_queries):
+    first = client.get("/api/v1/public/spend/").json()
+    with django_assert_max_num_queries(2):  # the fiscal year and the ledger's last entry
+        assert client.get("/api/v1/public/spend/").json() == first
+    with action_scope():
+        budget_commit(
+            line=two[0].budget_lines.get(),
+            spend=Spend(999, "SP/D00/9", VendorFactory(), {"beras": 1_000_000}),
+        )
+    after = client.get("/api/v1/public/spend/").json()
+    assert after["departments"][0]["small_business"] == 1_150_000
