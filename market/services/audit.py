@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.bounds import text_problem
-from market.errors import InvalidInput, NotAllowed
+from market.errors import Conflict, InvalidInput, NotAllowed
 from market.locks import lock_row
 from market.models import AuditChainHead, AuditCheck, AuditEvent, AuditReview
 from market.permissions import roles_of
@@ -174,9 +174,17 @@ def audit_review(*, events, by, note: str = "") -> int:
         AuditReview.objects.filter(reviewer=by, event__in=events).values_list("event_id", flat=True)
     )
     new = [event for event in events if event.pk not in done]
-    AuditReview.objects.bulk_create(
-        AuditReview(event=event, reviewer=by, note=(note or "").strip()) for event in new
-    )
+    try:
+        # The same person sending the form twice at once: the second waits on the unique
+        # index for the first, then finds its reviews there.
+        with transaction.atomic():
+            AuditReview.objects.bulk_create(
+                AuditReview(event=event, reviewer=by, note=(note or "").strip()) for event in new
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("You have just marked these events as reviewed."), code="already_reviewed"
+        ) from None
     if new:
         audit_record(
             actor=by,

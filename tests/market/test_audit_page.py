@@ -17,6 +17,7 @@ from tests.factories import (
     finance_officer,
     vendor_member,
 )
+from tests.markers import committing
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,25 @@ def test_the_audit_page_runs_a_fixed_number_of_queries(
         assert f"before={older}" in page
         second = client.get("/audit/", {"before": older}).content.decode()
         assert second.count('class="card audit-event"') == events - 50
+
+
+@committing
+@pytest.mark.postgres
+def test_a_review_sent_twice_at_once_is_recorded_once():
+    from django.db import connection
+
+    from market.errors import Conflict
+    from market.services.audit import audit_review
+    from tests.orders.test_races import race
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the race is proved on PostgreSQL")
+    officer = finance_officer()
+    event = audit_record(actor=None, action="test.event")
+    results, errors = race(
+        2, lambda _n: audit_review(events=AuditEvent.objects.filter(pk=event.pk), by=officer)
+    )
+    assert AuditReview.objects.filter(event=event).count() == 1
+    assert AuditEvent.objects.filter(action="audit.review").count() == 1
+    # One records the review; the other waited for it, then found it (or was told so).
+    assert sorted(results) in ([0, 1], [1]) and all(isinstance(e, Conflict) for e in errors)
