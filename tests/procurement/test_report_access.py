@@ -157,3 +157,20 @@ def test_the_public_figures_are_kept_until_money_moves(client, two, django_asser
         )
     after = client.get("/api/v1/public/spend/").json()
     assert after["departments"][0]["small_business"] == 1_150_000
+
+
+def test_charts_write_coordinates_with_a_decimal_point_in_indonesian(login, client, two):
+    import re
+
+    from procurement.services import compliance_snapshots_refresh
+
+    compliance_snapshots_refresh(fiscal_year=two[0].budget_lines.get().fiscal_year)
+    finance = login(finance_officer())
+    for page in (
+        finance.get("/reports/").content.decode(),
+        finance.get(f"/reports/{two[0].code}/").content.decode(),
+        client.get("/transparency/").content.decode(),
+    ):
+        assert "<svg" in page and "<rect" in page
+        coordinates = re.findall(r'\b(?:x|y|dx|cx|cy|x1|x2|y1|y2|width|height)="([^"]*)"', page)
+        assert coordinates and not [value for value in coordinates if "," in value]
