@@ -1,5 +1,9 @@
 """Writing rows as CSV or Excel (XLSX) a row at a time, so that a million rows never sit in
-memory: openpyxl's write-only mode for XLSX, the csv module for CSV."""
+memory: openpyxl's write-only mode for XLSX, the csv module for CSV.
+
+Text that vendors type (product and business names) reaches these files: text that a
+spreadsheet would take for a formula is written as text, never run when a finance officer
+opens the file."""
 
 import csv
 import io
@@ -7,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -14,6 +19,26 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 PROGRESS_EVERY = 1000  # rows between two progress reports
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def _csv_row(row: Iterable) -> list:
+    # The usual defence for CSV: a leading apostrophe makes the cell text.
+    return [f"'{value}" if _formula_like(value) else value for value in row]
+
+
+def _xlsx_row(sheet, row: Iterable) -> list:
+    cells = []
+    for value in row:
+        if _formula_like(value):
+            value = WriteOnlyCell(sheet, value=value)
+            value.data_type = "s"  # text, whatever it starts with
+        cells.append(value)
+    return cells
 
 
 def write_table(
@@ -33,9 +58,9 @@ def write_table(
     if file_format == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
         writer = csv.writer(text)
-        writer.writerow(header)
+        writer.writerow(_csv_row(header))
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(_csv_row(row))
             written += 1
             if progress and written % PROGRESS_EVERY == 0:
                 progress(written)
@@ -43,9 +68,9 @@ def write_table(
         return written
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    sheet.append(_xlsx_row(sheet, header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(_xlsx_row(sheet, row))
         written += 1
         if progress and written % PROGRESS_EVERY == 0:
             progress(written)
