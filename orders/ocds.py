@@ -4,6 +4,8 @@ One release per purchase order past approval: the department is the buyer, the v
 supplier (its business scale in `parties[].details.scale`, from OCDS's Party Scale extension,
 which the package declares), the method a direct purchase; the award is the approval, the
 contract the vendor's acceptance, the payments its implementation's transactions. Amounts in IDR.
+Of the vendor only what the catalogue already shows: its name, village and district (not its
+street address nor its NIB, which are private to the platform).
 """
 
 from django.conf import settings
@@ -23,6 +25,7 @@ SCALES = {Scale.MICRO: "micro", Scale.SMALL: "sme", Scale.MEDIUM: "sme", Scale.L
 CONTRACTED = statuses_from(OrderStatus.ACCEPTED) - {OrderStatus.CANCELLED}
 PAID = statuses_from(OrderStatus.PAID)
 REFUSED_BY_VENDOR = {OrderStatus.DECLINED, OrderStatus.EXPIRED}
+WITHDRAWN = REFUSED_BY_VENDOR | {OrderStatus.CANCELLED}
 
 
 def orders_for_open_data(fiscal_year, *, after: int | None = None) -> QuerySet[PurchaseOrder]:
@@ -53,7 +56,7 @@ def _date(moment) -> str:
 
 def _tags(order: PurchaseOrder) -> list[str]:
     if order.status == OrderStatus.CANCELLED:
-        return ["tenderCancellation"]
+        return ["tenderCancellation", "awardCancellation"]
     if order.status in REFUSED_BY_VENDOR:
         return ["tender", "awardCancellation"]
     tags = ["tender", "award"]
@@ -62,6 +65,12 @@ def _tags(order: PurchaseOrder) -> list[str]:
     if order.status in PAID:
         tags.append("implementation")
     return tags
+
+
+def _tender_status(order: PurchaseOrder) -> str:
+    if order.status == OrderStatus.CANCELLED:
+        return "cancelled"
+    return "unsuccessful" if order.status in REFUSED_BY_VENDOR else "complete"
 
 
 def _items(order: PurchaseOrder) -> list[dict]:
@@ -84,13 +93,14 @@ def _items(order: PurchaseOrder) -> list[dict]:
 def release(order: PurchaseOrder, *, prefix: str) -> dict:
     department, vendor = order.department, order.vendor
     buyer = {"id": f"ID-PEMDA-{department.code}", "name": department.name}
-    supplier = {"id": f"ID-NIB-{vendor.nib}", "name": vendor.legal_name}
+    supplier = {"id": f"{prefix}-vendor-{vendor.pk}", "name": vendor.display_name}
     village = vendor.village
     number = order.number.replace("/", "-")
     items = _items(order)
     body = {
         "ocid": f"{prefix}-{number}",
-        "id": f"{number}-{order.status}",
+        # A release is one state of the order: a new one at each change.
+        "id": f"{number}-{order.updated_at:%Y%m%dT%H%M%S%f}",
         "date": _date(order.updated_at),
         "tag": _tags(order),
         "initiationType": "tender",
@@ -99,13 +109,7 @@ def release(order: PurchaseOrder, *, prefix: str) -> dict:
             {**buyer, "roles": ["buyer", "procuringEntity", "payer"]},
             {
                 **supplier,
-                "identifier": {
-                    "scheme": "ID-NIB",
-                    "id": vendor.nib,
-                    "legalName": vendor.legal_name,
-                },
                 "address": {
-                    "streetAddress": vendor.address,
                     "locality": village.name if village else None,
                     "region": village.district.name if village else None,
                     "countryName": "Indonesia",
@@ -118,7 +122,7 @@ def release(order: PurchaseOrder, *, prefix: str) -> dict:
         "tender": {
             "id": order.number,
             "title": f"Surat pesanan {order.number}",
-            "status": "cancelled" if order.status == OrderStatus.CANCELLED else "complete",
+            "status": _tender_status(order),
             "procuringEntity": buyer,
             "procurementMethod": "direct",
             "procurementMethodDetails": "Pengadaan langsung (e-purchasing)",
@@ -129,7 +133,7 @@ def release(order: PurchaseOrder, *, prefix: str) -> dict:
         "awards": [
             {
                 "id": f"{number}-award",
-                "status": "active" if order.status not in REFUSED_BY_VENDOR else "cancelled",
+                "status": "cancelled" if order.status in WITHDRAWN else "active",
                 "date": _date(order.approved_at),
                 "value": _value(order.total),
                 "suppliers": [supplier],

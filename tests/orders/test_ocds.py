@@ -39,6 +39,9 @@ def test_orders_past_approval_are_released_as_a_valid_ocds_package(api_client, w
     cancelled = world.order((world.rice, "10"))[0]
     transitions.order_approve(order=cancelled, by=world.approver)
     transitions.order_cancel(order=cancelled, by=world.requester, reason="Salah pesan")
+    declined = world.order((world.besek, "10"))[0]
+    transitions.order_approve(order=declined, by=world.approver)
+    transitions.order_decline(order=declined, by=world.besek_seller, reason="Stok habis")
 
     response = api_client.get("/api/v1/public/ocds/", {"fiscal_year": world.line.fiscal_year.year})
     assert response.status_code == 200
@@ -49,7 +52,8 @@ def test_orders_past_approval_are_released_as_a_valid_ocds_package(api_client, w
     assert not validator().is_valid({**package, "publishedDate": "24/11/2026"})  # formats on
     assert package["version"] == "1.1" and "partyScale" in package["extensions"][0]
     releases = {release["tender"]["id"]: release for release in package["releases"]}
-    assert set(releases) == {paid.number, cancelled.number}
+    assert set(releases) == {paid.number, cancelled.number, declined.number}
+    assert len({release["id"] for release in package["releases"]}) == 3
     assert submitted.number not in releases
     release = releases[paid.number]
     assert release["ocid"].startswith("ocds-kbr000-SP-DISDIK-")
@@ -61,7 +65,20 @@ def test_orders_past_approval_are_released_as_a_valid_ocds_package(api_client, w
     assert buyer["name"] == world.department.name
     transaction = release["contracts"][0]["implementation"]["transactions"][0]
     assert transaction["value"] == {"amount": 1_450_000, "currency": "IDR"}
-    assert releases[cancelled.number]["tag"] == ["tenderCancellation"]
+    cancelled_release, declined_release = releases[cancelled.number], releases[declined.number]
+    assert cancelled_release["tag"] == ["tenderCancellation", "awardCancellation"]
+    assert (cancelled_release["tender"]["status"], cancelled_release["awards"][0]["status"]) == (
+        "cancelled",
+        "cancelled",
+    )
+    assert (declined_release["tender"]["status"], declined_release["awards"][0]["status"]) == (
+        "unsuccessful",
+        "cancelled",
+    )
+    # Only what the catalogue shows of a vendor: no street address, no NIB.
+    text = json.dumps(package)
+    assert world.rice.vendor.nib not in text and world.rice.vendor.address not in text
+    assert supplier["name"] == world.rice.vendor.display_name
 
 
 def test_the_package_is_paginated_in_the_link_header(api_client, world, settings):
