@@ -330,9 +330,53 @@ def budget_lines_lock(line_ids) -> dict[int, BudgetLine]:
     }
 
 
-def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
-    vendor, now = spend.vendor, timezone.now()
+VENDOR_SNAPSHOT = (
+    "vendor_id",
+    "vendor_name",
+    "vendor_scale",
+    "vendor_is_local",
+    "vendor_in_priority_area",
+    "vendor_is_women_led",
+    "vendor_is_cooperative",
+    "vendor_district",
+)
+
+
+def _vendor_snapshot(vendor: Vendor) -> dict:
+    """What the quota rules and reports need of a vendor, as it is now."""
     village = vendor.village
+    return {
+        "vendor_id": vendor.pk,
+        "vendor_name": vendor.display_name,
+        "vendor_scale": vendor.scale,
+        "vendor_is_local": village is not None,
+        "vendor_in_priority_area": bool(village and village.is_priority),
+        "vendor_is_women_led": vendor.is_women_led,
+        "vendor_is_cooperative": vendor.is_cooperative,
+        "vendor_district": village.district.code if village else "",
+    }
+
+
+def _committed_snapshot(line: BudgetLine, spend: Spend) -> dict:
+    """The vendor as the order's commitment recorded it: a release, payment or refund counts
+    against the same measures the commitment counted towards, whatever the vendor has become
+    since (a new village, another scale), so that no share keeps money that has left."""
+    snapshot = (
+        SpendEntry.objects.filter(
+            budget_line=line, order_id=spend.order_id, kind=SpendKind.COMMIT
+        )
+        .values(*VENDOR_SNAPSHOT)
+        .first()
+    )
+    return snapshot or _vendor_snapshot(spend.vendor)
+
+
+def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
+    if kind == SpendKind.COMMIT:
+        snapshot = _vendor_snapshot(spend.vendor)
+    else:
+        snapshot = _committed_snapshot(line, spend)
+    now = timezone.now()
     SpendEntry.objects.bulk_create(
         SpendEntry(
             kind=kind,
@@ -343,14 +387,7 @@ def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
             occurred_at=now,
             order_number=spend.order_number,
             order_id=spend.order_id,
-            vendor_id=vendor.pk,
-            vendor_name=vendor.display_name,
-            vendor_scale=vendor.scale,
-            vendor_is_local=village is not None,
-            vendor_in_priority_area=bool(village and village.is_priority),
-            vendor_is_women_led=vendor.is_women_led,
-            vendor_is_cooperative=vendor.is_cooperative,
-            vendor_district=village.district.code if village else "",
+            **snapshot,
             category=path.rsplit("/", 1)[-1],
             category_path=f"/{path}/",
         )

@@ -87,3 +87,30 @@ def test_the_sign_of_each_kind_is_defined_once_and_read_by_the_counters():
     totals = SpendEntry.objects.aggregate(committed=ledger_committed(), realised=ledger_realised())
     # committed: 1000 - 100 - 600; realised: 600 - 50
     assert totals == {"committed": 300, "realised": 550}
+
+
+def test_a_release_counts_against_the_measures_its_commitment_counted_towards():
+    from market.models import Department
+    from market.transactions import action_scope
+    from procurement.reports import compliance_by_department, spend_by
+
+    line = BudgetLineFactory(allocated=10_000_000)
+    vendor = VendorFactory(scale="micro", is_women_led=True)
+    order = Spend(7, "SP/X/7", vendor, {"beras-biji-bijian/beras": 1_450_000})
+    with action_scope():
+        budget_commit(line=line, spend=order)
+    # The vendor moves out of the regency and grows before the order is cancelled.
+    type(vendor).objects.filter(pk=vendor.pk).update(
+        scale="medium", village=None, is_women_led=False
+    )
+    vendor.refresh_from_db()
+    with action_scope():
+        budget_release(line=line, spend=Spend(7, "SP/X/7", vendor, order.amounts_by_category))
+
+    departments = Department.objects.filter(pk=line.department_id)
+    rows, _total = compliance_by_department(fiscal_year=line.fiscal_year, departments=departments)
+    assert rows[0].measures == {"small_business": 0, "local": 0, "priority_area": 0, "women_led": 0}
+    by_scale = spend_by(
+        fiscal_year=line.fiscal_year, departments=departments, group_by="vendor_scale"
+    )
+    assert [(row["key"], row["committed"]) for row in by_scale] == [("micro", 0)]
