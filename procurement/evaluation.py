@@ -43,11 +43,22 @@ def year_elapsed(fiscal_year: FiscalYear, today: datetime.date | None = None) ->
     return Decimal((today - start).days + 1) / ((end - start).days + 1)
 
 
-def pace(target: Decimal, fiscal_year: FiscalYear, today: datetime.date | None = None) -> Decimal:
+def exact_pace(
+    target: Decimal, fiscal_year: FiscalYear, today: datetime.date | None = None
+) -> Decimal:
     """Where the share should be by today for a straight line to the year-end target."""
-    return (target * year_elapsed(fiscal_year, today)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    return target * year_elapsed(fiscal_year, today)
+
+
+def pace(target: Decimal, fiscal_year: FiscalYear, today: datetime.date | None = None) -> Decimal:
+    """The pace as shown: one decimal, rounded half-up."""
+    return exact_pace(target, fiscal_year, today).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def reaches(part: int, whole: int, share: Decimal) -> bool:
+    """Whether `part` is at least `share` percent of `whole`, exactly: 39,95 % is shown as
+    40,0 % but has not reached a 40 % target."""
+    return Decimal(part) * 100 >= share * whole
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,12 @@ class QuotaPosition:
     after: int
     target: Decimal
     pace: Decimal
+    exact_pace: Decimal
+
+    @property
+    def behind(self) -> bool:
+        """Whether the department is, after these orders, still short of its pace."""
+        return bool(self.allocated) and not reaches(self.after, self.allocated, self.exact_pace)
 
     @property
     def share_before(self) -> Decimal:
@@ -129,6 +146,7 @@ def quota_position(
         after=spent + adding,
         target=target,
         pace=pace(target, fiscal_year, today),
+        exact_pace=exact_pace(target, fiscal_year, today),
     )
 
 
@@ -188,7 +206,7 @@ def policy_evaluate(
         department=department, fiscal_year=fiscal_year, adding=adding, today=today
     )
     warnings = []
-    if position.allocated and position.share_after < position.pace:
+    if position.behind:
         warnings.append(
             Finding(
                 _(

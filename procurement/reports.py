@@ -7,7 +7,7 @@ ledger_* expressions), a handful of queries whatever the number of order lines.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import F, Max, QuerySet, Sum
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
 from market.models import Department, District
-from procurement.evaluation import pace, percent
+from procurement.evaluation import exact_pace, percent, reaches
 from procurement.models import (
     MEASURES,
     BudgetLine,
@@ -73,7 +73,7 @@ class Compliance:
     spent: int
     measures: dict[str, int]
     target: Decimal
-    pace: Decimal
+    exact_pace: Decimal
     shares: dict[str, dict[str, Decimal]] = field(init=False)
 
     def __post_init__(self):
@@ -98,10 +98,19 @@ class Compliance:
         return self.shares["small_business"]["of_allocation"]
 
     @property
+    def pace(self) -> Decimal:
+        """As shown: one decimal, rounded half-up."""
+        return self.exact_pace.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
     def status(self) -> str:
-        if self.small_business_share >= self.target:
+        # Judged on the exact amounts, not on the rounded shares shown.
+        small = self.measures["small_business"]
+        if self.allocated and reaches(small, self.allocated, self.target):
             return Status.MET
-        return Status.ON_TRACK if self.small_business_share >= self.pace else Status.BEHIND
+        if reaches(small, self.allocated, self.exact_pace):
+            return Status.ON_TRACK
+        return Status.BEHIND
 
     @property
     def status_label(self) -> str:
@@ -148,7 +157,7 @@ def compliance_by_department(
                 spent=figures["spent"],
                 measures={name: figures[name] for name in MEASURES},
                 target=target,
-                pace=pace(target, fiscal_year, today),
+                exact_pace=exact_pace(target, fiscal_year, today),
             )
         )
     total = Compliance(
@@ -160,7 +169,7 @@ def compliance_by_department(
         spent=sum(row.spent for row in rows),
         measures={name: sum(row.measures[name] for row in rows) for name in MEASURES},
         target=policy.small_business_target,
-        pace=pace(policy.small_business_target, fiscal_year, today),
+        exact_pace=exact_pace(policy.small_business_target, fiscal_year, today),
     )
     return rows, total
 

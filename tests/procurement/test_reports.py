@@ -295,3 +295,31 @@ def test_the_nightly_refresh_closes_last_years_december_in_january(world, year):
     december = ComplianceSnapshot.objects.get(department__code="DISDIK", month=on(year, 12, 1))
     assert december.small_business == PAID_RICE + PARTLY_RECEIVED_RICE + APPROVED_BESEK
     assert compliance_snapshots_refresh_nightly(today=on(year, 2, 1)) == 2 * 2
+
+
+@pytest.mark.parametrize(
+    ("small", "status"),
+    [
+        (39_950_000, "on_track"),
+        (40_000_000, "met"),
+        (19_950_000, "behind"),
+        (20_000_000, "on_track"),
+    ],
+)
+def test_the_status_is_judged_on_exact_amounts_not_the_rounded_shares(small, status):
+    from procurement.reports import Compliance
+
+    row = Compliance(
+        code="X",
+        name="X",
+        allocated=100_000_000,
+        committed=small,
+        realised=0,
+        spent=small,
+        measures={"small_business": small, "local": 0, "priority_area": 0, "women_led": 0},
+        target=Decimal(40),
+        exact_pace=Decimal(20),
+    )
+    assert row.status == status
+    if small == 39_950_000:
+        assert row.small_business_share == Decimal("40.0")  # shown rounded, yet not met
