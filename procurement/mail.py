@@ -1,19 +1,21 @@
 """The monthly report and the quarter's behind-pace alerts, e-mailed by Celery beat.
 
-On the 1st of each month each department's PPKs get their department's report for the month
-before, and the finance officers the whole organisation's, with an Excel file attached. On the 1st
-of a quarter the departments behind their pace at the quarter's end are told. Each is sent once
-per period, however often the task runs (ReportDispatch).
+Each month each department's PPKs get their department's report for the month before, and the
+finance officers the whole organisation's, with an Excel file attached; in a quarter's first month
+the departments behind their pace at the quarter's end are told. The figures are as they stood at
+the end of the period. Each is sent once (ReportDispatch): recorded and sent together, so a mail
+that could not be sent is not recorded and goes on the next morning's run.
 """
 
 import datetime
 import io
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from market.models import Department, DepartmentRole, OrganisationMembership, OrganisationRole
@@ -24,6 +26,7 @@ from procurement.models import FiscalYear, ReportDispatch
 from procurement.reports import Status, compliance_by_department, compliance_table
 
 XLSX = CONTENT_TYPES["xlsx"]
+logger = logging.getLogger(__name__)
 
 
 def _finance_officers() -> list[str]:
@@ -40,19 +43,19 @@ def _approvers(department: Department) -> list[str]:
     return sorted(email for email in people.values_list("email", flat=True) if email)
 
 
-def _claim(kind: str, period: datetime.date, scope: str, recipients: list[str]) -> bool:
-    """Record the dispatch; False when it was made already (the task ran before)."""
-    try:
-        with transaction.atomic():
-            ReportDispatch.objects.create(
-                kind=kind, period=period, scope=scope, recipients=recipients
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _mail(*, subject: str, template: str, context: dict, to: list[str], attachment=None) -> None:
+def _dispatch(
+    *,
+    kind: str,
+    period: datetime.date,
+    scope: str,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    attachment=None,
+) -> bool:
+    """Record the dispatch and send it, both or neither; False when it went before (or failed:
+    the error is logged, and the next run tries again)."""
     message = EmailMessage(
         subject=subject,
         body=render_to_string(template, context),
@@ -61,7 +64,20 @@ def _mail(*, subject: str, template: str, context: dict, to: list[str], attachme
     )
     if attachment:
         message.attach(*attachment)
-    transaction.on_commit(message.send)  # only once the dispatch is recorded
+    try:
+        with transaction.atomic():
+            ReportDispatch.objects.create(kind=kind, period=period, scope=scope, recipients=to)
+            message.send()
+    except IntegrityError:
+        return False  # sent before
+    except Exception:  # the mail server: not recorded, so tried again tomorrow
+        logger.exception("Could not send the %s report %s %s", kind, period, scope or "(all)")
+        return False
+    return True
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _workbook(rows, total) -> bytes:
@@ -73,8 +89,9 @@ def _workbook(rows, total) -> bytes:
 
 @action
 def monthly_reports_send(*, today: datetime.date) -> int:
-    """Send last month's reports (on the 1st); returns how many e-mails were sent."""
-    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    """Send last month's reports not sent yet; returns how many e-mails went."""
+    this_month = today.replace(day=1)
+    month = (this_month - datetime.timedelta(days=1)).replace(day=1)
     fiscal_year = FiscalYear.objects.filter(year=month.year).first()
     if fiscal_year is None:
         return 0
@@ -84,43 +101,48 @@ def monthly_reports_send(*, today: datetime.date) -> int:
     ).distinct()
     with translation.override(settings.LANGUAGE_CODE):
         rows, total = compliance_by_department(
-            fiscal_year=fiscal_year, departments=departments, today=today
+            fiscal_year=fiscal_year,
+            departments=departments,
+            today=this_month - datetime.timedelta(days=1),
+            until=_start_of(this_month),
         )
         by_code = {department.code: department for department in departments}
         name = f"laporan-{month:%Y-%m}"
         for row in rows:
             to = _approvers(by_code[row.code])
-            if to and _claim(ReportDispatch.Kind.MONTHLY, month, row.code, to):
-                _mail(
-                    subject=_("%(code)s: small-business spending, %(month)s")
-                    % {"code": row.code, "month": f"{month:%m/%Y}"},
-                    template="procurement/email/monthly_report.txt",
-                    context={"rows": [row], "month": month},
-                    to=to,
-                    attachment=(f"{name}-{row.code}.xlsx", _workbook([row], None), XLSX),
-                )
-                sent += 1
-        to = _finance_officers()
-        if to and _claim(ReportDispatch.Kind.MONTHLY, month, "", to):
-            _mail(
-                subject=_("Small-business spending of every department, %(month)s")
-                % {"month": f"{month:%m/%Y}"},
-                template="procurement/email/monthly_report.txt",
-                context={"rows": rows, "total": total, "month": month},
+            sent += bool(to) and _dispatch(
+                kind=ReportDispatch.Kind.MONTHLY,
+                period=month,
+                scope=row.code,
                 to=to,
-                attachment=(f"{name}.xlsx", _workbook(rows, total), XLSX),
+                subject=_("%(code)s: small-business spending, %(month)s")
+                % {"code": row.code, "month": f"{month:%m/%Y}"},
+                template="procurement/email/monthly_report.txt",
+                context={"rows": [row], "month": month},
+                attachment=(f"{name}-{row.code}.xlsx", _workbook([row], None), XLSX),
             )
-            sent += 1
+        to = _finance_officers()
+        sent += bool(to) and _dispatch(
+            kind=ReportDispatch.Kind.MONTHLY,
+            period=month,
+            scope="",
+            to=to,
+            subject=_("Small-business spending of every department, %(month)s")
+            % {"month": f"{month:%m/%Y}"},
+            template="procurement/email/monthly_report.txt",
+            context={"rows": rows, "total": total, "month": month},
+            attachment=(f"{name}.xlsx", _workbook(rows, total), XLSX),
+        )
     return sent
 
 
 @action
 def quarter_alerts_send(*, today: datetime.date) -> int:
-    """On the 1st of a quarter, tell each department behind its pace at the quarter's end (its
-    PPKs and the finance officers); returns how many alerts were sent."""
-    if today.day != 1 or today.month not in (1, 4, 7, 10):
+    """In a quarter's first month, tell each department that was behind its pace at the end of
+    the quarter before (its PPKs and the finance officers), once; returns how many went."""
+    if today.month not in (1, 4, 7, 10):
         return 0
-    quarter_end = today - datetime.timedelta(days=1)
+    quarter_end = today.replace(day=1) - datetime.timedelta(days=1)
     period = quarter_end.replace(day=1)
     fiscal_year = FiscalYear.objects.filter(year=quarter_end.year).first()
     if fiscal_year is None:
@@ -132,18 +154,22 @@ def quarter_alerts_send(*, today: datetime.date) -> int:
     finance, sent = _finance_officers(), 0
     with translation.override(settings.LANGUAGE_CODE):
         rows, _total = compliance_by_department(
-            fiscal_year=fiscal_year, departments=departments, today=quarter_end
+            fiscal_year=fiscal_year,
+            departments=departments,
+            today=quarter_end,
+            until=_start_of(quarter_end + datetime.timedelta(days=1)),
         )
         for row in rows:
             if row.status != Status.BEHIND:
                 continue
             to = sorted({*_approvers(by_code[row.code]), *finance})
-            if to and _claim(ReportDispatch.Kind.BEHIND, period, row.code, to):
-                _mail(
-                    subject=_("%(code)s is behind its small-business target") % {"code": row.code},
-                    template="procurement/email/behind_pace.txt",
-                    context={"row": row, "quarter_end": quarter_end},
-                    to=to,
-                )
-                sent += 1
+            sent += bool(to) and _dispatch(
+                kind=ReportDispatch.Kind.BEHIND,
+                period=period,
+                scope=row.code,
+                to=to,
+                subject=_("%(code)s is behind its small-business target") % {"code": row.code},
+                template="procurement/email/behind_pace.txt",
+                context={"row": row, "quarter_end": quarter_end},
+            )
     return sent

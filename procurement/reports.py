@@ -118,9 +118,10 @@ class Compliance:
 
 
 def compliance_by_department(
-    *, fiscal_year: FiscalYear, departments: QuerySet[Department], today=None
+    *, fiscal_year: FiscalYear, departments: QuerySet[Department], today=None, until=None
 ) -> tuple[list[Compliance], Compliance]:
-    """Each department's position and the organisation's total, in five queries."""
+    """Each department's position and the organisation's total, in five queries: with `until`
+    (a moment), as it stood then."""
     policy = policy_for(fiscal_year)
     departments = list(departments.order_by("code"))
     ids = [department.pk for department in departments]
@@ -133,6 +134,7 @@ def compliance_by_department(
     ledger = {
         row.pop("department_id"): row
         for row in SpendEntry.objects.filter(fiscal_year=fiscal_year, department_id__in=ids)
+        .filter(**({"occurred_at__lt": until} if until else {}))
         .values("department_id")
         .annotate(**ledger_figures())
         .order_by()

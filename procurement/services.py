@@ -362,9 +362,7 @@ def _committed_snapshot(line: BudgetLine, spend: Spend) -> dict:
     against the same measures the commitment counted towards, whatever the vendor has become
     since (a new village, another scale), so that no share keeps money that has left."""
     snapshot = (
-        SpendEntry.objects.filter(
-            budget_line=line, order_id=spend.order_id, kind=SpendKind.COMMIT
-        )
+        SpendEntry.objects.filter(budget_line=line, order_id=spend.order_id, kind=SpendKind.COMMIT)
         .values(*VENDOR_SNAPSHOT)
         .first()
     )

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
@@ -34,8 +35,11 @@ def departments(world):
 def test_the_monthly_report_goes_once_to_each_ppk_and_the_finance_officers(
     world, departments, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from procurement.models import SpendEntry
+
     finance = finance_officer()
     year = world.line.fiscal_year.year
+    SpendEntry.objects.update(occurred_at=timezone.make_aware(datetime.datetime(year, 11, 15, 9)))
     with django_capture_on_commit_callbacks(execute=True):
         sent = monthly_reports_send(today=datetime.date(year, 12, 1))
     # DINKES has no PPK: its figures still reach the finance officers.
@@ -59,16 +63,48 @@ def test_the_monthly_report_goes_once_to_each_ppk_and_the_finance_officers(
     assert rows[1][6] == 500_000  # DINKES's spending with small businesses
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert monthly_reports_send(today=datetime.date(year, 12, 1)) == 0
+        assert monthly_reports_send(today=datetime.date(year, 12, 2)) == 0  # the next morning
     assert len(mailoutbox) == 2
     assert ReportDispatch.objects.count() == 2
+
+
+def test_the_report_holds_the_figures_at_the_months_end_and_a_failed_mail_goes_next_day(
+    world, departments, mailoutbox, monkeypatch
+):
+    from django.core.mail import EmailMessage
+
+    from procurement.models import SpendEntry
+
+    finance_officer()
+    year = world.line.fiscal_year.year
+    # DINKES's spending happened on 3 December: not in November's report.
+    SpendEntry.objects.update(occurred_at=timezone.make_aware(datetime.datetime(year, 12, 3, 9)))
+    original, calls = EmailMessage.send, []
+
+    def flaky(message, *args, **kwargs):
+        calls.append(message.subject)
+        if len(calls) == 1:
+            raise OSError("mail server down")
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky)
+    assert monthly_reports_send(today=datetime.date(year, 12, 1)) == 1
+    assert ReportDispatch.objects.count() == 1  # the failed one is not recorded
+    whole = mailoutbox[0]
+    assert "DINKES" in whole.body and "Rp500.000" not in whole.body
+    assert monthly_reports_send(today=datetime.date(year, 12, 2)) == 1  # tried again, sent
+    assert ReportDispatch.objects.count() == 2 and len(mailoutbox) == 2
 
 
 def test_departments_behind_pace_at_the_quarters_end_are_told_once(
     world, departments, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from procurement.models import SpendEntry
+
     finance = finance_officer()
     year = world.line.fiscal_year.year
+    # DINKES's spending was in August: by 30 September it had met its target.
+    SpendEntry.objects.update(occurred_at=timezone.make_aware(datetime.datetime(year, 8, 3, 9)))
     assert quarter_alerts_send(today=datetime.date(year, 9, 15)) == 0  # not a quarter's start
     with django_capture_on_commit_callbacks(execute=True):
         assert quarter_alerts_send(today=datetime.date(year, 10, 1)) == 1
@@ -78,7 +114,7 @@ def test_departments_behind_pace_at_the_quarters_end_are_told_once(
     # 30 September: 40 % x 273/365 = 29.9 % is the pace; DINKES (50 %) is not told.
     assert "seharusnya sudah 29,9 %" in alert.body or "seharusnya sudah 29.9 %" in alert.body
     with django_capture_on_commit_callbacks(execute=True):
-        assert quarter_alerts_send(today=datetime.date(year, 10, 1)) == 0
+        assert quarter_alerts_send(today=datetime.date(year, 10, 2)) == 0  # sent already
     assert len(mailoutbox) == 1
 
 
@@ -86,7 +122,8 @@ def test_the_reports_are_scheduled_in_the_database():
     tasks = {
         task.task: task for task in PeriodicTask.objects.filter(task__startswith="procurement.")
     }
-    assert tasks["procurement.send_monthly_reports"].crontab.day_of_month == "1"
+    # Every morning, so that a report that could not go is sent the next day.
+    assert tasks["procurement.send_monthly_reports"].crontab.day_of_month == "*"
     assert tasks["procurement.send_quarter_alerts"].crontab.month_of_year == "1,4,7,10"
     assert tasks["procurement.refresh_compliance_snapshots"].enabled
 

@@ -1,13 +1,14 @@
-"""Beat schedules of the reports: nightly monthly snapshots, the monthly report on the 1st,
-behind-pace alerts on the 1st of a quarter."""
+"""Beat schedules of the reports: nightly monthly snapshots; every morning, the month's reports
+and (in a quarter's first month) the behind-pace alerts not sent yet: each goes once, and one
+that could not be sent is tried again the next morning."""
 
 from django.db import migrations
 
 SCHEDULES = [
     # name, task, crontab minute, hour, day of month, month of year
     ("Refresh compliance snapshots", "procurement.refresh_compliance_snapshots", "30", "1", "*", "*"),
-    ("Send the monthly reports", "procurement.send_monthly_reports", "0", "6", "1", "*"),
-    ("Send behind-pace alerts", "procurement.send_quarter_alerts", "15", "6", "1", "1,4,7,10"),
+    ("Send the monthly reports", "procurement.send_monthly_reports", "0", "6", "*", "*"),
+    ("Send behind-pace alerts", "procurement.send_quarter_alerts", "15", "6", "*", "1,4,7,10"),
 ]
 
 
