@@ -499,7 +499,10 @@ def budget_line_counters_from_ledger(*, line: BudgetLine) -> tuple[int, int]:
 
 @action
 def compliance_snapshots_refresh(*, fiscal_year: FiscalYear, today=None) -> int:
-    """Store each department's position at every month's end so far (nightly; safe to repeat).
+    """Store each department's position at the end of each month so far (nightly; safe to
+    repeat): the month under way and the one just ended are written again, earlier months only
+    when missing, so that they keep the budget as it was then (a revised allocation later in
+    the year does not rewrite them).
 
     The snapshots are derived from the ledger, which is audited: they are not audited again.
     """
@@ -510,11 +513,23 @@ def compliance_snapshots_refresh(*, fiscal_year: FiscalYear, today=None) -> int:
         .annotate(total=Sum("allocated"))
         .values_list("department_id", "total")
     )
+    kept = set(
+        ComplianceSnapshot.objects.filter(fiscal_year=fiscal_year).values_list(
+            "department_id", "month"
+        )
+    )
+    months = months_begun(fiscal_year, today)
+    settled = months[:-2]  # before the month just ended
     empty = dict.fromkeys(ledger_figures(), 0)
     written = 0
-    for month in months_begun(fiscal_year, today):
+    for month in months:
         end = (month + datetime.timedelta(days=32)).replace(day=1)
         until = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
+        departments = allocated.keys()
+        if month in settled:
+            departments = {pk for pk in departments if (pk, month) not in kept}
+            if not departments:
+                continue
         figures = {
             row.pop("department_id"): row
             for row in SpendEntry.objects.filter(fiscal_year=fiscal_year, occurred_at__lt=until)
@@ -522,8 +537,8 @@ def compliance_snapshots_refresh(*, fiscal_year: FiscalYear, today=None) -> int:
             .annotate(**ledger_figures())
             .order_by()
         }
-        # Every department with a budget has a point each month, nothing spent included.
-        for department_id in allocated.keys() | figures.keys():
+        # Every department with a budget (none spends without one) has a point each month.
+        for department_id in departments:
             ComplianceSnapshot.objects.update_or_create(
                 department_id=department_id,
                 month=month,

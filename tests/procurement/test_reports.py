@@ -233,7 +233,10 @@ def test_a_refund_never_exceeds_what_the_order_was_paid(world, year):
 
 
 def test_monthly_snapshots_keep_the_position_at_each_months_end(world, year):
-    # The first paid order was paid in March; the rest this month.
+    # The first paid order was paid in March; the rest on 10 November.
+    SpendEntry.objects.update(
+        occurred_at=timezone.make_aware(datetime.datetime(year.year, 11, 10, 10))
+    )
     first = SpendEntry.objects.filter(kind="commit").order_by("id").first().order_id
     SpendEntry.objects.filter(order_id=first).update(
         occurred_at=timezone.make_aware(datetime.datetime(year.year, 3, 15, 10))
@@ -241,7 +244,7 @@ def test_monthly_snapshots_keep_the_position_at_each_months_end(world, year):
     today = on(year, 11, 24)
     written = compliance_snapshots_refresh(fiscal_year=year, today=today)
     assert written == 2 * 11  # two departments with a budget, January to November
-    assert compliance_snapshots_refresh(fiscal_year=year, today=today) == written  # replaced
+    assert compliance_snapshots_refresh(fiscal_year=year, today=today) == 2 * 2  # Oct and Nov again
     assert ComplianceSnapshot.objects.count() == written
 
     disdik = ComplianceSnapshot.objects.filter(department__code="DISDIK")
@@ -323,3 +326,17 @@ def test_the_status_is_judged_on_exact_amounts_not_the_rounded_shares(small, sta
     assert row.status == status
     if small == 39_950_000:
         assert row.small_business_share == Decimal("40.0")  # shown rounded, yet not met
+
+
+def test_settled_months_keep_the_budget_they_had(world, year):
+    from procurement.services import budget_line_set_allocation
+
+    today = on(year, 11, 24)
+    compliance_snapshots_refresh(fiscal_year=year, today=today)
+    budget_line_set_allocation(
+        line=world.line, allocated=200_000_000, by=UserFactory(is_staff=True)
+    )
+    assert compliance_snapshots_refresh(fiscal_year=year, today=today) == 2 * 2  # Oct, Nov only
+    disdik = ComplianceSnapshot.objects.filter(department__code="DISDIK")
+    assert disdik.get(month=on(year, 9, 1)).allocated == 100_000_000
+    assert disdik.get(month=on(year, 10, 1)).allocated == 200_000_000
