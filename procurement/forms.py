@@ -21,6 +21,9 @@ class CategoryTreeField(forms.ModelMultipleChoiceField):
 class PolicyForm(forms.Form):
     """A fiscal year's policy; each field's help text is the regulation it comes from."""
 
+    # The service names a department's target department_targets[CODE]; here it is target-CODE.
+    error_fields = {"department_targets": "target"}
+
     small_business_target = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
     local_target = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
     reserved_categories = CategoryTreeField(

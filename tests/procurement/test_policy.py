@@ -191,8 +191,16 @@ def test_the_policy_page_shows_each_regulation_and_lets_administrators_change_it
     form = admin.get(url).context["form"]
     data = {name: field.initial for name, field in form.fields.items() if field.initial is not None}
     data["reserved_categories"] = [category.pk for category in data["reserved_categories"]]
-    response = admin.post(url, {**data, "approval_threshold": "-5", "payment_due_days": "0"})
-    assert set(response.context["form"].errors) == {"approval_threshold", "payment_due_days"}
+    response = admin.post(
+        url,
+        {**data, "approval_threshold": "-5", "payment_due_days": "0", "target-DISDIK": "30"},
+    )
+    # Every problem at once, each beside its field: the department's too.
+    assert set(response.context["form"].errors) == {
+        "approval_threshold",
+        "payment_due_days",
+        "target-DISDIK",
+    }
     response = admin.post(url, {**data, "approval_threshold": "5000000"})
     assert response.status_code == 302
     assert Policy.objects.get().approval_threshold == 5_000_000
