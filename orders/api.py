@@ -37,6 +37,8 @@ from orders.models import (
 from orders.selectors import (
     cart_of,
     checkout_preview,
+    export_to_download,
+    exports_downloadable,
     exports_of,
     order_filter,
     order_receipts,
@@ -606,17 +608,32 @@ class ExportSerializer(serializers.ModelSerializer):
         ]
 
     def get_download(self, export) -> str | None:
-        if export.status != Export.Status.DONE:
+        if export.pk not in self.context.get("downloadable", ()):
             return None
         return self.context["request"].build_absolute_uri(
             reverse("api:export-file", args=[export.pk])
         )
 
 
-class ExportListApi(generics.ListAPIView):
-    """Your exports, newest first; POST asks for one (202): it is written in the background."""
+class YourExports:
+    """Your own exports, each with a download link only where you may download it."""
 
     serializer_class = ExportSerializer
+
+    def get_queryset(self):
+        return exports_of(self.request.user)
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        shown = instance if isinstance(instance, list) else [instance] if instance else []
+        kwargs["context"] = {
+            **self.get_serializer_context(),
+            "downloadable": exports_downloadable(self.request.user, shown),
+        }
+        return super().get_serializer(instance, *args, **kwargs)
+
+
+class ExportListApi(YourExports, generics.ListAPIView):
+    """Your exports, newest first; POST asks for one (202): it is written in the background."""
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Export.Kind.choices)
@@ -628,9 +645,6 @@ class ExportListApi(generics.ListAPIView):
             required=False,
             help_text="for spend",
         )
-
-    def get_queryset(self):
-        return exports_of(self.request.user)
 
     @extend_schema(request=InputSerializer, responses={202: ExportSerializer})
     def post(self, request):
@@ -649,21 +663,19 @@ class ExportListApi(generics.ListAPIView):
         )
 
 
-class ExportDetailApi(generics.RetrieveAPIView):
+class ExportDetailApi(YourExports, generics.RetrieveAPIView):
     """One of your exports: its status, progress and, when ready, where to download it."""
-
-    serializer_class = ExportSerializer
-
-    def get_queryset(self):
-        return exports_of(self.request.user)
 
 
 class ExportFileApi(APIView):
-    """The export's file, for the person who asked for it (anyone else: 404)."""
+    """The export's file, for the person who asked for it while its departments are still
+    theirs (anyone else: 404)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk):
-        export = get_object_or_404(exports_of(request.user), pk=pk, status=Export.Status.DONE)
+        export = export_to_download(request.user, pk)
+        if export is None:
+            raise NotFound
         return export_file_response(export)
 
 

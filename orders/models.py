@@ -570,6 +570,9 @@ class Export(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file_format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     filters = models.JSONField(_("filters"), default=dict)
+    # The departments whose figures the file holds (codes): downloading it later needs them all
+    # still to be the owner's.
+    departments = models.JSONField(_("departments"), default=list, blank=True)
     language = models.CharField(max_length=10, default="id")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -588,7 +591,7 @@ class Export(models.Model):
         indexes = [models.Index(fields=["owner", "-created_at"], name="export_owner_recent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def progress(self) -> int:
@@ -601,5 +604,6 @@ class Export(models.Model):
     def filename(self) -> str:
         year = self.filters.get("fiscal_year", "")
         department = self.filters.get("department", "")
-        parts = [self.get_kind_display(), str(year), department, f"{self.created_at:%Y%m%d-%H%M}"]
+        asked = timezone.localtime(self.created_at)
+        parts = [self.get_kind_display(), str(year), department, f"{asked:%Y%m%d-%H%M}"]
         return "-".join(part.lower() for part in parts if part) + f".{self.file_format}"

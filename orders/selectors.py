@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.selectors import category_paths
 from market.models import AuditEvent, Department, DepartmentRole
 from market.money import round_rupiah
-from market.permissions import departments_where, roles_of
+from market.permissions import departments_visible_to, departments_where, roles_of
 from orders.models import (
     TRANSITIONS,
     WORK_LEFT,
@@ -229,6 +229,23 @@ def exports_of(user) -> QuerySet[Export]:
     if user is None or not user.is_authenticated:
         return Export.objects.none()
     return Export.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
+def exports_downloadable(user, exports) -> set[int]:
+    """Which of these exports (this person's own) may be downloaded: finished, and every
+    department they hold still theirs to read (someone moved to another department no longer
+    downloads the old one's figures)."""
+    visible = set(departments_visible_to(user).values_list("code", flat=True))
+    return {
+        export.pk
+        for export in exports
+        if export.status == Export.Status.DONE and set(export.departments) <= visible
+    }
+
+
+def export_to_download(user, pk: int) -> Export | None:
+    export = exports_of(user).filter(pk=pk).first()
+    return export if export and exports_downloadable(user, [export]) else None
 
 
 def order_lines_table(*, fiscal_year, departments) -> tuple[list, Iterator, int]:

@@ -31,6 +31,8 @@ from orders.models import PEOPLE_ACTIONS, TRANSITIONS, Export, OrderStatus
 from orders.selectors import (
     cart_of,
     checkout_preview,
+    export_to_download,
+    exports_downloadable,
     exports_of,
     order_filter,
     order_receipts,
@@ -372,6 +374,7 @@ def export_list(request):
         {
             "form": form,
             "exports": recent,
+            "downloadable": exports_downloadable(request.user, recent),
             "writing": any(
                 e.status in (Export.Status.PENDING, Export.Status.RUNNING) for e in recent
             ),
@@ -381,5 +384,7 @@ def export_list(request):
 
 @login_required
 def export_download(request, pk):
-    export = get_object_or_404(exports_of(request.user), pk=pk, status=Export.Status.DONE)
+    export = export_to_download(request.user, pk)
+    if export is None:
+        raise Http404
     return documents.export_file_response(export)

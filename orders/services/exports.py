@@ -77,9 +77,8 @@ def export_request(*, by: User, kind: str, file_format: str, filters: dict) -> E
     return export
 
 
-def _table(export: Export):
+def _table(export: Export, fiscal_year, departments):
     """The export's header, its rows (an iterator), and how many there are."""
-    fiscal_year, departments = _scope(export.owner, export.filters)
     if export.kind == Export.Kind.ORDERS:
         return order_lines_table(fiscal_year=fiscal_year, departments=departments)
     if export.kind == Export.Kind.COMPLIANCE:
@@ -126,11 +125,17 @@ def export_run(*, export_id: int) -> Export | None:
     if export is None or export.status == Export.Status.DONE:
         return export
     with translation.override(export.language):
-        header, rows, count = _table(export)
-        _export_set(
-            export_id=export.pk, status=Export.Status.RUNNING, rows_total=count, rows_written=0
-        )
         try:
+            # The owner's departments as they are now, not when the export was asked for.
+            fiscal_year, departments = _scope(export.owner, export.filters)
+            header, rows, count = _table(export, fiscal_year, departments)
+            _export_set(
+                export_id=export.pk,
+                status=Export.Status.RUNNING,
+                rows_total=count,
+                rows_written=0,
+                departments=sorted(departments.values_list("code", flat=True)),
+            )
             with tempfile.NamedTemporaryFile(suffix=f".{export.file_format}") as out:
                 written = write_table(
                     out,

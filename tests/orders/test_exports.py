@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from market.models import AuditEvent, DepartmentRole
 from orders.models import Export, OrderLine, PurchaseOrder
 from orders.services import exports
-from tests.factories import finance_officer, member, vendor_member
+from tests.factories import DepartmentFactory, finance_officer, member, vendor_member
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,41 @@ def test_the_export_page_asks_and_follows_progress(
     refused = client.post("/exports/", {"kind": "", "file_format": ""})
     assert refused.status_code == 200
     assert Export.objects.count() == 1
+
+
+def test_someone_moved_out_of_the_department_no_longer_downloads_its_figures(api_as, login, world):
+    export = exports.export_request(
+        by=world.requester, kind="orders", file_format="csv", filters={}
+    )
+    exports.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.departments == ["DISDIK"]
+    client = api_as(world.requester)
+    assert client.get(f"/api/v1/exports/{export.pk}/").json()["download"]
+    assert client.get(f"/api/v1/exports/{export.pk}/file/").status_code == 200
+
+    world.requester.memberships.all().delete()
+    world.requester.memberships.create(
+        department=DepartmentFactory(code="DINKES"), role="requester"
+    )
+    world.requester._market_roles = None
+    client = api_as(world.requester)
+    assert client.get(f"/api/v1/exports/{export.pk}/").json()["download"] is None
+    assert client.get(f"/api/v1/exports/{export.pk}/file/").status_code == 404
+    page = login(world.requester)
+    assert page.get(f"/exports/{export.pk}/download/").status_code == 404
+    assert f"/exports/{export.pk}/download/" not in page.get("/exports/").content.decode()
+
+
+def test_an_export_that_fails_before_writing_is_marked_failed(world, monkeypatch):
+    export = exports.export_request(
+        by=finance_officer(), kind="orders", file_format="csv", filters={}
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(exports, "order_lines_table", broken)
+    exports.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == "failed"
