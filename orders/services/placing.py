@@ -32,6 +32,7 @@ from market.permissions import has_department_role
 from market.services.audit import audit_record
 from market.transactions import action
 from orders.models import Cart, CartItem, OrderLine, OrderStatus, PurchaseOrder, StandingOrder
+from orders.services import transitions
 from orders.services.numbering import next_number
 from orders.spend import spend_of
 from procurement.evaluation import PolicyViolation, policy_evaluate
@@ -330,6 +331,7 @@ def orders_place(
         drafts.append((order, line, order_lines))
     _judge(department, [(line, spend_of(order, lines)) for order, line, lines in drafts])
     threshold = policy_for(budget_line.fiscal_year).approval_threshold
+    placed = []
     for order, line, order_lines in drafts:
         try:
             _submit(order=order, line=line, lines=order_lines, by=requester)
@@ -337,9 +339,10 @@ def orders_place(
             if order.vendor_id in lines_by_vendor:  # name the field the requester chose it in
                 refused.fields = {"budget_lines": {str(order.vendor_id): [str(refused.message)]}}
             raise
-        if order.total <= threshold:
-            _approve_automatically(order, threshold)
-    return [order for order, _line, _lines in drafts]
+        if order.total <= threshold:  # no PPK needed: the system approves it
+            order = transitions.order_approve(order=order, by=None)
+        placed.append(order)
+    return placed
 
 
 def _judge(department: Department, spends: list[tuple[BudgetLine, Spend]]) -> None:
@@ -354,19 +357,6 @@ def _judge(department: Department, spends: list[tuple[BudgetLine, Spend]]) -> No
     )
     if evaluation.violations:
         raise PolicyViolation(evaluation.violations)
-
-
-def _approve_automatically(order: PurchaseOrder, threshold: int) -> None:
-    """At or under the policy's threshold the order needs no PPK (the system approves it)."""
-    order.status, order.approved_at = OrderStatus.APPROVED, timezone.now()
-    order.save(update_fields=["status", "approved_at"])
-    audit_record(
-        actor=None,
-        action="order.approve",
-        target=order,
-        before={"status": OrderStatus.SUBMITTED},
-        after={"status": OrderStatus.APPROVED, "automatically_up_to": threshold},
-    )
 
 
 def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: set) -> OrderLine:

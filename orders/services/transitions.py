@@ -44,6 +44,7 @@ from orders.models import (
 )
 from orders.services.numbering import next_number
 from orders.spend import invoiced_amount, spend_of
+from procurement.selectors import policy_for
 from procurement.services import budget_lines_lock, budget_realise, budget_release
 from vendors.permissions import acts_for
 
@@ -173,10 +174,18 @@ def _refuse(*, order, by, action_name: str, reason: str) -> PurchaseOrder:
 
 
 @action
-def order_approve(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
+def order_approve(*, order: PurchaseOrder, by: User | None) -> PurchaseOrder:
+    """The named PPK approves; the system (`by=None`) only an order at or under the policy's
+    automatic-approval amount, as placing does."""
     order = _lock(order, "approve", by)
+    automatically = {}
+    if by is None:
+        threshold = policy_for(order.budget_line.fiscal_year).approval_threshold
+        if order.total > threshold:
+            raise NotAllowed(_("You may not do this to this order."))
+        automatically = {"automatically_up_to": threshold}
     order.approved_at = timezone.now()
-    return _move(order, "approve", by, _target("approve"))
+    return _move(order, "approve", by, _target("approve"), **automatically)
 
 
 @action

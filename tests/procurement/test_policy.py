@@ -81,6 +81,12 @@ def test_orders_at_or_under_the_approval_threshold_need_no_ppk(world, policy):
     assert (small.status, large.status) == (OrderStatus.APPROVED, OrderStatus.SUBMITTED)
     event = AuditEvent.objects.get(action="order.approve", object_id=str(small.pk))
     assert event.actor is None and event.after["automatically_up_to"] == 145_000
+    # Nobody but the PPK approves an order above the threshold, not the system either.
+    from market.errors import NotAllowed
+    from orders.services import transitions
+
+    with pytest.raises(NotAllowed):
+        transitions.order_approve(order=large, by=None)
 
 
 def test_the_position_moves_by_the_orders_of_small_businesses(world, policy):
