@@ -136,6 +136,13 @@ def policy_update(*, fiscal_year: FiscalYear, by, **changes) -> Policy:
         categories = changes["reserved_categories"]
         if categories is None or not all(isinstance(item, Category) for item in categories):
             errors["reserved_categories"] = [_("Choose categories of the catalogue.")]
+    amounts_given = not {"approval_threshold", "direct_purchase_ceiling"} & errors.keys()
+    if amounts_given and policy.approval_threshold > policy.direct_purchase_ceiling:
+        # Above the ceiling nothing is ordered: a larger amount would be a slip of the finger.
+        errors["approval_threshold"] = [
+            _("Approve automatically at most up to the direct-purchase ceiling, %(ceiling)s.")
+            % {"ceiling": format_rupiah(policy.direct_purchase_ceiling)}
+        ]
     if errors:
         raise InvalidInput(errors)
     policy.save()

@@ -221,3 +221,14 @@ def test_a_standing_order_passes_through_the_same_evaluator(world, policy):
     run = standing_order_run(standing_order=standing, period=timezone.localdate().replace(day=1))
     assert run.outcome == "failed" and "dicadangkan bagi usaha mikro dan kecil lokal" in run.message
     assert not PurchaseOrder.objects.filter(standing_order=standing).exists()
+
+
+def test_automatic_approval_never_reaches_above_the_ceiling(world):
+    from market.errors import InvalidInput
+    from procurement.services import policy_update
+
+    admin = UserFactory(is_staff=True)
+    with pytest.raises(InvalidInput) as refused:
+        policy_update(fiscal_year=world.line.fiscal_year, by=admin, approval_threshold=300_000_000)
+    assert "Rp200.000.000" in refused.value.fields["approval_threshold"][0]
+    policy_update(fiscal_year=world.line.fiscal_year, by=admin, approval_threshold=200_000_000)
