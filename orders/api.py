@@ -60,9 +60,12 @@ def quantity_field() -> serializers.CharField:
 
 
 def _requester_department(request, *, from_body: bool = False) -> Department:
-    """The department named by `?department=` (or the body's `department`), else the first."""
-    data = request.data if from_body and isinstance(request.data, Mapping) else request.query_params
-    department = requester_department(request.user, data.get("department"))
+    """The department named by the body's `department` (for a POST) or `?department=`, else
+    the first."""
+    code = request.query_params.get("department")
+    if from_body and isinstance(request.data, Mapping) and request.data.get("department"):
+        code = request.data.get("department")
+    department = requester_department(request.user, code)
     if department is None:
         raise Http404
     return department

@@ -126,11 +126,22 @@ def cart(request):
         except DomainError as error:
             show_domain_error(request, error, form)
         else:
-            messages.success(
-                request,
-                _("Submitted for approval: %(numbers)s")
-                % {"numbers": ", ".join(order.number for order in orders)},
-            )
+            waiting = [order.number for order in orders if order.status == OrderStatus.SUBMITTED]
+            approved = [order.number for order in orders if order.status == OrderStatus.APPROVED]
+            if waiting:
+                messages.success(
+                    request,
+                    _("Submitted for approval: %(numbers)s") % {"numbers": ", ".join(waiting)},
+                )
+            if approved:
+                messages.success(
+                    request,
+                    _(
+                        "Approved automatically (within the policy's amount), sent to the "
+                        "vendor: %(numbers)s"
+                    )
+                    % {"numbers": ", ".join(approved)},
+                )
             return redirect("order-list")
     return render(
         request,

@@ -232,6 +232,7 @@ class ComplianceSerializer(serializers.Serializer):
     measures = serializers.SerializerMethodField()
     target = percent_field(2)
     pace = percent_field(1)
+    local_target = percent_field(2)
     status = serializers.ChoiceField(choices=["met", "on_track", "behind"])
 
     @extend_schema_field(serializers.DictField(child=MeasureSerializer(), help_text="by measure"))
@@ -254,7 +255,9 @@ class ComplianceReportApi(APIView):
     class OutputSerializer(serializers.Serializer):
         fiscal_year = serializers.IntegerField()
         departments = ComplianceSerializer(many=True)
-        total = ComplianceSerializer()
+        total = ComplianceSerializer(
+            allow_null=True, help_text="the organisation's, for those who see every department"
+        )
 
     @extend_schema(parameters=[ReportFilterSerializer], responses=OutputSerializer)
     def get(self, request):
@@ -262,6 +265,8 @@ class ComplianceReportApi(APIView):
         filters.is_valid(raise_exception=True)
         fiscal_year, departments = report_scope(request, filters.validated_data)
         rows, total = compliance_by_department(fiscal_year=fiscal_year, departments=departments)
+        if not roles_of(request.user).sees_all_departments:
+            total = None  # a sum of one's own departments is not the organisation's
         return Response(
             self.OutputSerializer(
                 {"fiscal_year": fiscal_year.year, "departments": rows, "total": total}

@@ -74,6 +74,7 @@ class Compliance:
     measures: dict[str, int]
     target: Decimal
     exact_pace: Decimal
+    local_target: Decimal = Decimal(0)  # of the budget, with businesses of the regency
     shares: dict[str, dict[str, Decimal]] = field(init=False)
 
     def __post_init__(self):
@@ -88,8 +89,15 @@ class Compliance:
     @property
     def measure_cells(self) -> list[dict]:
         """Each measure with its label, amount and shares, in the order the pages show them."""
+        targets = {"small_business": self.target, "local": self.local_target}
         return [
-            {"name": name, "label": MEASURE_LABELS[name], "amount": amount, **self.shares[name]}
+            {
+                "name": name,
+                "label": MEASURE_LABELS[name],
+                "amount": amount,
+                "target": targets.get(name),
+                **self.shares[name],
+            }
             for name, amount in self.measures.items()
         ]
 
@@ -160,6 +168,7 @@ def compliance_by_department(
                 measures={name: figures[name] for name in MEASURES},
                 target=target,
                 exact_pace=exact_pace(target, fiscal_year, today),
+                local_target=policy.local_target,
             )
         )
     total = Compliance(
@@ -172,6 +181,7 @@ def compliance_by_department(
         measures={name: sum(row.measures[name] for row in rows) for name in MEASURES},
         target=policy.small_business_target,
         exact_pace=exact_pace(policy.small_business_target, fiscal_year, today),
+        local_target=policy.local_target,
     )
     return rows, total
 
@@ -253,13 +263,18 @@ def compliance_table(rows: list[Compliance], total: Compliance | None) -> tuple[
     for name in MEASURES:
         label = str(MEASURE_LABELS[name])
         header += [label, f"{label} (% {_('of budget')})", f"{label} (% {_('of spend')})"]
-    header += [str(_("Target (%)")), str(_("Pace today (%)")), str(_("Status"))]
+    header += [
+        str(_("Target (%)")),
+        str(_("Pace today (%)")),
+        str(_("Local-business target (%)")),
+        str(_("Status")),
+    ]
     table = []
     for row in [*rows, *([total] if total else [])]:
         cells = [row.code, row.name, row.allocated, row.committed, row.realised, row.spent]
         for cell in row.measure_cells:
             cells += [cell["amount"], cell["of_allocation"], cell["of_spend"]]
-        table.append([*cells, row.target, row.pace, str(row.status_label)])
+        table.append([*cells, row.target, row.pace, row.local_target, str(row.status_label)])
     return header, table
 
 

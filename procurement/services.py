@@ -190,8 +190,8 @@ def policy_and_targets_update(
 def department_target_set(
     *, fiscal_year: FiscalYear, department: Department, target, by
 ) -> DepartmentTarget | None:
-    """A department's own small-business target, above the organisation's; None (or the
-    organisation's own) removes it."""
+    """A department's own small-business target, at or above the organisation's; None or empty
+    removes it (audited only when something changes)."""
     if not roles_of(by).is_platform_admin:
         raise NotAllowed(_("Only a platform administrator changes the policy."))
     policy = Policy.objects.get_or_create(fiscal_year=fiscal_year)[0]

@@ -305,3 +305,34 @@ def test_quantities_are_written_with_thousands_separators(login, world):
     order = world.order((world.rice, "6790"))[0]
     page = login(world.requester).get(reverse("order-detail", args=[order.pk])).content.decode()
     assert "6.790 kg" in page and "6790 kg" not in page
+
+
+def test_checkout_says_which_orders_were_approved_automatically(login, world):
+    from procurement.models import Policy
+
+    Policy.objects.update_or_create(
+        fiscal_year=world.line.fiscal_year, defaults={"approval_threshold": 100_000}
+    )
+    client = login(world.requester)
+    client.post(reverse("cart-add", args=[world.rice.pk]), {"quantity": "100"})  # Rp1.450.000
+    client.post(reverse("cart-add", args=[world.besek.pk]), {"quantity": "20"})  # Rp90.000
+    response = client.post(
+        reverse("cart"),
+        {
+            "checkout": "1",
+            "budget_line": world.line.pk,
+            "approver": world.approver.pk,
+            "delivery_address": "Kantor Dinas",
+            "delivery_date": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        },
+        follow=True,
+    )
+    rice, besek = (
+        PurchaseOrder.objects.get(vendor=product.vendor) for product in (world.rice, world.besek)
+    )
+    assert (rice.status, besek.status) == (OrderStatus.SUBMITTED, OrderStatus.APPROVED)
+    page = response.content.decode()
+    assert f"Diajukan untuk persetujuan: {rice.number}" in page
+    assert (
+        f"Disetujui otomatis (dalam batas kebijakan), dikirim ke penyedia: {besek.number}" in page
+    )

@@ -49,6 +49,7 @@ def test_finance_officers_see_every_department_and_the_total(api_as, two):
     body = api_as(finance_officer()).get("/api/v1/reports/compliance/").json()
     assert [row["code"] for row in body["departments"]] == ["D00", "D01"]
     assert body["total"]["committed"] == 300_000 * 2
+    assert (body["total"]["target"], body["total"]["local_target"]) == (40, 40)
     assert body["departments"][0]["measures"]["small_business"] == {
         "amount": 150_000,
         "share_of_allocation": 1.5,
@@ -61,6 +62,7 @@ def test_department_staff_see_their_own_department_only(api_as, two):
     client = api_as(member(DepartmentRole.REQUESTER, own))
     body = client.get("/api/v1/reports/compliance/").json()
     assert [row["code"] for row in body["departments"]] == [own.code]
+    assert body["total"] is None  # the organisation's total is not theirs
     spend = client.get("/api/v1/reports/spend/", {"group_by": "vendor_scale"}).json()
     assert {row["key"]: row["spent"] for row in spend["rows"]} == {
         "micro": 150_000,
