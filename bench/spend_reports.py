@@ -27,12 +27,12 @@ measuring 4.5 minutes with --candidates):
         > /tmp/spend_reports_1m.txt
 
 Measured 2026-11 on this 2-core machine (work_mem 4MB) at 1,000,000 rows, after the covering
-ledger index (procurement 0008): one department's reports
-83-155 ms (index-only scans; 185-253 ms before), the checkout's quota sum 66 ms (108 before),
-organisation-wide reports 0.44-0.9 s (parallel sequential scans of the whole year: no index
-helps a sum of everything; by vendor 0.92 -> 0.52 s with the statistics of 0009), public_figures 1.0 s (cached for the public pages), 50 OCDS
-releases 28 ms wherever they start (277-365 ms by OFFSET before), snapshots 4.6 s nightly, the
-580,000-line orders CSV 16 s with a 5.4 MB tracemalloc peak (it streams).
+ledger index (procurement 0008): one department's reports 83-155 ms (index-only scans; 185-253
+ms before), the checkout's quota sum 66 ms (108 before), organisation-wide reports 0.44-0.9 s
+(parallel sequential scans of the whole year: no index helps a sum of everything; by vendor
+0.92 -> 0.52 s with the statistics of 0009), public_figures 1.0 s (cached for the public
+pages), 50 OCDS releases 28 ms wherever they start (277-365 ms by OFFSET before), snapshots
+4.6 s nightly, the 580,000-line orders CSV 16 s with a 5.4 MB tracemalloc peak (it streams).
 
 The database's name must contain "bench": the script writes a million rows and VACUUMs.
 """
