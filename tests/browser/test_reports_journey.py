@@ -119,17 +119,18 @@ def test_spend_with_small_businesses_shows_in_reports_and_open_data(new_page, li
     expect(cells["Terealisasi"]).to_have_text("Rp1.450.000")
     small = cells["Usaha kecil dan koperasi"]
     expect(small).to_contain_text("Rp1.900.000")
-    expect(small.locator(".muted")).to_have_text("1,9 % dari anggaran · 100,0 % dari belanja")
+    expect(small.locator(".share")).to_have_text(["1,9 % dari anggaran", "100,0 % dari belanja"])
     expect(cells["Usaha yang dipimpin perempuan"]).to_contain_text("Rp450.000")
-    expect(cells["Usaha yang dipimpin perempuan"].locator(".muted")).to_have_text(
-        "0,5 % dari anggaran · 23,7 % dari belanja"
+    expect(cells["Usaha yang dipimpin perempuan"].locator(".share")).to_have_text(
+        ["0,5 % dari anggaran", "23,7 % dari belanja"]
     )
+    expect(cells["Usaha lokal"].locator(".share").last).to_have_text("target 40 %")
     expect(cells["Target (laju hari ini)"]).to_have_text(f"40 % ({pace_text} %)")
     expect(cells["Status"]).to_have_text(disdik_status)
 
     dinkes_cells = columns(table, department_row(finance, "DINKES"))
-    expect(dinkes_cells["Usaha kecil dan koperasi"].locator(".muted")).to_have_text(
-        "45,0 % dari anggaran · 100,0 % dari belanja"
+    expect(dinkes_cells["Usaha kecil dan koperasi"].locator(".share")).to_have_text(
+        ["45,0 % dari anggaran", "100,0 % dari belanja"]
     )
     expect(dinkes_cells["Status"]).to_have_text("Target tercapai")
 
