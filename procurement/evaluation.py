@@ -25,11 +25,16 @@ from procurement.services import Spend
 from vendors.models import SMALL_BUSINESS_SCALES, VendorStatus
 
 
+def one_decimal(value: Decimal) -> Decimal:
+    """A share as shown: one decimal, rounded half-up."""
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def percent(part: int, whole: int) -> Decimal:
     """part of whole in percent, one decimal, rounded half-up; 0 when there is no whole."""
     if not whole:
         return Decimal("0.0")
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return one_decimal(Decimal(part) * 100 / whole)
 
 
 def year_elapsed(fiscal_year: FiscalYear, today: datetime.date | None = None) -> Decimal:
@@ -52,7 +57,7 @@ def exact_pace(
 
 def pace(target: Decimal, fiscal_year: FiscalYear, today: datetime.date | None = None) -> Decimal:
     """The pace as shown: one decimal, rounded half-up."""
-    return exact_pace(target, fiscal_year, today).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return one_decimal(exact_pace(target, fiscal_year, today))
 
 
 def reaches(part: int, whole: int, share: Decimal) -> bool:

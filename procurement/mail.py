@@ -76,6 +76,12 @@ def _dispatch(
     return True
 
 
+def _with_budget(fiscal_year: FiscalYear):
+    return Department.objects.filter(
+        is_active=True, budget_lines__fiscal_year=fiscal_year
+    ).distinct()
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -96,9 +102,7 @@ def monthly_reports_send(*, today: datetime.date) -> int:
     if fiscal_year is None:
         return 0
     sent = 0
-    departments = Department.objects.filter(
-        is_active=True, budget_lines__fiscal_year=fiscal_year
-    ).distinct()
+    departments = _with_budget(fiscal_year)
     with translation.override(settings.LANGUAGE_CODE):
         rows, total = compliance_by_department(
             fiscal_year=fiscal_year,
@@ -147,9 +151,7 @@ def quarter_alerts_send(*, today: datetime.date) -> int:
     fiscal_year = FiscalYear.objects.filter(year=quarter_end.year).first()
     if fiscal_year is None:
         return 0
-    departments = Department.objects.filter(
-        is_active=True, budget_lines__fiscal_year=fiscal_year
-    ).distinct()
+    departments = _with_budget(fiscal_year)
     by_code = {department.code: department for department in departments}
     finance, sent = _finance_officers(), 0
     with translation.override(settings.LANGUAGE_CODE):

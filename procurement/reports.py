@@ -7,7 +7,7 @@ ledger_* expressions), a handful of queries whatever the number of order lines.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import F, Max, QuerySet, Sum
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
 from market.models import Department, District
-from procurement.evaluation import exact_pace, percent, reaches
+from procurement.evaluation import exact_pace, one_decimal, percent, reaches
 from procurement.models import (
     MEASURES,
     BudgetLine,
@@ -108,7 +108,7 @@ class Compliance:
     @property
     def pace(self) -> Decimal:
         """As shown: one decimal, rounded half-up."""
-        return self.exact_pace.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return one_decimal(self.exact_pace)
 
     @property
     def status(self) -> str:
