@@ -14,6 +14,13 @@ from market.money import RupiahField
 from vendors.models import SMALL_BUSINESS_SCALES
 
 DEFAULT_DIRECT_PURCHASE_CEILING = 200_000_000
+
+
+def rupiah_bounds(least: int = 0) -> list:
+    """Whole rupiah from `least` up to the plausible most (market.bounds)."""
+    return [MinValueValidator(least), MaxValueValidator(MAX_RUPIAH)]
+
+
 ACCOUNT_CODE_LENGTH = 40
 
 
@@ -52,9 +59,7 @@ class BudgetLine(models.Model):
     )
     account_code = models.CharField(_("account code"), max_length=ACCOUNT_CODE_LENGTH)
     name = models.CharField(_("name"), max_length=TITLE_LENGTH)
-    allocated = RupiahField(
-        _("allocated"), validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)]
-    )
+    allocated = RupiahField(_("allocated"), validators=rupiah_bounds())
     committed = RupiahField(_("committed"), default=0, editable=False)
     realised = RupiahField(_("realised"), default=0, editable=False)
 
@@ -144,7 +149,7 @@ class Policy(models.Model):
     direct_purchase_ceiling = RupiahField(
         _("direct-purchase ceiling"),
         default=DEFAULT_DIRECT_PURCHASE_CEILING,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_RUPIAH)],
+        validators=rupiah_bounds(1),
         help_text=_(
             "The most one order may cost; dearer goods need a tender (Perpres 12/2021: "
             "Rp200.000.000 for goods)."
@@ -153,7 +158,7 @@ class Policy(models.Model):
     stamp_duty_threshold = RupiahField(
         _("stamp duty from"),
         default=5_000_000,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)],
+        validators=rupiah_bounds(),
         help_text=_(
             "A receipt (kuitansi) for more than this carries a stamp duty (meterai) box "
             "(UU 10/2020: Rp5.000.000)."
@@ -162,7 +167,7 @@ class Policy(models.Model):
     approval_threshold = RupiahField(
         _("automatic approval up to"),
         default=0,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)],
+        validators=rupiah_bounds(),
         help_text=_(
             "Orders at or under this are approved without the PPK; Rp0 means the PPK approves "
             "every order (the department head's delegation)."
@@ -171,7 +176,7 @@ class Policy(models.Model):
     card_cap = RupiahField(
         _("government card cap per payee"),
         default=200_000_000,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_RUPIAH)],
+        validators=rupiah_bounds(),
         help_text=_(
             "The most one payment by government credit card (KKPD) may be, per payee (the "
             "regional head's decision; Rp200.000.000 for the Pemda card)."
