@@ -16,7 +16,12 @@ from market.rest import PublicApiView, run_serializer
 from market.selectors import department_members
 from procurement.models import BudgetLine, Policy
 from procurement.reports import GROUPS, compliance_by_department, public_figures_cached, spend_by
-from procurement.selectors import budget_lines_visible_to, policies, report_fiscal_year
+from procurement.selectors import (
+    budget_lines_visible_to,
+    department_targets_of,
+    policies,
+    report_fiscal_year,
+)
 from procurement.services import policy_and_targets_update
 
 
@@ -130,10 +135,7 @@ class PolicySerializer(serializers.ModelSerializer):
         ]
 
     def get_department_targets(self, policy) -> dict[str, str]:
-        return {
-            target.department.code: str(target.small_business_target)
-            for target in policy.fiscal_year.department_targets.all()
-        }
+        return {code: str(target) for code, target in department_targets_of(policy).items()}
 
 
 class PolicyListApi(generics.ListAPIView):
@@ -180,11 +182,9 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         policy = self.get_object()
 
         def update(values):
+            targets = values.pop("department_targets", None) or {}
             policy_and_targets_update(
-                fiscal_year=policy.fiscal_year,
-                by=request.user,
-                changes=values,
-                targets=values.pop("department_targets", None) or {},
+                fiscal_year=policy.fiscal_year, by=request.user, changes=values, targets=targets
             )
 
         run_serializer(self.InputSerializer(data=request.data, partial=True), update)

@@ -32,6 +32,15 @@ def policy_for(fiscal_year: FiscalYear | None) -> Policy:
     return policy or Policy(fiscal_year=fiscal_year)
 
 
+def department_targets_of(policy: Policy) -> dict[str, Decimal]:
+    """{department code: its own target} where a department aims higher (prefetched by
+    policies())."""
+    return {
+        target.department.code: target.small_business_target
+        for target in policy.fiscal_year.department_targets.all()
+    }
+
+
 def policies() -> QuerySet[Policy]:
     """Every fiscal year's policy, newest first, with what is read alongside it."""
     return (

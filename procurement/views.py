@@ -27,6 +27,7 @@ from procurement.reports import (
 from procurement.selectors import (
     budget_lines_visible_to,
     department_budget_summaries,
+    department_targets_of,
     fiscal_year_current,
     policies,
     report_fiscal_year,
@@ -96,11 +97,12 @@ def policy_edit(request, year):
         raise Http404
     policy = get_object_or_404(policies(), fiscal_year__year=year)
     departments = Department.objects.filter(is_active=True).order_by("code")
-    targets = {
-        target.department.code: target.small_business_target
-        for target in policy.fiscal_year.department_targets.all()
-    }
-    form = PolicyForm(request.POST or None, policy=policy, departments=departments, targets=targets)
+    form = PolicyForm(
+        request.POST or None,
+        policy=policy,
+        departments=departments,
+        targets=department_targets_of(policy),
+    )
     if form.is_bound:
         try:
             run_form(form, lambda values: _save_policy(request, policy, form, values))
