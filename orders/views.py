@@ -16,7 +16,7 @@ from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.models import DepartmentRole
 from market.money import round_rupiah
-from market.permissions import departments_visible_to, departments_where, roles_of
+from market.permissions import departments_where, roles_of
 from orders import documents
 from orders.forms import (
     AddToCartForm,
@@ -46,7 +46,7 @@ from orders.selectors import (
 )
 from orders.services import exports, placing, standing
 from orders.services.transitions import allowed_actions, order_act
-from procurement.selectors import fiscal_year_current
+from procurement.selectors import fiscal_year_current, report_departments
 from vendors.permissions import vendor_of
 
 
@@ -354,7 +354,7 @@ def export_list(request):
     """Ask for an export and follow it: the page refreshes itself while one is being written."""
     if not roles_of(request.user).reads_departments:
         raise Http404
-    departments = departments_visible_to(request.user).filter(is_active=True).order_by("code")
+    departments = report_departments(request.user).order_by("code")
     form = ExportForm(
         request.POST or None, departments=departments, fiscal_year=fiscal_year_current()
     )

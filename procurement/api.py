@@ -20,6 +20,7 @@ from procurement.selectors import (
     budget_lines_visible_to,
     department_targets_of,
     policies,
+    report_departments,
     report_fiscal_year,
 )
 from procurement.services import policy_and_targets_update
@@ -209,11 +210,9 @@ def report_scope(request, filters: dict):
     fiscal_year = report_fiscal_year(filters.get("fiscal_year"))
     if fiscal_year is None:
         raise NotFound(_("There is no such fiscal year."))
-    departments = departments_visible_to(request.user).filter(is_active=True)
-    if filters.get("department"):
-        departments = departments.filter(code__iexact=filters["department"])
-        if not departments.exists():
-            raise NotFound(_("No such department of yours."))
+    departments = report_departments(request.user, filters.get("department"))
+    if filters.get("department") and not departments.exists():
+        raise NotFound(_("No such department of yours."))
     return fiscal_year, departments
 
 

@@ -78,6 +78,14 @@ def department_target(department: Department, fiscal_year: FiscalYear) -> Decima
     )
 
 
+def report_departments(user, code: str | None = None) -> QuerySet[Department]:
+    """The active departments a person's reports and exports cover (finance officers and
+    administrators: all; department staff: their own); only `code` when given, none when it is
+    not theirs."""
+    departments = departments_visible_to(user).filter(is_active=True)
+    return departments.filter(code__iexact=code) if code else departments
+
+
 def report_fiscal_year(year: int | None) -> FiscalYear | None:
     """The fiscal year a report asks for, or the current one."""
     return FiscalYear.objects.filter(year=year).first() if year else fiscal_year_current()

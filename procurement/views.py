@@ -30,6 +30,7 @@ from procurement.selectors import (
     department_targets_of,
     fiscal_year_current,
     policies,
+    report_departments,
     report_fiscal_year,
 )
 from procurement.services import policy_and_targets_update
@@ -137,7 +138,7 @@ def report_dashboard(request):
     if not roles.reads_departments:
         raise Http404
     fiscal_year = _report_year(request)
-    departments = departments_visible_to(request.user).filter(is_active=True)
+    departments = report_departments(request.user)
     context = {"fiscal_year": fiscal_year, "years": FiscalYear.objects.order_by("-year")}
     if fiscal_year is not None:
         rows, total = compliance_by_department(fiscal_year=fiscal_year, departments=departments)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from market.errors import InvalidInput, NotAllowed
 from market.locks import lock_row
 from market.models import User
-from market.permissions import departments_visible_to, roles_of
+from market.permissions import roles_of
 from market.services.audit import audit_record
 from market.tabular import FORMATS, write_table
 from market.transactions import action, on_rollback
@@ -25,7 +25,7 @@ from procurement.reports import (
     spend_by,
     spend_table,
 )
-from procurement.selectors import report_fiscal_year
+from procurement.selectors import report_departments, report_fiscal_year
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,7 @@ logger = logging.getLogger(__name__)
 def _scope(owner: User, filters: dict):
     """(fiscal year, departments) an export covers, as the reports decide for this person."""
     fiscal_year = report_fiscal_year(filters.get("fiscal_year"))
-    departments = departments_visible_to(owner).filter(is_active=True)
-    if filters.get("department"):
-        departments = departments.filter(code__iexact=filters["department"])
-    return fiscal_year, departments
+    return fiscal_year, report_departments(owner, filters.get("department"))
 
 
 @action
