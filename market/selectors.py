@@ -9,6 +9,8 @@ from market.models import (
     Department,
     District,
     Membership,
+    Notification,
+    OrganisationRole,
     User,
     Village,
 )
@@ -34,6 +36,16 @@ def people_of_department(department: Department, role: str) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def finance_officers(organisation_id: int | None = None) -> QuerySet[User]:
+    """The active finance officers (of one organisation, or of any), by name."""
+    people = User.objects.filter(
+        organisation_memberships__role=OrganisationRole.FINANCE, is_active=True
+    )
+    if organisation_id is not None:
+        people = people.filter(organisation_memberships__organisation_id=organisation_id)
+    return people.distinct().order_by("full_name", "username")
 
 
 def department_members(department: Department, *, role: str | None = None) -> list[dict]:
@@ -83,3 +95,15 @@ def audit_events(
 
 def audit_last_check() -> AuditCheck | None:
     return AuditCheck.objects.order_by("-ran_at").first()
+
+
+def notifications_of(user, *, unread: bool = False) -> QuerySet[Notification]:
+    """A person's notifications, newest first (the bell's page and the API)."""
+    notifications = Notification.objects.filter(recipient=user).order_by("-id")
+    return notifications.filter(read_at__isnull=True) if unread else notifications
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -27,7 +27,12 @@ from orders.models import (
 )
 from procurement.evaluation import Evaluation, policy_evaluate
 from procurement.models import Policy
-from procurement.selectors import fiscal_year_current, holidays_between, working_days_after
+from procurement.selectors import (
+    fiscal_year_current,
+    holidays_between,
+    policy_for,
+    working_days_after,
+)
 from procurement.services import Spend
 from vendors.permissions import vendor_of
 
@@ -109,6 +114,7 @@ def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:
 
 
 DEFAULT_RESPONSE_DAYS = Policy._meta.get_field("vendor_response_days").default
+DEFAULT_PAYMENT_DUE_DAYS = Policy._meta.get_field("payment_due_days").default
 
 
 def response_deadlines(orders) -> dict[int, datetime.date]:
@@ -143,6 +149,22 @@ def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrd
     )
     deadlines = response_deadlines(candidates)
     return [order for order in candidates if today > deadlines[order.pk]]
+
+
+def payment_due_date(order: PurchaseOrder, days: int | None = None) -> datetime.date:
+    """The day an invoiced order should be paid by: the policy's days after the invoice
+    (pass `days` when reading many, from payment_due_days_by_year)."""
+    if days is None:
+        days = policy_for(order.budget_line.fiscal_year).payment_due_days
+    return timezone.localtime(order.invoice.issued_at).date() + datetime.timedelta(days=days)
+
+
+def payment_due_days_by_year() -> dict[int, int]:
+    """{fiscal year id: payment due days} of every policy; a year without one takes the default."""
+    return defaultdict(
+        lambda: DEFAULT_PAYMENT_DUE_DAYS,
+        Policy.objects.values_list("fiscal_year_id", "payment_due_days"),
+    )
 
 
 def cart_of(user, department) -> Cart | None:

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from orders.idempotency import forget_old_keys
 from orders.services.exports import export_run
+from orders.services.reminders import order_reminders_send
 from orders.services.standing import standing_orders_due
 from orders.services.transitions import orders_expire_due
 
@@ -27,3 +28,8 @@ def forget_old_idempotency_keys() -> int:
 def write_export(export_id: int) -> str:
     export = export_run(export_id=export_id)
     return export.status if export else "missing"
+
+
+@shared_task(name="orders.send_reminders")
+def send_reminders() -> int:
+    return order_reminders_send()

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from market.models import Department, DepartmentRole, OrganisationMembership, OrganisationRole
-from market.selectors import people_of_department
+from market.models import Department, DepartmentRole
+from market.selectors import finance_officers, people_of_department
 from market.tabular import CONTENT_TYPES, write_table
 from market.transactions import action
 from procurement.models import FiscalYear, ReportDispatch
@@ -30,12 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def _finance_officers() -> list[str]:
-    return sorted(
-        OrganisationMembership.objects.filter(role=OrganisationRole.FINANCE, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    return sorted(set(finance_officers().exclude(email="").values_list("email", flat=True)))
 
 
 def _approvers(department: Department) -> list[str]:

@@ -81,6 +81,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0002_thumbnail_sweeper", "create"),
     ("worker.migrations.0003_order_schedules", "create"),
     ("worker.migrations.0004_report_schedules", "create"),
+    ("worker.migrations.0005_notification_schedules", "create"),
 ]
 
 

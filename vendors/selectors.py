@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from market.models import User
 from market.permissions import roles_of
 from vendors.models import Vendor, VendorStatus
 from vendors.permissions import vendor_of
@@ -76,3 +77,10 @@ def vendor_statistics() -> list[dict]:
         }
         for row in rows
     ]
+
+
+def vendor_people(vendor_id: int) -> QuerySet[User]:
+    """The active logins acting for a vendor: whoever of them opens the app next sees its news."""
+    return User.objects.filter(vendor_membership__vendor_id=vendor_id, is_active=True).order_by(
+        "pk"
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +22,11 @@ from market.bounds import (
 )
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from market.locks import lock_row
-from market.models import User, Village
+from market.models import Organisation, User, Village
 from market.permissions import roles_of
+from market.phones import normalise_phone
 from market.services.audit import audit_changes, audit_record
+from market.services.notifications import notify
 from market.transactions import action, on_rollback
 from market.uploads import clean_document, read_upload
 from vendors.models import (
@@ -37,11 +40,11 @@ from vendors.models import (
     VendorStatus,
 )
 from vendors.permissions import acts_for
+from vendors.selectors import vendor_people
 from vendors.validation import (
     normalise_bank_account,
     normalise_nib,
     normalise_npwp,
-    normalise_phone,
 )
 
 
@@ -312,6 +315,7 @@ def vendor_register(*, username: str, password: str, **details) -> Vendor:
         password=password,
         email=vendor.email,
         full_name=vendor.contact_person,
+        phone=vendor.phone,  # WhatsApp, where small vendors live; changeable in their choices
     )
     _save_new_vendor(vendor)
     VendorMember.objects.create(vendor=vendor, user=user, role=VendorRole.OWNER)
@@ -370,6 +374,20 @@ TRANSITIONS = {
 }
 
 
+# What the vendor's people are told after each action (market.notices).
+TOLD = {
+    "verify": "verified",
+    "reject": "rejected",
+    "suspend": "suspended",
+    "reinstate": "reinstated",
+}
+
+
+def _organisation_name() -> str:
+    organisation = Organisation.objects.order_by("pk").first()
+    return organisation.short_name if organisation else "Pasar Sistemik"
+
+
 def allowed_actions(vendor: Vendor) -> list[str]:
     return [action for action, (sources, _, _) in TRANSITIONS.items() if vendor.status in sources]
 
@@ -397,6 +415,17 @@ def vendor_transition(*, vendor: Vendor, action: str, by, reason: str = "") -> V
     vendor.save(update_fields=["status", "status_reason", "status_changed_at"])
     audit_record(
         actor=by, action=f"vendor.{action}", target=vendor, before=before, after=_snapshot(vendor)
+    )
+    notify(
+        kind=f"vendor.{TOLD[action]}",
+        recipients=vendor_people(vendor.pk),
+        params={
+            "name": vendor.display_name,
+            "party": _organisation_name(),
+            "reason": reason,
+        },
+        target=vendor,
+        link=reverse("vendor-home"),
     )
     return vendor
 

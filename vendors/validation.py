@@ -1,4 +1,5 @@
-"""Normalising and checking what vendors type: NIB, NPWP, Indonesian phone numbers."""
+"""Normalising and checking what vendors type: NIB, NPWP, bank accounts (phone numbers:
+market.phones)."""
 
 import re
 
@@ -26,23 +27,6 @@ def normalise_npwp(value: str) -> tuple[str, str | None]:
     if len(npwp) not in NPWP_DIGITS or re.search(r"[^\d\s.-]", value or ""):
         return npwp, _("NPWP must have 15 or 16 digits.")
     return npwp, None
-
-
-def normalise_phone(value: str) -> tuple[str, str | None]:
-    """(normalised, error): '0812-3456-7890', '62812…' and '+62 812…' all become '+62812…'."""
-    raw = (value or "").strip()
-    if re.search(r"[^\d\s()+.-]", raw):
-        return raw, _("Enter an Indonesian phone number, e.g. 0812-3456-7890.")
-    digits = digits_only(raw)
-    if digits.startswith("62"):
-        national = digits[2:]
-    elif digits.startswith("0"):
-        national = digits[1:]
-    else:
-        national = digits
-    if not re.fullmatch(r"[2-9]\d{7,11}", national):
-        return raw, _("Enter an Indonesian phone number, e.g. 0812-3456-7890.")
-    return f"+62{national}", None
 
 
 def normalise_bank_account(value: str) -> tuple[str, str | None]:

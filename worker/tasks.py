@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from market.services.audit import audit_check_record, audit_verify_chain
+from worker.outbox import message_deliver, outbox_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +18,15 @@ def verify_audit_chain() -> dict:
     if not report.ok:
         logger.error("Audit chain broken at event #%s: %s", report.broken_sequence, report.reason)
     return {"ok": report.ok, "checked": report.checked, "broken_sequence": report.broken_sequence}
+
+
+@shared_task(name="worker.deliver_message", acks_late=True)
+def deliver_message(message_id: int) -> str:
+    """Send one outbox message; a second run finds it held or sent and does nothing."""
+    return message_deliver(message_id=message_id)
+
+
+@shared_task(name="worker.sweep_outbox")
+def sweep_outbox() -> int:
+    """Every minute: publish again what waits in the outbox (Redis was away, a retry is due)."""
+    return outbox_sweep()

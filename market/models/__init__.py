@@ -1,4 +1,4 @@
-"""Models of the project's ground: accounts and roles, regions, audit trail."""
+"""Models of the project's ground: accounts and roles, regions, audit trail, notifications."""
 
 from market.models.accounts import (
     Department,
@@ -10,20 +10,32 @@ from market.models.accounts import (
     User,
 )
 from market.models.audit import AuditChainHead, AuditCheck, AuditEvent, AuditReview
+from market.models.notifications import (
+    OPTIONAL_CHANNELS,
+    Channel,
+    ChannelPreference,
+    Notification,
+    OutboxMessage,
+)
 from market.models.regions import District, Village
 
 __all__ = [
+    "OPTIONAL_CHANNELS",
     "AuditChainHead",
     "AuditCheck",
     "AuditEvent",
     "AuditReview",
+    "Channel",
+    "ChannelPreference",
     "Department",
     "DepartmentRole",
     "District",
     "Membership",
+    "Notification",
     "Organisation",
     "OrganisationMembership",
     "OrganisationRole",
+    "OutboxMessage",
     "User",
     "Village",
 ]

@@ -1,5 +1,6 @@
 """People, the organisation (the Pemda), its departments and the roles people hold in them."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,7 +14,12 @@ class User(AbstractUser):
     """A login. Department staff, finance officers, vendor members and administrators alike."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # The WhatsApp number messages go to, as +62…; empty when the person gave none.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The language the person reads: pages without a choice of their own, e-mail, WhatsApp.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("user")

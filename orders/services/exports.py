@@ -6,6 +6,7 @@ import tempfile
 
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from market.locks import lock_row
 from market.models import User
 from market.permissions import roles_of
 from market.services.audit import audit_record
+from market.services.notifications import notify
 from market.tabular import FORMATS, write_table
 from market.transactions import action, on_rollback
 from orders.models import Export
@@ -113,6 +115,24 @@ def _export_finish(*, export_id: int, path: str, rows: int) -> Export:
         target=export,
         after={"rows": rows, "file": export.file.name},
     )
+    _tell_owner(export, "export.done", rows=rows)
+    return export
+
+
+def _tell_owner(export: Export, kind: str, **facts) -> None:
+    notify(
+        kind=kind,
+        recipients=[export.owner],
+        params={"name": export.filename, **facts},
+        target=export,
+        link=reverse("export-list"),
+    )
+
+
+@action
+def _export_fail(*, export_id: int, error: str) -> Export:
+    export = _export_set(export_id=export_id, status=Export.Status.FAILED, error=error)
+    _tell_owner(export, "export.failed")
     return export
 
 
@@ -150,4 +170,4 @@ def export_run(*, export_id: int) -> Export | None:
                 "The export could not be written. Ask for it again; if it fails again, tell an "
                 "administrator."
             )
-            return _export_set(export_id=export.pk, status=Export.Status.FAILED, error=message)
+            return _export_fail(export_id=export.pk, error=message)

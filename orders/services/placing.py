@@ -33,6 +33,7 @@ from market.services.audit import audit_record
 from market.transactions import action
 from orders.models import Cart, CartItem, OrderLine, OrderStatus, PurchaseOrder, StandingOrder
 from orders.services import transitions
+from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
 from orders.spend import spend_of
 from procurement.evaluation import PolicyViolation, policy_evaluate
@@ -341,6 +342,8 @@ def orders_place(
             raise
         if order.total <= threshold:  # no PPK needed: the system approves it
             order = transitions.order_approve(order=order, by=None)
+        else:
+            order_notify(order=order, event="submit", by=requester)
         placed.append(order)
     return placed
 

@@ -6,6 +6,7 @@ import logging
 from decimal import Decimal
 
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +17,9 @@ from market.locks import lock_row
 from market.models import Department, DepartmentRole, User
 from market.permissions import has_department_role
 from market.services.audit import audit_record
+from market.services.notifications import notify
 from market.transactions import action
-from orders.models import StandingOrder, StandingOrderItem, StandingOrderRun
+from orders.models import PurchaseOrder, StandingOrder, StandingOrderItem, StandingOrderRun
 from orders.services.placing import Item, minimum_problem, order_frame_errors, orders_place
 from procurement.models import BudgetLine
 
@@ -165,6 +167,7 @@ def _run_once(*, standing_order: StandingOrder, period: datetime.date) -> Standi
     run = StandingOrderRun.objects.create(
         standing_order=standing_order, period=period, outcome=StandingOrderRun.Outcome.ORDERED
     )
+    orders: list[PurchaseOrder] = []
     try:
         orders = orders_place(
             requester=standing_order.requester,
@@ -189,7 +192,30 @@ def _run_once(*, standing_order: StandingOrder, period: datetime.date) -> Standi
         target=standing_order,
         after={"period": period.isoformat(), "message": run.message},
     )
+    _tell_requester(standing_order, run, orders)
     return run
+
+
+def _tell_requester(
+    standing_order: StandingOrder, run: StandingOrderRun, orders: list[PurchaseOrder]
+) -> None:
+    """The requester learns what this period's run placed, or why it could not."""
+    facts = {"name": standing_order.name, "period": run.period.strftime("%m/%Y")}
+    if run.outcome == StandingOrderRun.Outcome.ORDERED:
+        kind, link = "standing_order.ordered", reverse("standing-order-list")
+        facts |= {"number": run.message, "amount": sum(order.total for order in orders)}
+        if len(orders) == 1:
+            link = reverse("order-detail", args=[orders[0].pk])
+    else:
+        kind, link = "standing_order.failed", reverse("standing-order-list")
+        facts["reason"] = run.message
+    notify(
+        kind=kind,
+        recipients=[standing_order.requester],
+        params=facts,
+        target=standing_order,
+        link=link,
+    )
 
 
 def standing_order_run(*, standing_order: StandingOrder, period: datetime.date) -> StandingOrderRun:

@@ -42,6 +42,7 @@ from orders.models import (
     Shipment,
     ShipmentLine,
 )
+from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
 from orders.spend import invoiced_amount, spend_of
 from procurement.selectors import policy_for
@@ -139,6 +140,7 @@ def _move(order: PurchaseOrder, action_name: str, by, status: str, **after) -> P
         before={"status": before},
         after={"status": status, **after},
     )
+    order_notify(order=order, event=action_name, by=by)
     return order
 
 

@@ -1,0 +1,100 @@
+"""Who is told what about a purchase order, in the transaction that moves it.
+
+Each event tells the people whose turn it is (or, for a refusal, the other parties, with the
+reason), never the person who acted, and never someone who may not see the order. Each message
+names the order's number, the other party (the vendor for department staff, the department for
+the vendor) and the amount, and links to the order.
+"""
+
+from django.urls import reverse
+
+from market.models import DepartmentRole, User
+from market.selectors import finance_officers, people_of_department
+from market.services.notifications import notify
+from orders.models import Actor, PurchaseOrder
+from vendors.permissions import acts_for
+from vendors.selectors import vendor_people
+
+FINANCE = "finance"
+# A step of the state table happens once by itself (each of several shipments is news of its
+# own); a reminder or the daily check may run again, and is told once per person.
+ONCE_PER_PERSON = {"expires_soon", "approval_waiting", "payment_due_soon", "payment_overdue"}
+
+# event (an action of TRANSITIONS, "submit", or a reminder) -> what each audience is told
+AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "submit": (("order.submitted", (Actor.APPROVER,)),),
+    "approve": (("order.approved", (Actor.REQUESTER,)), ("order.to_accept", (Actor.VENDOR,))),
+    "accept": (("order.accepted", (Actor.REQUESTER,)),),
+    "reject": (("order.rejected", (Actor.REQUESTER,)),),
+    "cancel": (("order.cancelled", (Actor.REQUESTER, Actor.APPROVER, Actor.VENDOR)),),
+    "decline": (("order.declined", (Actor.REQUESTER, Actor.APPROVER)),),
+    "expire": (("order.expired", (Actor.REQUESTER, Actor.APPROVER, Actor.VENDOR)),),
+    "ship": (("order.shipped", (Actor.REQUESTER, Actor.RECEIVER)),),
+    "receive": (("order.received", (Actor.VENDOR,)),),
+    "invoice": (("order.invoiced", (Actor.TREASURER,)),),
+    "pay": (("order.paid", (Actor.VENDOR, Actor.REQUESTER)),),
+    # Reminders and the daily payment check (orders.services.reminders)
+    "expires_soon": (("order.expires_soon", (Actor.VENDOR,)),),
+    "approval_waiting": (("order.approval_waiting", (Actor.APPROVER,)),),
+    "payment_due_soon": (("order.payment_due_soon", (Actor.TREASURER,)),),
+    "payment_overdue": (("order.payment_overdue", (Actor.TREASURER, FINANCE)),),
+}
+
+
+def once_key(order_id: int, event: str) -> str:
+    return f"order:{order_id}:{event}"
+
+
+def _people(order: PurchaseOrder, audience: str) -> list[User]:
+    if audience == Actor.REQUESTER:
+        return [order.requester]
+    if audience == Actor.APPROVER:
+        return [order.approver]
+    if audience == Actor.VENDOR:
+        return list(vendor_people(order.vendor_id))
+    if audience == FINANCE:
+        return list(finance_officers(order.department.organisation_id))
+    return list(people_of_department(order.department, DepartmentRole(audience)))
+
+
+def _may_see(user: User, order: PurchaseOrder) -> bool:
+    from orders.selectors import orders_visible_to  # selectors import the services' modules
+
+    return orders_visible_to(user).filter(pk=order.pk).exists()
+
+
+# Once invoiced, the amount that matters is the invoice's (what was received), not the order's.
+BILLED = {"invoice", "pay", "payment_due_soon", "payment_overdue"}
+
+
+def order_notify(*, order: PurchaseOrder, event: str, by: User | None, **facts) -> None:
+    """Tell the event's audiences about the order (inside the action that moved it)."""
+    from orders.selectors import payment_due_date
+
+    link = reverse("order-detail", args=[order.pk])
+    amount = order.invoice.amount if event in BILLED else order.total
+    if event == "invoice":
+        facts.setdefault("date", payment_due_date(order).isoformat())
+    for kind, audiences in AUDIENCES.get(event, ()):
+        people = [
+            person
+            for audience in audiences
+            for person in _people(order, audience)
+            if by is None or person.pk != by.pk
+        ]
+        notify(
+            kind=kind,
+            recipients=[person for person in people if _may_see(person, order)],
+            params=lambda person: {
+                "number": order.number,
+                "party": order.department.name
+                if acts_for(person, order.vendor_id)
+                else order.vendor.display_name,
+                "amount": amount,
+                "reason": order.reason,
+                **facts,
+            },
+            target=order,
+            link=link,
+            key=once_key(order.pk, event) if event in ONCE_PER_PERSON else "",
+        )

@@ -1,0 +1,176 @@
+"""The outbox relay: publishing messages to Celery after the commit that wrote them, the sweeper
+that publishes again what is still waiting, and delivering one message by its channel.
+
+A message is claimed before it is sent (status `sending`, held for LEASE) and its outcome
+recorded after, each in a short transaction, so two runs of one task never both send it: the
+second finds it held or sent. A sender killed mid-send lets the message go when its hold passes,
+and the sweeper publishes it again; the gateway and the mail server get the same reference both
+times to drop the repeat.
+
+Failures are retried with exponential backoff up to MAX_ATTEMPTS, then left `failed` with the
+last error for an administrator, who can send them again (admin, "Retry").
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from market.locks import lock_row, lock_rows
+from market.models import OutboxMessage
+from market.services.audit import audit_record
+from market.services.notifications import RELAY_GRACE
+from market.transactions import action
+from worker.channels import SENDERS, PermanentFailure
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+MAX_ATTEMPTS = 8
+FIRST_BACKOFF = datetime.timedelta(minutes=1)
+LONGEST_BACKOFF = datetime.timedelta(hours=1)
+# Longer than a send may take (the gateway's timeout, a slow mail server).
+LEASE = datetime.timedelta(minutes=5)
+SWEEP_BATCH = 500
+SWEEP_MOST_BATCHES = 40
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, … minutes after the first, second, third failure; at most an hour."""
+    return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), LONGEST_BACKOFF)
+
+
+def publish(message_ids: Iterable[int]) -> int:
+    """Hand the messages to Celery; how many were handed. When the broker cannot be reached
+    they stay pending in the database, where the sweeper finds them."""
+    from worker.tasks import deliver_message  # the task module imports this one
+
+    published = 0
+    for message_id in message_ids:
+        try:
+            deliver_message.apply_async((message_id,), retry=False)
+        except (OperationalError, OSError):
+            logger.warning("The broker cannot be reached; the outbox sweeper will send the rest.")
+            break
+        except Exception:  # one message's trouble (eager mode runs it here) stops no other
+            logger.exception("Outbox message %s could not be published", message_id)
+            continue
+        published += 1
+    return published
+
+
+def on_outbox_written(sender, message_ids, **kwargs) -> None:
+    """market.signals.outbox_written: the transaction that wrote them has committed."""
+    publish(message_ids)
+
+
+@action
+def _take_due(*, now: datetime.datetime, limit: int) -> list[int]:
+    """Claim the messages due (waiting, or held by a sender gone quiet) and push their next
+    sweep back, so that another sweeper, on this machine or another, skips them."""
+    due = (
+        OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            Q(status=Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=Status.SENDING, lease_until__lt=now)
+        )
+        .order_by("next_attempt_at", "pk")[:limit]
+    )
+    ids = [message.pk for message in due]
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=Status.PENDING, lease_until=None, next_attempt_at=now + RELAY_GRACE
+    )
+    return ids
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Publish again what is still waiting (beat, every minute); how many were published."""
+    now = now or timezone.now()
+    published = 0
+    for _batch in range(SWEEP_MOST_BATCHES):
+        ids = _take_due(now=now, limit=SWEEP_BATCH)
+        published += publish(ids)
+        if len(ids) < SWEEP_BATCH or published < len(ids):
+            break
+    return published
+
+
+@action
+def _claim(*, message_id: int, now: datetime.datetime) -> OutboxMessage | None:
+    message = (
+        OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("notification__recipient")
+        .filter(pk=message_id)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=now))
+        .first()
+    )
+    if message is None:  # sent, failed, or being sent by another run of the task
+        return None
+    message.status, message.attempts = Status.SENDING, message.attempts + 1
+    message.lease_until = now + LEASE
+    message.save(update_fields=["status", "attempts", "lease_until"])
+    return message
+
+
+@action
+def _record(*, message_id: int, **outcome) -> None:
+    message = lock_row(OutboxMessage.objects, message_id)
+    for name, value in {"lease_until": None, **outcome}.items():
+        setattr(message, name, value)
+    message.save()
+
+
+def message_deliver(*, message_id: int) -> str:
+    """Send one message by its channel, once; returns what became of it."""
+    message = _claim(message_id=message_id, now=timezone.now())
+    if message is None:
+        return "skipped"
+    try:
+        address = SENDERS[message.channel](message)
+    except PermanentFailure as failure:
+        _record(message_id=message.pk, status=Status.FAILED, last_error=str(failure)[:1000])
+        return Status.FAILED
+    except Exception as error:  # may work later: a 5xx, a timeout, the mail server away
+        logger.warning("Outbox message %s, attempt %s: %s", message.pk, message.attempts, error)
+        last_error = f"{type(error).__name__}: {error}"[:1000]
+        if message.attempts >= MAX_ATTEMPTS:
+            _record(message_id=message.pk, status=Status.FAILED, last_error=last_error)
+            return Status.FAILED
+        _record(
+            message_id=message.pk,
+            status=Status.PENDING,
+            last_error=last_error,
+            next_attempt_at=timezone.now() + backoff(message.attempts),
+        )
+        return Status.PENDING
+    _record(message_id=message.pk, status=Status.SENT, address=address, sent_at=timezone.now())
+    return Status.SENT
+
+
+@action
+def outbox_retry(*, message_ids: Iterable[int], by) -> int:
+    """An administrator sends failed messages again, from the first attempt; how many."""
+    failed = [
+        message
+        for message in lock_rows(OutboxMessage.objects, message_ids)
+        if message.status == Status.FAILED
+    ]
+    now = timezone.now()
+    for message in failed:
+        audit_record(
+            actor=by,
+            action="outbox.retry",
+            target=message,
+            before={"status": message.status, "attempts": message.attempts},
+            after={"status": Status.PENDING, "attempts": 0},
+        )
+        message.status, message.attempts, message.next_attempt_at = Status.PENDING, 0, now
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    ids = [message.pk for message in failed]
+    if ids:
+        transaction.on_commit(lambda: publish(ids), robust=True)
+    return len(failed)
