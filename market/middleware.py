@@ -1,8 +1,9 @@
 """Middleware of our own: the language a person reads, and query strings no database accepts.
 
-Language: a person's own choice (the switcher's cookie), else Bahasa Indonesia. Office browsers
-are often set to English, so pages ignore Accept-Language and speak Indonesian until someone
-switches. API clients may still ask with Accept-Language.
+Language: a person's own choice (the switcher's cookie, else the language kept on the signed-in
+person), else Bahasa Indonesia. Office browsers are often set to English, so pages ignore
+Accept-Language and speak Indonesian until someone switches. API clients may still ask with
+Accept-Language.
 """
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from market.views import bad_request_answer
 class PreferredLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        if not chosen and user is not None and user.is_authenticated:
+            chosen = user.language
         if not chosen and request.path.startswith("/api/"):
             chosen = translation.get_language_from_request(request)
         try:

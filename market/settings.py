@@ -51,10 +51,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "market.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "market.middleware.PreferredLanguageMiddleware",  # after sign-in: the person's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "market.middleware.NullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

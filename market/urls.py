@@ -7,12 +7,32 @@ from django.views.decorators.cache import cache_control
 from django.views.static import serve as static_serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from market import api, views
+from market import api, notification_api, notification_views, views
 
 api_v1 = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("districts/", api.DistrictListApi.as_view(), name="district-list"),
+    path(
+        "notifications/",
+        notification_api.NotificationListApi.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_api.NotificationReadAllApi.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_api.PreferencesApi.as_view(),
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_api.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
     path("", include("vendors.urls_api")),
     path("", include("catalog.urls_api")),
     path("", include("procurement.urls_api")),
@@ -23,7 +43,23 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("notifications/", notification_views.notification_list, name="notification-list"),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification-open",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.audit_trail, name="audit-trail"),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,6 +23,7 @@ from market.models import AuditEvent, Department, DepartmentRole, Membership, Or
 from market.permissions import home_sections, roles_of
 from market.selectors import audit_events, audit_last_check
 from market.services.audit import audit_review
+from market.services.notifications import notification_preferences_set
 
 
 class SignInForm(AuthenticationForm):
@@ -40,6 +41,17 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is also kept on the person, so
+    that e-mail and WhatsApp messages, and the pages on another device, follow it."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
+        notification_preferences_set(user=user, by=user, language=language)
+    return response
 
 
 @login_required

@@ -24,6 +24,7 @@ from tests.factories import (
     member,
     vendor_member,
 )
+from tests.whatsapp_gateway import FakeWhatsAppGateway
 
 
 @pytest.fixture
@@ -64,6 +65,17 @@ def cache_of_its_own(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+
+
+@pytest.fixture
+def whatsapp_gateway(settings):
+    """A fake WhatsApp gateway on a free loopback port, the app pointed at it; stopped after."""
+    gateway = FakeWhatsAppGateway().start()
+    settings.WHATSAPP_GATEWAY_URL = gateway.url
+    settings.WHATSAPP_GATEWAY_TOKEN = "test-gateway-token"
+    settings.WHATSAPP_GATEWAY_TIMEOUT = 2
+    yield gateway
+    gateway.stop()
 
 
 @pytest.fixture(autouse=True)

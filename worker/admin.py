@@ -1,6 +1,12 @@
-"""Celery beat's schedules in the admin, audited like every other change."""
+"""Background work in the admin: Celery beat's schedules, audited like every other change, and
+the notifications and outbox, read-only but for sending a failed message again."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -10,7 +16,9 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from market.admin_mixins import AuditedAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from market.models import Notification, OutboxMessage
+from worker.outbox import outbox_retry
 
 
 class PeriodicTaskAdmin(AuditedAdminMixin, beat_admin.PeriodicTaskAdmin):
@@ -31,3 +39,66 @@ for model, beat_model_admin in (
     admin.site.register(
         model, type(beat_model_admin.__name__, (AuditedAdminMixin, beat_model_admin), {})
     )
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "object_type", "object_id", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("recipient__username", "object_id", "kind")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What waits, went or failed; a failed message can be sent again (audited)."""
+
+    change_form_template = "admin/worker/outboxmessage_change_form.html"
+    list_display = (
+        "pk",
+        "created_at",
+        "channel",
+        "recipient",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
+    list_filter = ("status", "channel")
+    search_fields = ("notification__recipient__username", "address", "last_error")
+    list_select_related = ("notification__recipient",)
+    actions = ("retry",)
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, message):
+        return message.notification.recipient
+
+    @admin.display(description=_("kind"))
+    def kind(self, message):
+        return message.notification.kind
+
+    @admin.action(description=_("Send the selected failed messages again"))
+    def retry(self, request, queryset):
+        count = outbox_retry(message_ids=queryset.values_list("pk", flat=True), by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message will be sent again.",
+                "%(count)d messages will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def get_urls(self):
+        retry_one = self.admin_site.admin_view(self.retry_one)
+        return [path("<int:pk>/retry/", retry_one, name="worker_outbox_retry"), *super().get_urls()]
+
+    def retry_one(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.retry(request, OutboxMessage.objects.filter(pk=pk))
+        return redirect("admin:market_outboxmessage_change", pk)

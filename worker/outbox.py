@@ -70,19 +70,20 @@ def on_outbox_written(sender, message_ids, **kwargs) -> None:
 
 @action
 def _take_due(*, now: datetime.datetime, limit: int) -> list[int]:
-    """Claim the messages due (waiting, or held by a sender gone quiet) and push their next
-    sweep back, so that another sweeper, on this machine or another, skips them."""
+    """Claim the messages due (waiting and not just published, or held by a sender gone quiet)
+    and mark them published, so that another sweeper, on this machine or another, skips them."""
+    not_just_published = Q(published_at__isnull=True) | Q(published_at__lte=now - RELAY_GRACE)
     due = (
         OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
-            Q(status=Status.PENDING, next_attempt_at__lte=now)
+            Q(status=Status.PENDING, next_attempt_at__lte=now) & not_just_published
             | Q(status=Status.SENDING, lease_until__lt=now)
         )
         .order_by("next_attempt_at", "pk")[:limit]
     )
     ids = [message.pk for message in due]
     OutboxMessage.objects.filter(pk__in=ids).update(
-        status=Status.PENDING, lease_until=None, next_attempt_at=now + RELAY_GRACE
+        status=Status.PENDING, lease_until=None, published_at=now
     )
     return ids
 
@@ -105,10 +106,13 @@ def _claim(*, message_id: int, now: datetime.datetime) -> OutboxMessage | None:
         OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("notification__recipient")
         .filter(pk=message_id)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lt=now))
+        .filter(
+            Q(status=Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=Status.SENDING, lease_until__lt=now)
+        )
         .first()
     )
-    if message is None:  # sent, failed, or being sent by another run of the task
+    if message is None:  # sent, failed, being sent by another run, or waiting out its backoff
         return None
     message.status, message.attempts = Status.SENDING, message.attempts + 1
     message.lease_until = now + LEASE
@@ -168,8 +172,9 @@ def outbox_retry(*, message_ids: Iterable[int], by) -> int:
             before={"status": message.status, "attempts": message.attempts},
             after={"status": Status.PENDING, "attempts": 0},
         )
-        message.status, message.attempts, message.next_attempt_at = Status.PENDING, 0, now
-        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        message.status, message.attempts = Status.PENDING, 0
+        message.next_attempt_at = message.published_at = now
+        message.save(update_fields=["status", "attempts", "next_attempt_at", "published_at"])
     ids = [message.pk for message in failed]
     if ids:
         transaction.on_commit(lambda: publish(ids), robust=True)

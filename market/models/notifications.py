@@ -91,8 +91,11 @@ class OutboxMessage(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # When the sweeper may publish it (again): a moment after writing, then after each backoff.
+    # When it may be sent (again): at once, then after each failure's backoff. A task that
+    # arrives earlier (a duplicate) leaves it alone.
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # When it was last handed to Celery: the sweeper hands it again only after RELAY_GRACE.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # A sender holds the message until then; a sender that died lets it go when it passes.
     lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
     address = models.CharField(_("sent to"), max_length=254, blank=True)

@@ -30,7 +30,8 @@ from market.services.audit import audit_record
 from market.signals import outbox_written
 from market.transactions import action
 
-# The relay publishes a new message at once; the sweeper leaves it alone this long first.
+# The relay publishes a message when it is written; the sweeper publishes it again if it still
+# waits this long after.
 RELAY_GRACE = datetime.timedelta(minutes=2)
 
 
@@ -117,7 +118,8 @@ def notify(
         OutboxMessage(
             notification=notification,
             channel=channel,
-            next_attempt_at=now + RELAY_GRACE,
+            next_attempt_at=now,
+            published_at=now,  # by the relay, just after the commit
             created_at=now,
         )
         for notification in told

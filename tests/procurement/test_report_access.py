@@ -131,9 +131,9 @@ def test_reports_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         client.get("/transparency/")
     pages = login(finance_officer())
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         pages.get("/reports/")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         pages.get("/reports/D01/")
 
 

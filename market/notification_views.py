@@ -1,0 +1,134 @@
+"""Pages of notifications: the bell's list, opening one (read, then its page), reading all,
+and a person's choice of channels and language."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from market.errors import DomainError
+from market.forms import run_form, show_domain_error
+from market.notices import words
+from market.selectors import notifications_of, unread_count
+from market.services.notifications import (
+    notification_preferences_set,
+    notifications_mark_read,
+    preferences_of,
+)
+
+PAGE_SIZE = 20
+
+
+@login_required
+def notification_list(request):
+    only_unread = request.GET.get("unread") == "1"
+    page = Paginator(notifications_of(request.user, unread=only_unread), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    language = get_language()
+    for notification in page:
+        notification.title, notification.body = words(
+            notification.kind, notification.params, language=language
+        )
+    return render(
+        request,
+        "market/notifications.html",
+        {
+            "page": page,
+            "only_unread": only_unread,
+            "query": "unread=1" if only_unread else "",
+            "unread": unread_count(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def notification_open(request, pk):
+    """Read it and go to what it is about (one's own only: anyone else's is 404)."""
+    notification = get_object_or_404(notifications_of(request.user), pk=pk)
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    if notification.link and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.link)
+    return redirect("notification-list")
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    marked = notifications_mark_read(user=request.user)
+    if marked:
+        messages.success(request, _("All notifications are marked read."))
+    return redirect("notification-list")
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of messages"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )
+    email = forms.BooleanField(label=gettext_lazy("By e-mail"), required=False)
+    whatsapp = forms.BooleanField(label=gettext_lazy("By WhatsApp"), required=False)
+    whatsapp_number = forms.CharField(
+        label=gettext_lazy("WhatsApp number"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("An Indonesian number, e.g. 0812-3456-7890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, initial=current, **kwargs)
+        if not current["email_address"]:
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "Your account has no e-mail address; an administrator can add one."
+            )
+        else:
+            self.fields["email"].help_text = _("To %(address)s.") % {
+                "address": current["email_address"]
+            }
+        if not current["whatsapp_available"]:
+            # WhatsApp is not set up on this server: no switch that would do nothing.
+            del self.fields["whatsapp"]
+            del self.fields["whatsapp_number"]
+
+
+@login_required
+def notification_preferences(request):
+    current = preferences_of(request.user)
+    form = PreferencesForm(request.POST or None, current=current)
+    if form.is_bound:
+        try:
+            run_form(
+                form,
+                lambda values: notification_preferences_set(
+                    user=request.user, by=request.user, **values
+                ),
+            )
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            messages.success(request, _("Your choices are saved."))
+            response = redirect("notification-preferences")
+            # The pages follow the language chosen for messages.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                request.user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+            return response
+    return render(
+        request, "market/notification_preferences.html", {"form": form, "current": current}
+    )
