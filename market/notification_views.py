@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from market.errors import DomainError
 from market.forms import run_form, show_domain_error
 from market.notices import words
-from market.selectors import notifications_of, unread_count
+from market.selectors import notifications_of
 from market.services.notifications import (
     notification_preferences_set,
     notifications_mark_read,
@@ -43,7 +43,6 @@ def notification_list(request):
             "page": page,
             "only_unread": only_unread,
             "query": "unread=1" if only_unread else "",
-            "unread": unread_count(request.user),
         },
     )
 

@@ -163,7 +163,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Production sends through EMAIL_URL (smtp://…); the demo keeps what it would send in var/mail/,
+# one file per message, instead of flooding the console.
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL",
+    default=f"filemail:///{BASE_DIR / 'var' / 'mail'}" if DEBUG else "consolemail://",
+)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pasar Sistemik <noreply@localhost>")
 

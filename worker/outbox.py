@@ -149,6 +149,7 @@ def message_deliver(*, message_id: int) -> str:
             status=Status.PENDING,
             last_error=last_error,
             next_attempt_at=timezone.now() + backoff(message.attempts),
+            published_at=None,  # out of Celery's hands: the sweeper sends it when the wait is over
         )
         return Status.PENDING
     _record(message_id=message.pk, status=Status.SENT, address=address, sent_at=timezone.now())

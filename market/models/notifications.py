@@ -94,7 +94,8 @@ class OutboxMessage(models.Model):
     # When it may be sent (again): at once, then after each failure's backoff. A task that
     # arrives earlier (a duplicate) leaves it alone.
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    # When it was last handed to Celery: the sweeper hands it again only after RELAY_GRACE.
+    # When it was handed to Celery, until a task takes it: the sweeper hands it again only after
+    # RELAY_GRACE (the task may still be queued), or at once when no task holds it.
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # A sender holds the message until then; a sender that died lets it go when it passes.
     lease_until = models.DateTimeField(_("held until"), null=True, blank=True)

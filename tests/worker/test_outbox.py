@@ -1,0 +1,284 @@
+"""Delivering the outbox: e-mail in the reader's language, WhatsApp through the gateway, retries
+with backoff, failures left for an administrator, and each message sent once."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from market.models import AuditEvent, Notification, OutboxMessage
+from market.services.notifications import notify
+from market.transactions import action_scope
+from tests.environment import POSTGRES_UP
+from tests.factories import UserFactory
+from tests.markers import committing
+from worker import outbox
+from worker.outbox import MAX_ATTEMPTS, message_deliver, outbox_sweep
+
+pytestmark = pytest.mark.django_db
+Status = OutboxMessage.Status
+FACTS = {"number": "SP/DISDIK/2026/00042", "party": "UD Beras Lokal", "amount": 1_450_000}
+
+
+def tell(person, kind="order.submitted", params=FACTS, link="/orders/42/"):
+    with action_scope():
+        (notification,) = notify(kind=kind, recipients=[person], params=params, link=link)
+    return notification
+
+
+def message(notification, channel):
+    return OutboxMessage.objects.get(notification=notification, channel=channel)
+
+
+def later(**delta):
+    """Move every waiting message's times back, as if `delta` had passed."""
+    for waiting in OutboxMessage.objects.all():
+        for name in ("next_attempt_at", "published_at"):
+            if getattr(waiting, name):
+                setattr(waiting, name, getattr(waiting, name) - datetime.timedelta(**delta))
+        waiting.save()
+
+
+def test_email_is_written_in_the_readers_language_as_text_and_html(settings):
+    settings.SITE_URL = "https://pasar.kuburaya.go.id"
+    budi = UserFactory(full_name="Budi Santoso", language="id")
+    jane = UserFactory(full_name="Jane Doe", language="en")
+    for person in (budi, jane):
+        assert message_deliver(message_id=message(tell(person), "email").pk) == Status.SENT
+    indonesian, english = mail.outbox
+    assert indonesian.to == [budi.email]
+    assert indonesian.subject == "Pesanan SP/DISDIK/2026/00042 menunggu persetujuan Anda"
+    assert "Halo Budi Santoso," in indonesian.body
+    assert (
+        "Pesanan SP/DISDIK/2026/00042 kepada UD Beras Lokal senilai Rp1.450.000 menunggu "
+        "persetujuan atau penolakan Anda." in indonesian.body
+    )
+    assert "https://pasar.kuburaya.go.id/orders/42/" in indonesian.body
+    html, content_type = indonesian.alternatives[0]
+    assert content_type == "text/html" and 'lang="id"' in html
+    assert 'href="https://pasar.kuburaya.go.id/orders/42/"' in html and "Buka di Pasar" in html
+    assert english.subject == "Order SP/DISDIK/2026/00042 waits for your approval"
+    assert "Hello Jane Doe," in english.body
+    assert "UD Beras Lokal for Rp1.450.000 waits for your approval or rejection" in english.body
+    assert "https://pasar.kuburaya.go.id/notifications/preferences/" in english.body
+    assert message(tell(budi), "email").address == ""  # not sent yet: no address recorded
+    sent = OutboxMessage.objects.filter(status=Status.SENT)
+    assert set(sent.values_list("address", flat=True)) == {budi.email, jane.email}
+
+
+def test_whatsapp_goes_to_the_gateway_with_template_number_and_parameters(whatsapp_gateway):
+    vendor = UserFactory(full_name="Ibu Sari", phone="+6281234567890", language="id")
+    notification = tell(
+        vendor,
+        kind="order.to_accept",
+        params={**FACTS, "party": "Dinas Pendidikan"},
+    )
+    assert message_deliver(message_id=message(notification, "whatsapp").pk) == Status.SENT
+    (request,) = whatsapp_gateway.received
+    assert request["headers"]["Authorization"] == "Bearer test-gateway-token"
+    assert request["headers"]["Content-Type"] == "application/json"
+    reference = f"pasar-outbox-{message(notification, 'whatsapp').pk}"
+    assert request["headers"]["Idempotency-Key"] == reference
+    assert request["json"] == {
+        "to": "+6281234567890",
+        "template": "pasar_order_to_accept",
+        "language": "id",
+        "parameters": ["Ibu Sari", "SP/DISDIK/2026/00042", "Dinas Pendidikan", "Rp1.450.000"],
+        "link": "http://127.0.0.1:8000/orders/42/",
+        "reference": reference,
+    }
+
+
+def test_a_gateway_5xx_or_timeout_is_retried_with_backoff_and_a_4xx_is_not(
+    whatsapp_gateway, settings
+):
+    vendor = UserFactory(phone="+6281234567890", email="")
+    first, second = tell(vendor), tell(vendor)
+    whatsapp_gateway.script = [500, 400]
+    one, two = message(first, "whatsapp"), message(second, "whatsapp")
+    before = timezone.now()
+    assert message_deliver(message_id=one.pk) == Status.PENDING
+    assert message_deliver(message_id=two.pk) == Status.FAILED
+    one.refresh_from_db(), two.refresh_from_db()
+    assert one.attempts == 1 and one.last_error.startswith("ConnectionError: HTTP 500")
+    assert before + datetime.timedelta(minutes=1) <= one.next_attempt_at
+    assert one.next_attempt_at <= timezone.now() + datetime.timedelta(minutes=1)
+    assert two.status == Status.FAILED and two.last_error.startswith("HTTP 400")
+
+    # Early, even a task run again leaves it to wait out its backoff.
+    assert message_deliver(message_id=one.pk) == "skipped"
+    assert outbox_sweep() == 0
+    later(minutes=1)
+    assert outbox_sweep() == 1  # eager Celery: published and sent
+    one.refresh_from_db()
+    assert one.status == Status.SENT and one.attempts == 2
+    assert [request["status"] for request in whatsapp_gateway.received] == [500, 400, 200]
+
+    # A gateway that does not answer in time is tried again too.
+    settings.WHATSAPP_GATEWAY_TIMEOUT = 0.2
+    whatsapp_gateway.delay = 0.5
+    slow = message(tell(vendor), "whatsapp")
+    assert message_deliver(message_id=slow.pk) == Status.PENDING
+    slow.refresh_from_db()
+    assert "timed out" in slow.last_error
+
+
+def test_after_the_last_attempt_a_message_fails_and_an_administrator_sends_it_again(
+    whatsapp_gateway, admin_client, django_capture_on_commit_callbacks
+):
+    vendor = UserFactory(phone="+6281234567890", email="")
+    waiting = message(tell(vendor), "whatsapp")
+    whatsapp_gateway.script = [503] * MAX_ATTEMPTS
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        outcome = message_deliver(message_id=waiting.pk)
+        later(hours=2)
+        assert outcome == (Status.FAILED if attempt == MAX_ATTEMPTS else Status.PENDING)
+    waiting.refresh_from_db()
+    assert waiting.status == Status.FAILED and waiting.attempts == MAX_ATTEMPTS
+    assert outbox_sweep() == 0  # failed messages wait for a person
+
+    listing = admin_client.get("/admin/market/outboxmessage/?status=failed")
+    assert listing.status_code == 200 and "HTTP 503" in listing.text
+    page = admin_client.get(f"/admin/market/outboxmessage/{waiting.pk}/change/")
+    assert "Kirim lagi" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/market/outboxmessage/{waiting.pk}/retry/")
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SENT and waiting.attempts == 1
+    event = AuditEvent.objects.get(action="outbox.retry")
+    assert event.before == {"status": "failed", "attempts": MAX_ATTEMPTS}
+    assert len(whatsapp_gateway.received) == MAX_ATTEMPTS + 1
+
+
+def test_the_admin_bulk_action_sends_only_failed_messages_again(admin_client):
+    person = UserFactory()
+    failed, sent = message(tell(person), "email"), message(tell(person), "email")
+    OutboxMessage.objects.filter(pk=failed.pk).update(status=Status.FAILED, attempts=8)
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=Status.SENT)
+    admin_client.post(
+        "/admin/market/outboxmessage/",
+        {"action": "retry", "_selected_action": [failed.pk, sent.pk]},
+    )
+    assert dict(OutboxMessage.objects.values_list("pk", "status")) == {
+        failed.pk: Status.PENDING,
+        sent.pk: Status.SENT,
+    }
+    assert AuditEvent.objects.filter(action="outbox.retry").count() == 1
+
+
+def test_a_task_run_twice_sends_once():
+    person = UserFactory()
+    waiting = message(tell(person), "email")
+    assert message_deliver(message_id=waiting.pk) == Status.SENT
+    assert message_deliver(message_id=waiting.pk) == "skipped"
+    assert len(mail.outbox) == 1
+
+
+def test_a_sender_that_died_lets_the_message_go_when_its_hold_passes():
+    person = UserFactory()
+    waiting = message(tell(person), "email")
+    OutboxMessage.objects.filter(pk=waiting.pk).update(
+        status=Status.SENDING,
+        attempts=1,
+        lease_until=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    assert message_deliver(message_id=waiting.pk) == "skipped"  # held by the other sender
+    assert outbox_sweep() == 0
+    assert outbox_sweep(now=timezone.now() + datetime.timedelta(minutes=6)) == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SENT and waiting.attempts == 2 and len(mail.outbox) == 1
+
+
+def test_a_person_who_turned_a_channel_off_is_told_in_the_app_only(api_as, whatsapp_gateway):
+    person = UserFactory(phone="+6281234567890")
+    api_as(person).put(
+        "/api/v1/notifications/preferences/", {"email": False, "whatsapp": True}, format="json"
+    )
+    notification = tell(person)
+    assert list(notification.deliveries.values_list("channel", flat=True)) == ["whatsapp"]
+    nobody = UserFactory(email="", phone="")
+    assert not tell(nobody).deliveries.exists()  # nowhere to send: the bell only
+    inactive = UserFactory(is_active=False)
+    with action_scope():
+        assert notify(kind="order.paid", recipients=[inactive], params=FACTS) == []
+
+
+def test_nothing_is_told_when_the_change_rolls_back(django_capture_on_commit_callbacks):
+    person = UserFactory()
+    with (
+        django_capture_on_commit_callbacks() as published,
+        pytest.raises(RuntimeError),
+        action_scope(),
+    ):
+        notify(kind="order.paid", recipients=[person], params=FACTS)
+        raise RuntimeError("the change failed")
+    assert not Notification.objects.exists() and not OutboxMessage.objects.exists()
+    assert published == []
+
+
+def test_the_relay_publishes_after_the_commit_only(django_capture_on_commit_callbacks):
+    person = UserFactory()
+    with django_capture_on_commit_callbacks() as published:
+        tell(person)
+        assert mail.outbox == []  # not before the commit
+    assert len(published) == 1
+    published[0]()
+    assert len(mail.outbox) == 1
+
+
+@committing
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_UP, reason="row locks need PostgreSQL")
+def test_two_senders_racing_for_one_message_send_it_once(whatsapp_gateway, monkeypatch):
+    vendor = UserFactory(phone="+6281234567890", email="")
+    monkeypatch.setattr(outbox, "publish", lambda ids: 0)  # the relay is away: nobody sends yet
+    waiting = message(tell(vendor), "whatsapp")
+    whatsapp_gateway.delay = 0.3
+    start, outcomes = threading.Barrier(8), []
+
+    def send():
+        start.wait()
+        try:
+            outcomes.append(message_deliver(message_id=waiting.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["sent"] + ["skipped"] * 7
+    assert len(whatsapp_gateway.received) == 1
+
+
+@committing
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_UP, reason="skip-locked claims need PostgreSQL")
+def test_sweepers_racing_never_publish_the_same_message(monkeypatch):
+    people = [UserFactory() for _ in range(40)]
+    monkeypatch.setattr(outbox, "publish", lambda ids: 0)  # the broker is away
+    with action_scope():
+        notify(kind="order.paid", recipients=people, params=FACTS)
+    OutboxMessage.objects.update(published_at=timezone.now() - datetime.timedelta(hours=1))
+    published, start = [], threading.Barrier(4)
+    monkeypatch.setattr(outbox, "publish", lambda ids: published.extend(ids) or len(ids))
+    monkeypatch.setattr(outbox, "SWEEP_BATCH", 5)
+
+    def sweep():
+        start.wait()
+        try:
+            outbox_sweep()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(published) == sorted(OutboxMessage.objects.values_list("pk", flat=True))
