@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -72,7 +73,10 @@ def notification_read_all(request):
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
         label=gettext_lazy("Language of messages"),
-        choices=settings.LANGUAGES,
+        # Each language in its own words, so that a reader finds theirs whatever the page's.
+        choices=[
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ],
         widget=forms.RadioSelect,
     )
     email = forms.BooleanField(label=gettext_lazy("By e-mail"), required=False)
@@ -117,7 +121,8 @@ def notification_preferences(request):
         except DomainError as error:
             show_domain_error(request, error, form)
         else:
-            messages.success(request, _("Your choices are saved."))
+            with translation.override(request.user.language):  # said in the language chosen
+                messages.success(request, _("Your choices are saved."))
             response = redirect("notification-preferences")
             # The pages follow the language chosen for messages.
             response.set_cookie(

@@ -152,9 +152,7 @@ def test_read_all_is_offered_only_while_something_is_unread(login):
     assert "Tandai semua sudah dibaca" not in pages.get("/notifications/").text
 
 
-def test_the_notification_page_runs_a_fixed_number_of_queries(
-    login, django_assert_max_num_queries
-):
+def test_the_notification_page_runs_a_fixed_number_of_queries(login, django_assert_max_num_queries):
     ani = UserFactory()
     tell(ani, count=45)
     pages = login(ani)
