@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
 
 # The channels a person may turn off; the bell in the app is always on.
 OPTIONAL_CHANNELS = (Channel.EMAIL, Channel.WHATSAPP)
+OPTIONAL_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in OPTIONAL_CHANNELS]
 
 
 class Notification(models.Model):
@@ -85,7 +86,7 @@ class OutboxMessage(models.Model):
     channel = models.CharField(
         _("channel"),
         max_length=10,
-        choices=[(channel.value, channel.label) for channel in OPTIONAL_CHANNELS],
+        choices=OPTIONAL_CHANNEL_CHOICES,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -139,7 +140,7 @@ class ChannelPreference(models.Model):
     channel = models.CharField(
         _("channel"),
         max_length=10,
-        choices=[(channel.value, channel.label) for channel in OPTIONAL_CHANNELS],
+        choices=OPTIONAL_CHANNEL_CHOICES,
     )
     enabled = models.BooleanField(_("on"), default=True)
 

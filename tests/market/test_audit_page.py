@@ -147,7 +147,7 @@ def test_a_review_sent_twice_at_once_is_recorded_once():
 
     from market.errors import Conflict
     from market.services.audit import audit_review
-    from tests.orders.test_races import race
+    from tests.races import race
 
     if connection.vendor != "postgresql":
         pytest.skip("the race is proved on PostgreSQL")

@@ -21,6 +21,7 @@ from procurement.models import BudgetLine
 from procurement.services import budget_line_counters_from_ledger
 from tests.factories import BudgetLineFactory, member
 from tests.markers import committing
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, committing]
 
@@ -29,30 +30,6 @@ pytestmark = [pytest.mark.postgres, committing]
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks are proved on PostgreSQL")
-
-
-def race(workers: int, work) -> tuple[list, list]:
-    """Start `workers` threads at one barrier; collect what each returned or raised."""
-    barrier, results, errors, lock = threading.Barrier(workers), [], [], threading.Lock()
-
-    def run(index):
-        try:
-            barrier.wait()
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except Exception as error:  # each thread's error is part of what we check
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def assert_ledger_matches(line):

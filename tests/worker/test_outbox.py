@@ -2,11 +2,9 @@
 with backoff, failures left for an administrator, and each message sent once."""
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from market.models import AuditEvent, Notification, OutboxMessage
@@ -15,6 +13,7 @@ from market.transactions import action_scope
 from tests.environment import POSTGRES_UP
 from tests.factories import UserFactory
 from tests.markers import committing
+from tests.races import race
 from worker import outbox
 from worker.outbox import MAX_ATTEMPTS, message_deliver, outbox_sweep
 
@@ -238,20 +237,8 @@ def test_two_senders_racing_for_one_message_send_it_once(whatsapp_gateway, monke
     monkeypatch.setattr(outbox, "publish", lambda ids: 0)  # the relay is away: nobody sends yet
     waiting = message(tell(vendor), "whatsapp")
     whatsapp_gateway.delay = 0.3
-    start, outcomes = threading.Barrier(8), []
-
-    def send():
-        start.wait()
-        try:
-            outcomes.append(message_deliver(message_id=waiting.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = race(8, lambda _index: message_deliver(message_id=waiting.pk))
+    assert errors == []
     assert sorted(outcomes) == ["sent"] + ["skipped"] * 7
     assert len(whatsapp_gateway.received) == 1
 
@@ -265,20 +252,8 @@ def test_sweepers_racing_never_publish_the_same_message(monkeypatch):
     with action_scope():
         notify(kind="order.paid", recipients=people, params=FACTS)
     OutboxMessage.objects.update(published_at=timezone.now() - datetime.timedelta(hours=1))
-    published, start = [], threading.Barrier(4)
+    published = []
     monkeypatch.setattr(outbox, "publish", lambda ids: published.extend(ids) or len(ids))
     monkeypatch.setattr(outbox, "SWEEP_BATCH", 5)
-
-    def sweep():
-        start.wait()
-        try:
-            outbox_sweep()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert race(4, lambda _index: outbox_sweep())[1] == []
     assert sorted(published) == sorted(OutboxMessage.objects.values_list("pk", flat=True))
