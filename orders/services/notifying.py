@@ -12,6 +12,7 @@ from market.models import DepartmentRole, User
 from market.selectors import finance_officers, people_of_department
 from market.services.notifications import notify
 from orders.models import Actor, PurchaseOrder
+from orders.selectors import orders_visible_to, payment_due_date
 from vendors.permissions import acts_for
 from vendors.selectors import vendor_people
 
@@ -19,6 +20,9 @@ FINANCE = "finance"
 # A step of the state table happens once by itself (each of several shipments is news of its
 # own); a reminder or the daily check may run again, and is told once per person.
 ONCE_PER_PERSON = {"expires_soon", "approval_waiting", "payment_due_soon", "payment_overdue"}
+
+# Once invoiced, the amount that matters is the invoice's (what was received), not the order's.
+BILLED = {"invoice", "pay", "payment_due_soon", "payment_overdue"}
 
 # event (an action of TRANSITIONS, "submit", or a reminder) -> what each audience is told
 AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -58,19 +62,11 @@ def _people(order: PurchaseOrder, audience: str) -> list[User]:
 
 
 def _may_see(user: User, order: PurchaseOrder) -> bool:
-    from orders.selectors import orders_visible_to  # selectors import the services' modules
-
     return orders_visible_to(user).filter(pk=order.pk).exists()
-
-
-# Once invoiced, the amount that matters is the invoice's (what was received), not the order's.
-BILLED = {"invoice", "pay", "payment_due_soon", "payment_overdue"}
 
 
 def order_notify(*, order: PurchaseOrder, event: str, by: User | None, **facts) -> None:
     """Tell the event's audiences about the order (inside the action that moved it)."""
-    from orders.selectors import payment_due_date
-
     link = reverse("order-detail", args=[order.pk])
     amount = order.invoice.amount if event in BILLED else order.total
     if event == "invoice":
