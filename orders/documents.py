@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from market.bounds import whole_number
 from market.money import rupiah_in_words
 from market.tabular import CONTENT_TYPES
-from orders.models import OrderStatus, PurchaseOrder, ReceiptLine, statuses_from
+from orders.models import OrderStatus, PaymentStatus, PurchaseOrder, ReceiptLine, statuses_from
 from orders.selectors import response_deadlines
 from orders.spend import invoiced_amount
 from procurement.models import Policy
@@ -105,7 +105,7 @@ def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
         filename = _file_name(order.invoice.number, "faktur")
     elif kind == "kuitansi" and order.status in PAID:
         template = "orders/documents/kuitansi.html"
-        payment = order.payments.first()
+        payment = order.payments.get(status=PaymentStatus.SUCCEEDED)
         context.update(
             invoice=order.invoice,
             payment=payment,

@@ -84,7 +84,14 @@ class Actor(models.TextChoices):
     RECEIVER = "receiver", _("Receiver")
     TREASURER = "treasurer", _("Treasurer")
     VENDOR = "vendor", _("Vendor")
+    FINANCE = "finance", _("Finance officer")
     SYSTEM = "system", _("System")
+    # Stripe, through its signed webhook: the only one who marks a card payment paid.
+    PAYMENT_PROVIDER = "payment_provider", _("Payment provider")
+
+
+# Actors that are not a person signed in.
+MACHINES = frozenset({Actor.SYSTEM, Actor.PAYMENT_PROVIDER})
 
 
 @dataclass(frozen=True)
@@ -147,17 +154,44 @@ TRANSITIONS: dict[str, Transition] = {
         _("Record receipt (BAST)"),
     ),
     "invoice": _step(RECEIVING, {S.INVOICED}, {Actor.VENDOR}, _("Send invoice"), moves_stock=True),
-    "pay": _step({S.INVOICED}, {S.PAID}, {Actor.TREASURER}, _("Pay"), moves_budget=True),
+    # The PPK ends an order the vendor stopped delivering: the rest not shipped is given back,
+    # and what arrives of what was shipped is billed and paid as usual.
+    "close_short": _step(
+        {S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED},
+        {S.SHIPPED, S.PARTIALLY_RECEIVED, S.RECEIVED},
+        {Actor.APPROVER},
+        _("Close short"),
+        forward=False,
+        moves_stock=True,
+        moves_budget=True,
+    ),
+    # A treasury transfer is paid by the treasurer; a card payment by the provider's webhook.
+    "pay": _step(
+        {S.INVOICED},
+        {S.PAID},
+        {Actor.TREASURER, Actor.PAYMENT_PROVIDER},
+        _("Pay"),
+        moves_budget=True,
+    ),
+    # Money given back leaves the order where it is; the ledger's realisation falls.
+    "refund": _step(
+        {S.PAID, S.CLOSED},
+        {S.PAID, S.CLOSED},
+        {Actor.TREASURER, Actor.FINANCE},
+        _("Refund"),
+        forward=False,
+        moves_budget=True,
+    ),
     "close": _step({S.PAID}, {S.CLOSED}, {Actor.REQUESTER, Actor.APPROVER}, _("Close")),
 }
-PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if step.actors - {Actor.SYSTEM}]
+PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if step.actors - MACHINES]
 
 # Shipping is due only while something is left to ship, receiving while something shipped is
 # not yet received: the same test on an order's loaded lines and in a query of them.
 WORK_LEFT = {
     "ship": (
-        lambda line: line.shipped_quantity < line.quantity,
-        Q(shipped_quantity__lt=F("quantity")),
+        lambda line: line.shipped_quantity < line.due_quantity,
+        Q(shipped_quantity__lt=F("quantity") - F("cancelled_quantity")),
     ),
     "receive": (
         lambda line: line.received_quantity < line.shipped_quantity,
@@ -268,6 +302,8 @@ class OrderLine(models.Model):
     stock_held = models.BooleanField(_("stock held"), default=True)
     shipped_quantity = models.DecimalField(_("shipped"), default=0, **QUANTITY)
     received_quantity = models.DecimalField(_("received"), default=0, **QUANTITY)
+    # What will never come: the rest not shipped when the PPK closed the order short.
+    cancelled_quantity = models.DecimalField(_("cancelled"), default=0, **QUANTITY)
 
     class Meta:
         ordering = ["id"]
@@ -285,10 +321,22 @@ class OrderLine(models.Model):
                 condition=Q(received_quantity__gte=0, received_quantity__lte=F("shipped_quantity")),
                 name="order_line_received_within_shipped",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    cancelled_quantity__gte=0,
+                    cancelled_quantity__lte=F("quantity") - F("shipped_quantity"),
+                ),
+                name="order_line_cancelled_within_unshipped",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.unit} {self.product_name}"
+
+    @property
+    def due_quantity(self):
+        """What the vendor still owes in all: the order's quantity less what was cancelled."""
+        return self.quantity - self.cancelled_quantity
 
 
 class Shipment(models.Model):
@@ -391,30 +439,67 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Government card (KKPD)")
 
 
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the card")
+    SUCCEEDED = "succeeded", _("Paid")
+    FAILED = "failed", _("Failed")
+
+
 SP2D_LENGTH = 60
+PROVIDER_ID_LENGTH = 255
 
 
 class Payment(models.Model):
+    """One attempt to pay an invoice: a treasury transfer (recorded paid at once) or a card
+    payment through Stripe (pending until the provider says it succeeded or failed). A declined
+    card is followed by another attempt; only one attempt of an invoice ever succeeds."""
+
     order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="payments")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     # The regional treasury numbers its SP2D per year: one number pays one invoice.
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    # Attempts of one invoice are numbered: the number is part of the provider's idempotency key.
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     amount = RupiahField(_("amount"))
     sp2d_number = models.CharField(_("SP2D number"), max_length=SP2D_LENGTH, blank=True)
     sp2d_date = models.DateField(_("SP2D date"), null=True, blank=True)
+    provider_payment_id = models.CharField(
+        _("provider's payment id"), max_length=PROVIDER_ID_LENGTH, blank=True
+    )
+    failure_message = models.CharField(_("why it failed"), max_length=500, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            # One payment per invoice: a replayed request can never pay twice.
-            models.UniqueConstraint(fields=["invoice"], name="payment_once_per_invoice"),
+            # A replayed request, a webhook delivered twice, a transfer beside a card: an
+            # invoice is paid once.
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=Q(status="succeeded"),
+                name="payment_succeeds_once_per_invoice",
+            ),
+            models.UniqueConstraint(fields=["invoice", "attempt"], name="payment_attempt_once"),
+            models.UniqueConstraint(
+                fields=["provider_payment_id"],
+                condition=~Q(provider_payment_id=""),
+                name="payment_provider_id_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="succeeded", paid_at__isnull=False) | ~Q(status="succeeded"),
+                name="payment_paid_has_time",
+            ),
             models.UniqueConstraint(
                 "organisation",
                 ExtractYear("sp2d_date"),
@@ -426,6 +511,71 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.amount}"
+
+
+class Refund(models.Model):
+    """Money paid for an order given back: through Stripe for a card payment, recorded by
+    hand for a transfer. What is refunded never exceeds what was paid."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the provider")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="refunds")
+    amount = RupiahField(_("amount"))
+    reason = models.TextField(_("reason"), max_length=NOTE_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    provider_refund_id = models.CharField(
+        _("provider's refund id"), max_length=PROVIDER_ID_LENGTH, blank=True
+    )
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["provider_refund_id"],
+                condition=~Q(provider_refund_id=""),
+                name="refund_provider_id_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} refund {self.amount}"
+
+
+class ProviderEvent(models.Model):
+    """An event a payment provider sent (a Stripe webhook), kept once by its id: a replay
+    finds it and changes nothing."""
+
+    provider = models.CharField(_("provider"), max_length=20, default="stripe")
+    event_id = models.CharField(_("event id"), max_length=PROVIDER_ID_LENGTH)
+    type = models.CharField(_("type"), max_length=100)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("payment provider event")
+        verbose_name_plural = _("payment provider events")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.type} {self.event_id}"
 
 
 class StandingOrder(models.Model):

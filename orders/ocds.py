@@ -12,7 +12,14 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from orders.models import OrderLine, OrderStatus, Payment, PurchaseOrder, statuses_from
+from orders.models import (
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    PurchaseOrder,
+    statuses_from,
+)
 from vendors.models import Scale
 
 VERSION = "1.1"
@@ -40,7 +47,11 @@ def orders_for_open_data(fiscal_year, *, after: int | None = None) -> QuerySet[P
         orders.select_related("department__organisation", "vendor__village__district")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
-            Prefetch("payments", queryset=Payment.objects.order_by("pk")),
+            # Money that moved: the paid attempt, not the declined cards before it.
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.filter(status=PaymentStatus.SUCCEEDED).order_by("pk"),
+            ),
         )
         .order_by("pk")
     )
@@ -153,7 +164,7 @@ def release(order: PurchaseOrder, *, prefix: str) -> dict:
                     "transactions": [
                         {
                             "id": f"{number}-payment-{payment.pk}",
-                            "date": _date(payment.created_at),
+                            "date": _date(payment.paid_at),
                             "value": _value(payment.amount),
                             "payer": buyer,
                             "payee": supplier,

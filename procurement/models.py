@@ -336,6 +336,9 @@ class SpendEntry(models.Model):
     # The category and its ancestors, "/parent/child/", so that a rule or report on a parent
     # category ("food") counts its children: category_path__contains="/food/".
     category_path = models.CharField(_("category path"), max_length=255)
+    # On a realisation, when the vendor billed it: days from invoice to payment, for the
+    # payment-delay figures, without reaching into orders.
+    billed_at = models.DateTimeField(_("billed"), null=True, blank=True)
 
     class Meta:
         ordering = ["occurred_at", "id"]

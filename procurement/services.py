@@ -317,6 +317,8 @@ class Spend:
     order_number: str
     vendor: Vendor
     amounts_by_category: dict[str, int]  # category path -> whole rupiah
+    # When the vendor billed it: a realisation keeps it, for how long paying took.
+    billed_at: datetime.datetime | None = None
 
     @property
     def total(self) -> int:
@@ -392,6 +394,7 @@ def _write_entries(*, kind: str, line: BudgetLine, spend: Spend) -> None:
             occurred_at=now,
             order_number=spend.order_number,
             order_id=spend.order_id,
+            billed_at=spend.billed_at if kind == SpendKind.REALISE else None,
             **snapshot,
             category=path.rsplit("/", 1)[-1],
             category_path=f"/{path}/",

@@ -2,11 +2,13 @@
 locks what it changes in the one lock order (market.locks), checks the state, changes it in one
 durable transaction, and writes an audit event."""
 
+import dataclasses
 import datetime
 import logging
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,8 +23,9 @@ from market.bounds import (
 )
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from market.locks import lock_all, lock_row
-from market.models import DepartmentRole, User
-from market.permissions import has_department_role
+from market.models import DepartmentRole, OrganisationRole, User
+from market.money import round_rupiah
+from market.permissions import has_department_role, roles_of
 from market.services.audit import audit_record
 from market.transactions import action
 from orders.models import (
@@ -37,6 +40,7 @@ from orders.models import (
     OrderStatus,
     Payment,
     PaymentMethod,
+    PaymentStatus,
     PurchaseOrder,
     ReceiptLine,
     Shipment,
@@ -46,7 +50,12 @@ from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
 from orders.spend import invoiced_amount, spend_of
 from procurement.selectors import policy_for
-from procurement.services import budget_lines_lock, budget_realise, budget_release
+from procurement.services import (
+    budget_lines_lock,
+    budget_realise,
+    budget_release,
+    order_commitment,
+)
 from vendors.permissions import acts_for
 
 logger = logging.getLogger(__name__)
@@ -68,7 +77,12 @@ ACTOR_CHECKS = {
     Actor.RECEIVER: _in_department(DepartmentRole.RECEIVER),
     Actor.TREASURER: _in_department(DepartmentRole.TREASURER),
     Actor.VENDOR: lambda user, order: acts_for(user, order.vendor_id),
+    Actor.FINANCE: lambda user, order: (
+        OrganisationRole.FINANCE in roles_of(user).organisation_roles
+    ),
     Actor.SYSTEM: lambda user, order: user is None,
+    # Only the provider's verified webhook calls a service without a person.
+    Actor.PAYMENT_PROVIDER: lambda user, order: user is None,
 }
 
 
@@ -223,12 +237,13 @@ def order_accept(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
 
 
 def delivery_status(lines: list[OrderLine]) -> str:
-    """Derive where delivery stands from the lines, in one place."""
-    if all(line.received_quantity == line.quantity for line in lines):
+    """Derive where delivery stands from the lines, in one place (what was cancelled when the
+    order was closed short is no longer due)."""
+    if all(line.received_quantity == line.due_quantity for line in lines):
         return OrderStatus.RECEIVED
     if any(line.received_quantity > 0 for line in lines):
         return OrderStatus.PARTIALLY_RECEIVED
-    if all(line.shipped_quantity == line.quantity for line in lines):
+    if all(line.shipped_quantity == line.due_quantity for line in lines):
         return OrderStatus.SHIPPED
     if any(line.shipped_quantity > 0 for line in lines):
         return OrderStatus.PARTIALLY_SHIPPED
@@ -285,7 +300,7 @@ def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = 
     checked = _quantities_for(
         lines,
         quantities,
-        limit=lambda line: line.quantity - line.shipped_quantity,
+        limit=lambda line: line.due_quantity - line.shipped_quantity,
         too_many=_("Only %(most)s %(unit)s of %(product)s are left to ship."),
     )
     shipment = Shipment.objects.create(order=order, shipped_by=by, note=(note or "").strip())
@@ -387,9 +402,9 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
         issued_by=by,
     )
     unshipped = {
-        line.product_id: line.quantity - line.shipped_quantity
+        line.product_id: line.due_quantity - line.shipped_quantity
         for line in lines
-        if line.stock_held and line.quantity > line.shipped_quantity
+        if line.stock_held and line.due_quantity > line.shipped_quantity
     }
     if unshipped:
         stock_release(quantities=unshipped)
@@ -415,8 +430,7 @@ def _sp2d_taken(order: PurchaseOrder, number: str, on: datetime.date) -> bool:
 def order_pay(
     *, order: PurchaseOrder, by: User, sp2d_number: str, sp2d_date: datetime.date | None
 ) -> Payment:
-    """The treasurer pays by treasury transfer (SP2D): the commitment becomes realisation,
-    and what was ordered but not received is released."""
+    """The treasurer pays by treasury transfer (SP2D), recorded paid at once."""
     order = _lock(order, "pay", by)
     number = (sp2d_number or "").strip()
     errors = {}
@@ -434,20 +448,15 @@ def order_pay(
         ]
     if errors:
         raise InvalidInput(errors)
-    invoice = order.invoice
-    lines = list(order.lines.all())
-    budget_realise(line=order.budget_line, spend=spend_of(order, lines, invoiced_amount))
-    rest = spend_of(order, lines, lambda line: line.total - invoiced_amount(line))
-    if rest.total:
-        budget_release(line=order.budget_line, spend=rest)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
                 order=order,
-                invoice=invoice,
+                invoice=order.invoice,
                 organisation_id=order.department.organisation_id,
                 method=PaymentMethod.TREASURY_TRANSFER,
-                amount=invoice.amount,
+                attempt=next_attempt(order.invoice),
+                amount=order.invoice.amount,
                 sp2d_number=number,
                 sp2d_date=sp2d_date,
                 paid_by=by,
@@ -460,8 +469,87 @@ def order_pay(
                 ]
             }
         ) from None
-    _move(order, "pay", by, _target("pay"), amount=invoice.amount, sp2d=payment.sp2d_number)
+    return order_mark_paid(order=order, payment=payment, by=by)
+
+
+def next_attempt(invoice: Invoice) -> int:
+    last = invoice.payments.aggregate(last=Max("attempt"))["last"]
+    return (last or 0) + 1
+
+
+def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by: User | None) -> Payment:
+    """The one way an order becomes paid, whichever way the money came (the SP2D form, the
+    card provider's webhook), inside the caller's action with the order locked: the
+    commitment becomes realisation, what is still committed beyond the invoice is released,
+    the attempt is recorded succeeded."""
+    lines = list(order.lines.all())
+    invoice = order.invoice
+    realised = spend_of(order, lines, invoiced_amount)
+    budget_realise(
+        line=order.budget_line,
+        spend=dataclasses.replace(realised, billed_at=invoice.issued_at),
+    )
+    rest = order_commitment(line=order.budget_line, order_id=order.pk)
+    if rest:
+        budget_release(
+            line=order.budget_line,
+            spend=dataclasses.replace(
+                realised, amounts_by_category={p.strip("/"): a for p, a in rest.items()}
+            ),
+        )
+    payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, timezone.now()
+    payment.failure_message = ""
+    payment.save(update_fields=["status", "paid_at", "failure_message"])
+    reference = {"sp2d": payment.sp2d_number} if payment.sp2d_number else {}
+    if payment.provider_payment_id:
+        reference = {"provider_payment": payment.provider_payment_id}
+    _move(
+        order,
+        "pay",
+        by,
+        _target("pay"),
+        amount=payment.amount,
+        method=payment.method,
+        **reference,
+    )
     return payment
+
+
+@action
+def order_close_short(*, order: PurchaseOrder, by: User, reason: str) -> PurchaseOrder:
+    """The PPK closes an order the vendor stopped delivering: the rest not shipped is cancelled,
+    its reservation and commitment given back; what was shipped is received, billed and paid
+    as usual."""
+    reason = _required_reason(reason)
+    order = _lock(order, "close_short", by)
+    lines = lock_all(order.lines.all())
+    released = spend_of(
+        order,
+        lines,
+        lambda line: line.total - round_rupiah(line.shipped_quantity * line.unit_price),
+    )
+    unshipped = {}
+    for line in lines:
+        line.cancelled_quantity = line.quantity - line.shipped_quantity
+        line.save(update_fields=["cancelled_quantity"])
+        if line.stock_held and line.cancelled_quantity:
+            unshipped[line.product_id] = line.cancelled_quantity
+    if unshipped:
+        stock_release(quantities=unshipped)
+    if released.total:
+        budget_release(line=order.budget_line, spend=released)
+    order.reason = reason
+    return _move(
+        order,
+        "close_short",
+        by,
+        delivery_status(lines),
+        reason=reason,
+        released=released.total,
+        cancelled={
+            str(line.pk): line.cancelled_quantity for line in lines if line.cancelled_quantity
+        },
+    )
 
 
 @action
@@ -472,6 +560,7 @@ def order_close(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
 
 # Each action's service; pages and the API pass the values its input form or serializer gives.
 SERVICES = {
+    "close_short": order_close_short,
     "approve": order_approve,
     "reject": order_reject,
     "cancel": order_cancel,
