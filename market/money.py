@@ -80,3 +80,17 @@ def rupiah_in_words(amount: int) -> str:
     if amount < 0:
         text = f"minus {text}"
     return text[0].upper() + text[1:]
+
+
+def apportion(amount: int, weights: dict[str, int]) -> dict[str, int]:
+    """Split whole rupiah across keys in proportion to their weights, the parts summing to
+    `amount` exactly (largest remainders take the leftover rupiah, ties by key)."""
+    total = sum(weights.values())
+    if amount <= 0 or total <= 0:
+        return {}
+    shares = {key: amount * weight // total for key, weight in weights.items()}
+    leftover = amount - sum(shares.values())
+    by_remainder = sorted(weights, key=lambda key: (-(amount * weights[key] % total), key))
+    for key in by_remainder[:leftover]:
+        shares[key] += 1
+    return {key: share for key, share in shares.items() if share}

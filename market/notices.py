@@ -93,6 +93,27 @@ NOTICES: dict[str, Notice] = {
         _("Order %(number)s was paid"),
         _("%(party)s paid %(amount)s for order %(number)s."),
     ),
+    "order.closed_short": Notice(
+        _("Order %(number)s was closed short"),
+        _(
+            "Order %(number)s with %(party)s was closed: what was not shipped is cancelled "
+            "(%(amount)s); what was shipped is received and paid as usual. Reason: %(reason)s"
+        ),
+        ORDER_REASON,
+    ),
+    "order.card_failed": Notice(
+        _("The card payment of order %(number)s failed"),
+        _(
+            "Paying %(party)s %(amount)s by card for order %(number)s did not go through: "
+            "%(reason)s Try again or pay by treasury transfer."
+        ),
+        ORDER_REASON,
+    ),
+    "order.refunded": Notice(
+        _("%(amount)s of order %(number)s refunded"),
+        _("%(amount)s paid for order %(number)s with %(party)s was refunded: %(reason)s"),
+        ORDER_REASON,
+    ),
     "order.expires_soon": Notice(
         _("Order %(number)s expires after %(date)s"),
         _(

@@ -176,6 +176,8 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # a fake Stripe server in tests
+# Stripe.js, the one script the app loads from elsewhere: Stripe requires it from its own site.
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # WhatsApp messages go through an HTTP gateway (a JSON POST, a bearer token); none, none sent.
 WHATSAPP_GATEWAY_URL = env.str("WHATSAPP_GATEWAY_URL", default="")
 WHATSAPP_GATEWAY_TOKEN = env.str("WHATSAPP_GATEWAY_TOKEN", default="")

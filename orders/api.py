@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+import stripe
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,18 +13,20 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH, whole_number
-from market.errors import InvalidInput
+from market.errors import DomainError, InvalidInput
 from market.models import Department, User
 from market.money import round_rupiah
 from market.rest import PublicApiView, run_serializer
-from orders import documents, ocds
+from orders import documents, ocds, stripe_gateway
 from orders.documents import export_file_response
 from orders.idempotency import idempotent
 from orders.models import (
@@ -31,6 +34,7 @@ from orders.models import (
     TRANSITIONS,
     Export,
     OrderStatus,
+    PaymentMethod,
     PurchaseOrder,
     StandingOrder,
 )
@@ -49,7 +53,8 @@ from orders.selectors import (
     standing_orders_visible_to,
     vendor_inbox,
 )
-from orders.services import exports, placing, standing, transitions
+from orders.services import exports, payments, placing, standing, transitions
+from orders.services.acting import order_act
 from procurement.models import BudgetLine
 from procurement.selectors import report_fiscal_year
 
@@ -417,8 +422,33 @@ class ReceiveInputSerializer(serializers.Serializer):
 
 
 class PayInputSerializer(serializers.Serializer):
-    sp2d_number = serializers.CharField(max_length=SP2D_LENGTH, allow_blank=True)
-    sp2d_date = serializers.DateField()
+    method = serializers.ChoiceField(
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.TREASURY_TRANSFER,
+        help_text="transfer: record the SP2D, paid at once; card: start a card payment, "
+        "confirmed with Stripe.js and marked paid by the provider's webhook",
+    )
+    sp2d_number = serializers.CharField(
+        max_length=SP2D_LENGTH, allow_blank=True, required=False, default=""
+    )
+    sp2d_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CardPaymentSerializer(serializers.Serializer):
+    """What Stripe.js needs to confirm the card payment (stripe.confirmCardPayment)."""
+
+    payment = serializers.IntegerField(source="payment.pk")
+    attempt = serializers.IntegerField(source="payment.attempt")
+    amount = serializers.IntegerField(source="payment.amount", help_text="rupiah")
+    currency = serializers.CharField(default="idr")
+    client_secret = serializers.CharField()
+    publishable_key = serializers.CharField()
+    status = serializers.CharField(source="payment.status")
+
+
+class RefundInputSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1, help_text="rupiah, at most what is left")
+    reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
 
 
 # Each action's input; actions without one take an empty body.
@@ -426,9 +456,11 @@ ACTION_INPUTS = {
     "reject": ReasonInputSerializer,
     "cancel": ReasonInputSerializer,
     "decline": ReasonInputSerializer,
+    "close_short": ReasonInputSerializer,
     "ship": ShipInputSerializer,
     "receive": ReceiveInputSerializer,
     "pay": PayInputSerializer,
+    "refund": RefundInputSerializer,
 }
 
 
@@ -440,14 +472,20 @@ class OrderActionApi(APIView):
     input_serializer: type[serializers.Serializer] | None = None
 
     def post(self, request, pk):
+        data = request.data if isinstance(request.data, dict) else {}
+        if self.action_name == "pay" and data.get("method") == PaymentMethod.CARD:
+            return self.start_card_payment(request, pk)
+
         def act():
             order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-            data = request.data if isinstance(request.data, dict) else {}
             serializer = (self.input_serializer or serializers.Serializer)(data=data)
             return run_serializer(
                 serializer,
-                lambda values: transitions.order_act(
-                    order=order, action_name=self.action_name, by=request.user, values=values
+                lambda values: order_act(
+                    order=order,
+                    action_name=self.action_name,
+                    by=request.user,
+                    values=_without_method(values),
                 ),
             )
 
@@ -461,6 +499,20 @@ class OrderActionApi(APIView):
             ),
         )
 
+    def start_card_payment(self, request, pk):
+        order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+        return idempotent(
+            request,
+            run=lambda: payments.card_payment_start(order=order, by=request.user),
+            reference=lambda card: card.payment.pk,
+            respond=lambda payment_id: Response(
+                CardPaymentSerializer(
+                    payments.card_payment_resume(order=order, payment_id=payment_id)
+                ).data,
+                status=status.HTTP_201_CREATED,
+            ),
+        )
+
     @classmethod
     def for_action(cls, name: str):
         """The endpoint of one action, its OpenAPI contract showing that action's input."""
@@ -470,14 +522,55 @@ class OrderActionApi(APIView):
             (cls,),
             {"action_name": name, "input_serializer": inputs, "__doc__": cls.__doc__},
         )
+        responses = {200: OrderDetailSerializer}
+        if name == "pay":  # a card payment starts here and is finished by Stripe.js
+            responses[201] = CardPaymentSerializer
         return extend_schema_view(
             post=extend_schema(
                 operation_id=f"orders_{name}",
                 summary=str(TRANSITIONS[name].label),
                 request=inputs,
-                responses=OrderDetailSerializer,
+                responses=responses,
             )
         )(view).as_view()
+
+
+def _without_method(values: dict) -> dict:
+    """The transfer's values for its service (the method chose the service)."""
+    return {name: value for name, value in values.items() if name != "method"}
+
+
+class StripeWebhookApi(APIView):
+    """Stripe's events, signed with STRIPE_WEBHOOK_SECRET (`Stripe-Signature`, five minutes'
+    tolerance): 400 when the signature fails; each event kept once by its id (a replay answers
+    200 and changes nothing); unknown types acknowledged and ignored."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={
+            200: inline_serializer(
+                "WebhookOutput",
+                {"received": serializers.BooleanField(), "outcome": serializers.CharField()},
+            )
+        },
+    )
+    def post(self, request):
+        if not stripe_gateway.card_payments_enabled():
+            raise NotFound()
+        try:
+            # The body exactly as sent: the signature is over these bytes.
+            event = stripe_gateway.event_from_webhook(
+                request._request.body, request.headers.get("Stripe-Signature")
+            )
+        except (stripe.SignatureVerificationError, ValueError):
+            raise DomainError(
+                _("The signature of this event is not valid."), code="bad_signature"
+            ) from None
+        outcome = payments.stripe_event_receive(event=event)
+        return Response({"received": True, "outcome": outcome})
 
 
 class OrderDocumentApi(APIView):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from market.bounds import format_number
 from market.money import format_rupiah
 from market.selectors import people_of_department
-from orders.models import Export, OrderLine
+from orders.models import Export, OrderLine, PaymentStatus
+from orders.services.payments import refundable
 from procurement.reports import GROUPS
 from procurement.selectors import budget_lines_of_department
 
@@ -231,10 +232,30 @@ class PayForm(forms.Form):
         self.fields["sp2d_date"].initial = timezone.localdate()
 
 
+class RefundForm(forms.Form):
+    amount = forms.IntegerField(
+        label=_("Amount to refund (Rp)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=text_area(), required=False)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        paid = order.payments.filter(status=PaymentStatus.SUCCEEDED).first() if order else None
+        if paid is not None:
+            self.fields["amount"].help_text = _(
+                "At most %(most)s. A card payment is refunded through the card provider; a "
+                "treasury transfer back is recorded here once it is made."
+            ) % {"most": format_rupiah(refundable(paid))}
+
+
 ACTION_FORMS = {
     "reject": ReasonForm,
     "cancel": ReasonForm,
     "decline": ReasonForm,
+    "close_short": ReasonForm,
+    "refund": RefundForm,
     "ship": ShipForm,
     "receive": ReceiveForm,
     "pay": PayForm,
@@ -249,6 +270,8 @@ def action_form(action_name: str, *, order, lines, user, data=None) -> forms.For
         options.update(order=order, lines=lines)
     if form_class is ReceiveForm:
         options["user"] = user
+    if form_class is RefundForm:
+        options["order"] = order
     return form_class(data, **options)
 
 

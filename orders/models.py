@@ -200,6 +200,25 @@ WORK_LEFT = {
 }
 
 
+# Steps of an order's timeline that are not a status of their own.
+TIMELINE_LABELS = {
+    "order.refund": TRANSITIONS["refund"].label,
+    "order.close_short": TRANSITIONS["close_short"].label,
+    "order.card_payment_start": _("Card payment started"),
+    "order.card_payment_failed": _("Card payment failed"),
+    "order.card_payment_mismatch": _("Card payment does not match the invoice"),
+    "order.card_payment_after_paid": _("Card payment after the invoice was paid"),
+}
+
+
+def timeline_label(event) -> str:
+    """How an audit event of an order reads in its timeline."""
+    if event.action in TIMELINE_LABELS:
+        return TIMELINE_LABELS[event.action]
+    status = (event.after or {}).get("status")
+    return OrderStatus(status).label if status in OrderStatus.values else event.action
+
+
 def statuses_from(status: str) -> frozenset[str]:
     """The status and every status an order can reach from it."""
     reached, queue = {status}, [status]

@@ -22,6 +22,7 @@ from orders.models import (
     Export,
     OrderLine,
     OrderStatus,
+    Payment,
     PurchaseOrder,
     StandingOrder,
 )
@@ -107,6 +108,11 @@ def order_timeline(order: PurchaseOrder) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("sequence")
     )
+
+
+def order_payments(order: PurchaseOrder) -> QuerySet[Payment]:
+    """Every attempt to pay the order, declined cards included, with its refunds."""
+    return order.payments.select_related("paid_by").prefetch_related("refunds").order_by("pk")
 
 
 def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:

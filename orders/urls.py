@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import views
+from orders import payment_views, views
 
 urlpatterns = [
     path("cart/", views.cart, name="cart"),
@@ -8,6 +8,12 @@ urlpatterns = [
     path("orders/", views.order_list, name="order-list"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/do/<slug:action>/", views.order_action, name="order-action"),
+    path("orders/<int:pk>/pay/card/", payment_views.card_payment_begin, name="order-pay-card"),
+    path(
+        "orders/<int:pk>/pay/card/<int:payment_id>/",
+        payment_views.card_payment_page,
+        name="order-card-payment",
+    ),
     path(
         "orders/<int:pk>/documents/<slug:kind>.pdf",
         views.order_document,

@@ -25,6 +25,7 @@ urlpatterns = [
         name="order-document",
     ),
     path("vendor/orders/", api.VendorOrderListApi.as_view(), name="vendor-order-list"),
+    path("payments/stripe/webhook/", api.StripeWebhookApi.as_view(), name="stripe-webhook"),
     path("exports/", api.ExportListApi.as_view(), name="export-list"),
     path("public/ocds/", api.PublicOcdsApi.as_view(), name="public-ocds"),
     path("exports/<int:pk>/", api.ExportDetailApi.as_view(), name="export-detail"),

@@ -27,7 +27,7 @@ from orders.forms import (
     action_form,
     service_values,
 )
-from orders.models import PEOPLE_ACTIONS, TRANSITIONS, Export, OrderStatus
+from orders.models import PEOPLE_ACTIONS, TRANSITIONS, Export, OrderStatus, timeline_label
 from orders.selectors import (
     cart_of,
     checkout_preview,
@@ -35,6 +35,7 @@ from orders.selectors import (
     exports_downloadable,
     exports_of,
     order_filter,
+    order_payments,
     order_receipts,
     order_timeline,
     orders_visible_to,
@@ -45,7 +46,9 @@ from orders.selectors import (
     vendor_inbox,
 )
 from orders.services import exports, placing, standing
-from orders.services.transitions import allowed_actions, order_act
+from orders.services.acting import order_act
+from orders.services.payments import card_payment_problem
+from orders.services.transitions import allowed_actions
 from procurement.selectors import fiscal_year_current, report_departments
 from vendors.permissions import vendor_of
 
@@ -209,20 +212,18 @@ def _order_page(request, order, *, posted_action: str = "", posted_form=None, st
         }
         for name in allowed_actions(request.user, order)
     ]
+    paying = any(action["name"] == "pay" for action in actions)
     context = {
         "order": order,
         "lines": lines,
         "actions": actions,
         "response_deadline": response_deadlines([order]).get(order.pk),
         "invoice": getattr(order, "invoice", None) if order.status in documents.INVOICED else None,
+        # Card payment is offered beside the transfer, or the page says why it is not.
+        "card_problem": card_payment_problem(order) if paying else None,
+        "payments": order_payments(order),
         "timeline": [
-            {
-                "event": event,
-                "status": OrderStatus((event.after or {}).get("status")).label
-                if (event.after or {}).get("status") in OrderStatus.values
-                else event.action,
-            }
-            for event in order_timeline(order)
+            {"event": event, "status": timeline_label(event)} for event in order_timeline(order)
         ],
         "documents": documents.available(order, order_receipts(order)),
     }

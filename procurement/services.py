@@ -454,12 +454,17 @@ def order_commitment(*, line: BudgetLine, order_id: int) -> dict[str, int]:
     return _order_amounts(line=line, order_id=order_id, expression=ledger_committed())
 
 
+def order_realisation(*, line: BudgetLine, order_id: int) -> dict[str, int]:
+    """What an order has had paid out on a budget line (less refunds), by category path."""
+    return _order_amounts(line=line, order_id=order_id, expression=ledger_realised())
+
+
 def _take(*, line: BudgetLine, spend: Spend, kind: str) -> BudgetLine:
     line = budget_lines_lock([line.pk])[line.pk]
     # Checked against this order's own entries, category by category: the line's total would
     # let one order release, pay out or refund what belongs to another order.
     if kind == SpendKind.REFUND:
-        available = _order_amounts(line=line, order_id=spend.order_id, expression=ledger_realised())
+        available = order_realisation(line=line, order_id=spend.order_id)
         message = _(
             "Order %(number)s has only %(committed)s paid for this; it cannot take %(amount)s."
         )

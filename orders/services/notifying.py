@@ -22,7 +22,7 @@ FINANCE = "finance"
 ONCE_PER_PERSON = {"expires_soon", "approval_waiting", "payment_due_soon", "payment_overdue"}
 
 # Once invoiced, the amount that matters is the invoice's (what was received), not the order's.
-BILLED = {"invoice", "pay", "payment_due_soon", "payment_overdue"}
+BILLED = {"invoice", "pay", "card_failed", "payment_due_soon", "payment_overdue"}
 
 # event (an action of TRANSITIONS, "submit", or a reminder) -> what each audience is told
 AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -36,7 +36,10 @@ AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "ship": (("order.shipped", (Actor.REQUESTER, Actor.RECEIVER)),),
     "receive": (("order.received", (Actor.VENDOR,)),),
     "invoice": (("order.invoiced", (Actor.TREASURER,)),),
+    "close_short": (("order.closed_short", (Actor.VENDOR, Actor.REQUESTER)),),
     "pay": (("order.paid", (Actor.VENDOR, Actor.REQUESTER)),),
+    "card_failed": (("order.card_failed", (Actor.TREASURER,)),),
+    "refund": (("order.refunded", (Actor.VENDOR, Actor.REQUESTER, Actor.TREASURER)),),
     # Reminders and the daily payment check (orders.services.reminders)
     "expires_soon": (("order.expires_soon", (Actor.VENDOR,)),),
     "approval_waiting": (("order.approval_waiting", (Actor.APPROVER,)),),
@@ -68,7 +71,9 @@ def _may_see(user: User, order: PurchaseOrder) -> bool:
 def order_notify(*, order: PurchaseOrder, event: str, by: User | None, **facts) -> None:
     """Tell the event's audiences about the order (inside the action that moved it)."""
     link = reverse("order-detail", args=[order.pk])
-    amount = order.invoice.amount if event in BILLED else order.total
+    amount = facts.pop("amount", None)
+    if amount is None:
+        amount = order.invoice.amount if event in BILLED else order.total
     if event == "invoice":
         facts.setdefault("date", payment_due_date(order).isoformat())
     for kind, audiences in AUDIENCES.get(event, ()):

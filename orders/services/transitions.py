@@ -118,7 +118,7 @@ def order_lock(pk: int) -> PurchaseOrder:
     )
 
 
-def _lock(order: PurchaseOrder, action_name: str, by) -> PurchaseOrder:
+def lock_for_step(order: PurchaseOrder, action_name: str, by) -> PurchaseOrder:
     """Check who acts, lock what the step changes in the lock order, then check the state."""
     step = TRANSITIONS[action_name]
     if not may_act(by, order, action_name):
@@ -141,7 +141,8 @@ def _lock(order: PurchaseOrder, action_name: str, by) -> PurchaseOrder:
     return order
 
 
-def _move(order: PurchaseOrder, action_name: str, by, status: str, **after) -> PurchaseOrder:
+def record_step(order: PurchaseOrder, action_name: str, by, status: str, **after) -> PurchaseOrder:
+    """The order reaches `status` by the step: saved, audited, and its people told."""
     if status not in TRANSITIONS[action_name].targets:
         raise AssertionError(f"{action_name} cannot lead to {status}")
     before = order.status
@@ -154,7 +155,9 @@ def _move(order: PurchaseOrder, action_name: str, by, status: str, **after) -> P
         before={"status": before},
         after={"status": status, **after},
     )
-    order_notify(order=order, event=action_name, by=by)
+    # A step names its own amount and reason where it has them (a refund's, a rejection's).
+    told = {name: after[name] for name in ("amount", "reason") if name in after}
+    order_notify(order=order, event=action_name, by=by, **told)
     return order
 
 
@@ -183,17 +186,17 @@ def _release_everything(order: PurchaseOrder) -> None:
 
 def _refuse(*, order, by, action_name: str, reason: str) -> PurchaseOrder:
     """Reject, cancel, decline or expire: the reservation and commitment go back."""
-    order = _lock(order, action_name, by)
+    order = lock_for_step(order, action_name, by)
     _release_everything(order)
     order.reason = reason
-    return _move(order, action_name, by, _target(action_name), reason=reason)
+    return record_step(order, action_name, by, _target(action_name), reason=reason)
 
 
 @action
 def order_approve(*, order: PurchaseOrder, by: User | None) -> PurchaseOrder:
     """The named PPK approves; the system (`by=None`) only an order at or under the policy's
     automatic-approval amount, as placing does."""
-    order = _lock(order, "approve", by)
+    order = lock_for_step(order, "approve", by)
     automatically = {}
     if by is None:
         threshold = policy_for(order.budget_line.fiscal_year).approval_threshold
@@ -201,7 +204,7 @@ def order_approve(*, order: PurchaseOrder, by: User | None) -> PurchaseOrder:
             raise NotAllowed(_("You may not do this to this order."))
         automatically = {"automatically_up_to": threshold}
     order.approved_at = timezone.now()
-    return _move(order, "approve", by, _target("approve"), **automatically)
+    return record_step(order, "approve", by, _target("approve"), **automatically)
 
 
 @action
@@ -232,8 +235,8 @@ def order_expire(*, order: PurchaseOrder) -> PurchaseOrder:
 
 @action
 def order_accept(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
-    order = _lock(order, "accept", by)
-    return _move(order, "accept", by, _target("accept"))
+    order = lock_for_step(order, "accept", by)
+    return record_step(order, "accept", by, _target("accept"))
 
 
 def delivery_status(lines: list[OrderLine]) -> str:
@@ -292,7 +295,7 @@ def _quantities_for(
 @action
 def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = "") -> Shipment:
     """The vendor sends goods, all or part; shipped goods leave its stock."""
-    order = _lock(order, "ship", by)
+    order = lock_for_step(order, "ship", by)
     lines = lock_all(order.lines.all())
     problem = text_problem(note, most=NOTE_LENGTH, required=False)
     if problem:
@@ -314,7 +317,7 @@ def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = 
                 shipped_products[line.product_id] = checked[line.pk]
     if shipped_products:
         stock_ship(quantities=shipped_products)
-    _move(
+    record_step(
         order, "ship", by, delivery_status(lines), shipped={str(k): v for k, v in checked.items()}
     )
     return shipment
@@ -339,7 +342,7 @@ def order_receive(
 ) -> DeliveryReceipt:
     """The receiver records a BAST: what arrived, when, in what condition, and who signed;
     partial allowed. Every problem of every field is reported at once."""
-    order = _lock(order, "receive", by)
+    order = lock_for_step(order, "receive", by)
     lines = lock_all(order.lines.all())
     errors: dict = {}
     earliest, latest = receipt_date_window(order)
@@ -376,14 +379,14 @@ def order_receive(
             line.received_quantity += checked[line.pk]
             line.save(update_fields=["received_quantity"])
             ReceiptLine.objects.create(receipt=receipt, line=line, quantity=checked[line.pk])
-    _move(order, "receive", by, delivery_status(lines), receipt=receipt.number)
+    record_step(order, "receive", by, delivery_status(lines), receipt=receipt.number)
     return receipt
 
 
 @action
 def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
     """The vendor bills what was received; what was never shipped is no longer held."""
-    order = _lock(order, "invoice", by)
+    order = lock_for_step(order, "invoice", by)
     lines = list(order.lines.all())
     amount = sum(invoiced_amount(line) for line in lines)
     if amount <= 0:
@@ -408,7 +411,7 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
     }
     if unshipped:
         stock_release(quantities=unshipped)
-    _move(order, "invoice", by, _target("invoice"), invoice=invoice.number, amount=amount)
+    record_step(order, "invoice", by, _target("invoice"), invoice=invoice.number, amount=amount)
     return invoice
 
 
@@ -431,7 +434,7 @@ def order_pay(
     *, order: PurchaseOrder, by: User, sp2d_number: str, sp2d_date: datetime.date | None
 ) -> Payment:
     """The treasurer pays by treasury transfer (SP2D), recorded paid at once."""
-    order = _lock(order, "pay", by)
+    order = lock_for_step(order, "pay", by)
     number = (sp2d_number or "").strip()
     errors = {}
     earliest, latest = sp2d_date_window(order)
@@ -503,7 +506,7 @@ def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by: User | None) 
     reference = {"sp2d": payment.sp2d_number} if payment.sp2d_number else {}
     if payment.provider_payment_id:
         reference = {"provider_payment": payment.provider_payment_id}
-    _move(
+    record_step(
         order,
         "pay",
         by,
@@ -521,7 +524,7 @@ def order_close_short(*, order: PurchaseOrder, by: User, reason: str) -> Purchas
     its reservation and commitment given back; what was shipped is received, billed and paid
     as usual."""
     reason = _required_reason(reason)
-    order = _lock(order, "close_short", by)
+    order = lock_for_step(order, "close_short", by)
     lines = lock_all(order.lines.all())
     released = spend_of(
         order,
@@ -539,13 +542,13 @@ def order_close_short(*, order: PurchaseOrder, by: User, reason: str) -> Purchas
     if released.total:
         budget_release(line=order.budget_line, spend=released)
     order.reason = reason
-    return _move(
+    return record_step(
         order,
         "close_short",
         by,
         delivery_status(lines),
         reason=reason,
-        released=released.total,
+        amount=released.total,
         cancelled={
             str(line.pk): line.cancelled_quantity for line in lines if line.cancelled_quantity
         },
@@ -554,29 +557,8 @@ def order_close_short(*, order: PurchaseOrder, by: User, reason: str) -> Purchas
 
 @action
 def order_close(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
-    order = _lock(order, "close", by)
-    return _move(order, "close", by, _target("close"))
-
-
-# Each action's service; pages and the API pass the values its input form or serializer gives.
-SERVICES = {
-    "close_short": order_close_short,
-    "approve": order_approve,
-    "reject": order_reject,
-    "cancel": order_cancel,
-    "accept": order_accept,
-    "decline": order_decline,
-    "ship": order_ship,
-    "receive": order_receive,
-    "invoice": order_invoice,
-    "pay": order_pay,
-    "close": order_close,
-}
-
-
-def order_act(*, order: PurchaseOrder, action_name: str, by, values: dict):
-    """One door for pages and the API: the action's service with the values it takes."""
-    return SERVICES[action_name](order=order, by=by, **values)
+    order = lock_for_step(order, "close", by)
+    return record_step(order, "close", by, _target("close"))
 
 
 def orders_expire_due(*, now: datetime.datetime | None = None) -> list[str]:

@@ -1,0 +1,44 @@
+"""The treasurer's card payment pages: start an attempt, then confirm the card with Stripe.js
+on a page of its own. The order becomes paid when Stripe's webhook says so."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from market.errors import DomainError
+from orders.selectors import orders_visible_to
+from orders.services.payments import card_payment_resume, card_payment_start
+from orders.services.transitions import may_act
+
+
+@login_required
+@require_POST
+def card_payment_begin(request, pk):
+    order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+    try:
+        card = card_payment_start(order=order, by=request.user)
+    except DomainError as error:
+        for message in error.messages():
+            messages.error(request, message)
+        return redirect("order-detail", pk=pk)
+    return redirect("order-card-payment", pk=pk, payment_id=card.payment.pk)
+
+
+@login_required
+def card_payment_page(request, pk, payment_id):
+    order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+    if not may_act(request.user, order, "pay"):
+        raise Http404
+    try:
+        card = card_payment_resume(order=order, payment_id=payment_id)
+    except DomainError as error:
+        messages.info(request, error.message)
+        return redirect("order-detail", pk=pk)
+    return render(
+        request,
+        "orders/card_payment.html",
+        {"order": order, "card": card, "stripe_js_url": settings.STRIPE_JS_URL},
+    )
