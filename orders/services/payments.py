@@ -279,18 +279,16 @@ def stripe_event_receive(*, event) -> str:
     Unknown types are kept and acknowledged. The record and what it does commit together, so
     an event that could not be handled is handled again when Stripe sends it again.
     """
+    payload = event.to_dict(for_json=True)  # plain dicts from here on
     try:
         with transaction.atomic():
             record = ProviderEvent.objects.create(
-                provider="stripe",
-                event_id=event["id"],
-                type=event["type"],
-                payload=event.to_dict() if hasattr(event, "to_dict") else dict(event),
+                provider="stripe", event_id=payload["id"], type=payload["type"], payload=payload
             )
     except IntegrityError:
         return "replayed"
     handler = EVENT_HANDLERS.get(record.type)
-    outcome = handler(event["data"]["object"]) if handler else "ignored"
+    outcome = handler((payload.get("data") or {}).get("object") or {}) if handler else "ignored"
     record.outcome = outcome
     record.save(update_fields=["outcome"])
     return outcome
