@@ -192,9 +192,11 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)
 
 
-def percent_field(places: int = 1) -> serializers.DecimalField:
+def percent_field(places: int = 1, **options) -> serializers.DecimalField:
     """A percentage in the reports, as a JSON number (like the money beside it)."""
-    return serializers.DecimalField(max_digits=5, decimal_places=places, coerce_to_string=False)
+    return serializers.DecimalField(
+        max_digits=5, decimal_places=places, coerce_to_string=False, **options
+    )
 
 
 class ReportFilterSerializer(serializers.Serializer):
@@ -216,6 +218,17 @@ def report_scope(request, filters: dict):
     return fiscal_year, departments
 
 
+class PaymentDelaySerializer(serializers.Serializer):
+    """Days from invoice to payment of the orders paid this year."""
+
+    due_days = serializers.IntegerField(help_text="the policy's payment due days")
+    paid = serializers.IntegerField(help_text="orders paid")
+    median_days = serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+    within_due = percent_field(1, allow_null=True, help_text="% paid within the due days")
+
+
 class ComplianceSerializer(serializers.Serializer):
     class MeasureSerializer(serializers.Serializer):
         amount = serializers.IntegerField()
@@ -233,6 +246,7 @@ class ComplianceSerializer(serializers.Serializer):
     pace = percent_field(1)
     local_target = percent_field(2)
     status = serializers.ChoiceField(choices=["met", "on_track", "behind"])
+    payment_delay = PaymentDelaySerializer()
 
     @extend_schema_field(serializers.DictField(child=MeasureSerializer(), help_text="by measure"))
     def get_measures(self, row) -> dict:
@@ -325,6 +339,15 @@ class PublicSpendApi(PublicApiView):
             small_local_share = percent_field(1)
             target = percent_field(2)
             status = serializers.CharField()
+            orders_paid = serializers.IntegerField()
+            median_days_to_pay = serializers.DecimalField(
+                max_digits=6,
+                decimal_places=1,
+                allow_null=True,
+                coerce_to_string=False,
+                help_text="days from invoice to payment, the middle order; null before any",
+            )
+            paid_within_due_share = percent_field(1, allow_null=True)
 
         class DistrictSerializer(serializers.Serializer):
             district = serializers.CharField(allow_null=True)
@@ -333,6 +356,7 @@ class PublicSpendApi(PublicApiView):
 
         fiscal_year = serializers.IntegerField()
         target = percent_field(2)
+        payment_due_days = serializers.IntegerField(help_text="the policy's days to pay")
         departments = DepartmentSerializer(many=True)
         vendors_paid_by_district = DistrictSerializer(many=True)
 
@@ -352,6 +376,7 @@ class PublicSpendApi(PublicApiView):
                 {
                     "fiscal_year": fiscal_year.year,
                     "target": figures.target,
+                    "payment_due_days": figures.payment_due_days,
                     "departments": figures.departments,
                     "vendors_paid_by_district": figures.vendors_paid_by_district,
                 }

@@ -5,6 +5,7 @@ Everything is summed by the database from the spend ledger (procurement.models.M
 ledger_* expressions), a handful of queries whatever the number of order lines.
 """
 
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,7 @@ from procurement.models import (
     DepartmentTarget,
     FiscalYear,
     SpendEntry,
+    SpendKind,
     ledger_figures,
     ledger_realised,
     ledger_spent,
@@ -61,6 +63,58 @@ STATUS_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class PaymentDelay:
+    """How fast a department paid its vendors: days from invoice to payment, per paid order."""
+
+    due_days: int
+    days: tuple[int, ...] = ()
+
+    @property
+    def paid(self) -> int:
+        return len(self.days)
+
+    @property
+    def median_days(self) -> Decimal | None:
+        return one_decimal(Decimal(statistics.median(self.days))) if self.days else None
+
+    @property
+    def within_due(self) -> Decimal | None:
+        """The share (%) paid within the policy's payment due days."""
+        if not self.days:
+            return None
+        on_time = sum(1 for days in self.days if days <= self.due_days)
+        return percent(on_time, len(self.days))
+
+
+def payment_delays(
+    *, fiscal_year: FiscalYear, department_ids: list[int], due_days: int, until=None
+) -> dict[int, PaymentDelay]:
+    """Each department's payment delays in the year, from the ledger's realisations (which keep
+    when the vendor billed): one row per paid order."""
+    paid = (
+        SpendEntry.objects.filter(
+            fiscal_year=fiscal_year,
+            department_id__in=department_ids,
+            kind=SpendKind.REALISE,
+            billed_at__isnull=False,
+            **({"occurred_at__lt": until} if until else {}),
+        )
+        .values("department_id", "order_id")
+        .annotate(paid_at=Max("occurred_at"), billed_at=Max("billed_at"))
+        .values_list("department_id", "paid_at", "billed_at")
+        .order_by()
+    )
+    days: dict[int, list[int]] = {}
+    for department_id, paid_at, billed_at in paid:
+        waited = timezone.localtime(paid_at).date() - timezone.localtime(billed_at).date()
+        days.setdefault(department_id, []).append(waited.days)
+    return {
+        department_id: PaymentDelay(due_days, tuple(sorted(days.get(department_id, ()))))
+        for department_id in department_ids
+    }
+
+
 @dataclass
 class Compliance:
     """One department's (or the organisation's) position for a fiscal year."""
@@ -75,6 +129,7 @@ class Compliance:
     target: Decimal
     exact_pace: Decimal
     local_target: Decimal = Decimal(0)  # of the budget, with businesses of the regency
+    payment_delay: PaymentDelay | None = None
     shares: dict[str, dict[str, Decimal]] = field(init=False)
 
     def __post_init__(self):
@@ -128,8 +183,8 @@ class Compliance:
 def compliance_by_department(
     *, fiscal_year: FiscalYear, departments: QuerySet[Department], today=None, until=None
 ) -> tuple[list[Compliance], Compliance]:
-    """Each department's position and the organisation's total, in five queries: with `until`
-    (a moment), as it stood then."""
+    """Each department's position, how fast it paid, and the organisation's total, in six
+    queries: with `until` (a moment), as it stood then."""
     policy = policy_for(fiscal_year)
     departments = list(departments.order_by("code"))
     ids = [department.pk for department in departments]
@@ -152,6 +207,12 @@ def compliance_by_department(
             "department_id", "small_business_target"
         )
     )
+    delays = payment_delays(
+        fiscal_year=fiscal_year,
+        department_ids=ids,
+        due_days=policy.payment_due_days,
+        until=until,
+    )
     empty = {name: 0 for name in ledger_figures()}
     rows = []
     for department in departments:
@@ -169,6 +230,7 @@ def compliance_by_department(
                 target=target,
                 exact_pace=exact_pace(target, fiscal_year, today),
                 local_target=policy.local_target,
+                payment_delay=delays[department.pk],
             )
         )
     total = Compliance(
@@ -182,6 +244,10 @@ def compliance_by_department(
         target=policy.small_business_target,
         exact_pace=exact_pace(policy.small_business_target, fiscal_year, today),
         local_target=policy.local_target,
+        payment_delay=PaymentDelay(
+            policy.payment_due_days,
+            tuple(sorted(days for delay in delays.values() for days in delay.days)),
+        ),
     )
     return rows, total
 
@@ -268,13 +334,28 @@ def compliance_table(rows: list[Compliance], total: Compliance | None) -> tuple[
         str(_("Pace today (%)")),
         str(_("Local-business target (%)")),
         str(_("Status")),
+        str(_("Orders paid")),
+        str(_("Median days from invoice to payment")),
+        str(_("Paid within the due days (%)")),
     ]
     table = []
     for row in [*rows, *([total] if total else [])]:
         cells = [row.code, row.name, row.allocated, row.committed, row.realised, row.spent]
         for cell in row.measure_cells:
             cells += [cell["amount"], cell["of_allocation"], cell["of_spend"]]
-        table.append([*cells, row.target, row.pace, row.local_target, str(row.status_label)])
+        delay = row.payment_delay or PaymentDelay(0)
+        table.append(
+            [
+                *cells,
+                row.target,
+                row.pace,
+                row.local_target,
+                str(row.status_label),
+                delay.paid,
+                delay.median_days,
+                delay.within_due,
+            ]
+        )
     return header, table
 
 
@@ -297,6 +378,7 @@ class PublicFigures:
     departments: list[dict]
     vendors_paid_by_district: list[dict]
     target: Decimal
+    payment_due_days: int
 
 
 SMALL_LOCAL = MEASURES["small_business"] & MEASURES["local"]
@@ -361,6 +443,9 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
                 "target": row.target,
                 "status": row.status,
                 "status_label": str(row.status_label),
+                "orders_paid": row.payment_delay.paid,
+                "median_days_to_pay": row.payment_delay.median_days,
+                "paid_within_due_share": row.payment_delay.within_due,
             }
             for row in rows
             if row.allocated
@@ -374,4 +459,5 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
             for item in paid
         ],
         target=total.target,
+        payment_due_days=total.payment_delay.due_days,
     )

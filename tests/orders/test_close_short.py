@@ -39,7 +39,9 @@ def test_the_ppk_closes_short_and_the_shipped_part_is_billed_and_paid(world, api
     assert event.actor == world.approver and event.after["reason"] == "Penyedia berhenti mengirim"
     assert event.after["amount"] == 580_000
     told = Notification.objects.get(kind="order.closed_short", recipient=world.rice_seller)
-    assert told.params["amount"] == 580_000 and told.params["reason"] == "Penyedia berhenti mengirim"
+    assert (
+        told.params["amount"] == 580_000 and told.params["reason"] == "Penyedia berhenti mengirim"
+    )
     with pytest.raises(DomainError):  # nothing is left to ship
         transitions.order_ship(order=order, by=world.rice_seller, quantities={line.pk: "1"})
 

@@ -121,19 +121,19 @@ def test_reports_run_a_fixed_number_of_queries(
 ):
     spending(departments)
     api = api_as(finance_officer())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert len(api.get("/api/v1/reports/compliance/").json()["departments"]) == departments
     for group_by in ("month", "category", "vendor_scale", "district", "vendor"):
         with django_assert_max_num_queries(4):
             api.get("/api/v1/reports/spend/", {"group_by": group_by})
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert len(client.get("/api/v1/public/spend/").json()["departments"]) == departments
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get("/transparency/")
     pages = login(finance_officer())
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         pages.get("/reports/")
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         pages.get("/reports/D01/")
 
 
