@@ -9,6 +9,7 @@ the list (re-locking a row it already holds is free):
   3. products                          catalog.services.products_lock
   4. budget lines                      procurement.services.budget_lines_lock
   5. purchase orders, then their lines orders.services.transitions.order_lock
+     (or their payment attempts and refunds)  orders.services.payments
   6. number sequences (SP, BAST), the Idempotency-Key's answer
   7. the audit chain head, last        market.services.audit (just before commit)
 

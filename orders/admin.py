@@ -8,7 +8,9 @@ from orders.models import (
     Invoice,
     OrderLine,
     Payment,
+    ProviderEvent,
     PurchaseOrder,
+    Refund,
     StandingOrder,
     StandingOrderRun,
 )
@@ -44,7 +46,33 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["order", "method", "amount", "sp2d_number", "created_at"]
+    list_display = [
+        "order",
+        "attempt",
+        "method",
+        "status",
+        "amount",
+        "sp2d_number",
+        "provider_payment_id",
+        "paid_at",
+    ]
+    list_filter = ["method", "status"]
+    search_fields = ["order__number", "sp2d_number", "provider_payment_id"]
+    list_select_related = ["order"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["order", "amount", "status", "reason", "provider_refund_id", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["order"]
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "provider", "type", "event_id", "outcome"]
+    list_filter = ["type", "outcome"]
+    search_fields = ["event_id"]
 
 
 @admin.register(StandingOrder)

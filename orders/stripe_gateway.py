@@ -55,11 +55,11 @@ def _calling(call):
         raise DomainError(
             declined.user_message or _("The card provider refused."), code="card_error"
         ) from None
-    except stripe.StripeError as error:
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
         raise ProviderUnavailable() from error
 
 
-def intent_create(*, rupiah: int, idempotency_key: str, metadata: dict, description: str):
+def intent_create(*, rupiah: int, idempotency_key: str, metadata: dict):
     """A PaymentIntent for `rupiah`, by card; the same key gives back the same intent."""
     return _calling(
         lambda: client().v1.payment_intents.create(
@@ -68,7 +68,6 @@ def intent_create(*, rupiah: int, idempotency_key: str, metadata: dict, descript
                 "currency": CURRENCY,
                 "payment_method_types": ["card"],
                 "metadata": metadata,
-                "description": description,
             },
             options={"idempotency_key": idempotency_key},
         )

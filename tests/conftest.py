@@ -1,6 +1,12 @@
 """Fixtures shared by the suite."""
 
 import datetime
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import import_module
@@ -76,6 +82,52 @@ def whatsapp_gateway(settings):
     settings.WHATSAPP_GATEWAY_TIMEOUT = 2
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture
+def localstripe():
+    """localstripe (the fake Stripe server from PyPI) on a free loopback port; stopped after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_stripe", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("localstripe did not start")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_at(settings, localstripe, live_server):
+    """The app's Stripe settings pointed at localstripe, whose webhooks reach the live server."""
+    settings.STRIPE_SECRET_KEY = "sk_test_pasar"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_pasar"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_localstripe_pasar"
+    settings.STRIPE_API_BASE = localstripe
+    settings.STRIPE_JS_URL = f"{localstripe}/js.stripe.com/v3/"
+    form = urllib.parse.urlencode(
+        {
+            "url": f"{live_server.url}/api/v1/payments/stripe/webhook/",
+            "secret": settings.STRIPE_WEBHOOK_SECRET,
+        }
+    )
+    with urllib.request.urlopen(f"{localstripe}/_config/webhooks/pasar", form.encode(), 5):
+        pass
+    return localstripe
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,6 @@ def card_payment_start(*, order: PurchaseOrder, by) -> CardPayment:
             "payment_id": str(payment.pk),
             "attempt": str(payment.attempt),
         },
-        description=f"{invoice.number} · {order.vendor.display_name}",
     )
     payment.provider_payment_id = intent.id
     payment.save(update_fields=["provider_payment_id"])
