@@ -55,7 +55,7 @@ def test_the_treasurer_pays_an_invoice_by_card(page, live_server, world, stripe_
     page.get_by_role("button", name="Complete authentication").click()
     expect(page.get_by_text("Kartu diterima")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/orders/{order.pk}/", timeout=30_000)
-    expect(page.locator(".status-paid").first).to_be_visible()
+    expect(page.locator(".status-paid")).to_be_visible()
     expect(page.get_by_role("heading", name="Pembayaran")).to_be_visible()
     payment.refresh_from_db()
     assert payment.status == "succeeded"

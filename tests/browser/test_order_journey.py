@@ -130,7 +130,7 @@ def test_an_order_goes_from_cart_to_payment_and_its_pdfs_download(new_page, live
         treasurer.get_by_text(f"Bayar tagihan INV/DISDIK/{year}/00001: Rp725.000")
     ).to_be_visible()
     treasurer.get_by_label("Nomor SP2D").fill("00123/SP2D/LS/2026")
-    do(treasurer, "Bayar", "Dibayar")
+    do(treasurer, "Catat transfer kas daerah (SP2D)", "Dibayar")
 
     # Every document of the order downloads as a PDF, named in Indonesian.
     documents = treasurer.locator("section").filter(

@@ -72,7 +72,7 @@ def test_one_sp2d_number_cannot_pay_two_invoices(new_page, live_server, world):
     for order, expected in ((first, "Dibayar"), (second, "Ditagihkan")):
         page.goto(f"{live_server.url}/orders/{order.pk}/")
         page.get_by_label("Nomor SP2D").fill("00456/SP2D/LS/2026")
-        page.get_by_role("button", name="Bayar", exact=True).click()
+        page.get_by_role("button", name="Catat transfer kas daerah (SP2D)").click()
         expect(page.locator(".status")).to_have_text(expected)
     field = page.locator(".field.has-error")
     expect(field).to_contain_text("SP2D 00456/SP2D/LS/2026 tahun")
