@@ -347,6 +347,9 @@ def order_refund(*, order: PurchaseOrder, by, amount, reason: str) -> Refund:
         ]
     if errors:
         raise InvalidInput(errors)
+    # Numbered under the payment's lock: a refund whose commit failed after Stripe made it is
+    # asked again under the same key, and Stripe answers with the same refund.
+    number = payment.refunds.count() + 1
     refund = Refund.objects.create(
         payment=payment, order=order, amount=rupiah, reason=reason, refunded_by=by
     )
@@ -354,7 +357,7 @@ def order_refund(*, order: PurchaseOrder, by, amount, reason: str) -> Refund:
         result = stripe_gateway.refund_create(
             intent_id=payment.provider_payment_id,
             rupiah=rupiah,
-            idempotency_key=f"pasar-refund-{refund.pk}",
+            idempotency_key=f"pasar-payment-{payment.pk}-refund-{number}",
             metadata={"order": order.number, "refund_id": str(refund.pk)},
         )
         refund.provider_refund_id = result.id

@@ -301,7 +301,7 @@ def test_a_card_payment_is_refunded_through_stripe(api_as, world, fake_stripe, c
         "metadata[order]": order.number,
         "metadata[refund_id]": str(Refund.objects.get().pk),
     }
-    assert call["key"] == f"pasar-refund-{Refund.objects.get().pk}"
+    assert call["key"] == f"pasar-payment-{payment.pk}-refund-1"
     refund = Refund.objects.get()
     world.line.refresh_from_db()
     assert refund.status == "pending" and world.line.realised == INVOICE  # not yet back
