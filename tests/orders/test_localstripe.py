@@ -2,8 +2,6 @@
 the PaymentIntent through the official SDK, the test confirms it as Stripe.js would, and
 localstripe posts its signed webhook to the running app, which alone marks the order paid."""
 
-import time
-
 import pytest
 import stripe
 
@@ -11,17 +9,9 @@ from orders.models import OrderStatus, Payment, ProviderEvent, PurchaseOrder
 from tests.markers import committing
 from tests.orders.test_api import act
 from tests.orders.test_inputs import invoiced
+from tests.waiting import wait_until
 
 pytestmark = committing
-
-
-def wait_for(condition, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def confirm_as_stripe_js(base: str, intent_id: str, payment_method: str):
@@ -46,7 +36,7 @@ def test_a_visa_card_pays_the_invoice_through_the_signed_webhook(api_as, world, 
     assert confirm_as_stripe_js(stripe_at, payment.provider_payment_id, "pm_card_visa").status == (
         "succeeded"
     )
-    assert wait_for(lambda: PurchaseOrder.objects.get(pk=order.pk).status == OrderStatus.PAID), (
+    assert wait_until(lambda: PurchaseOrder.objects.get(pk=order.pk).status == OrderStatus.PAID), (
         "the webhook did not mark the order paid"
     )
     payment.refresh_from_db()
@@ -60,7 +50,7 @@ def test_a_card_that_fails_is_recorded_and_the_order_stays_unpaid(api_as, world,
     payment = Payment.objects.get()
     with pytest.raises(stripe.CardError):
         confirm_as_stripe_js(stripe_at, payment.provider_payment_id, "pm_card_chargeCustomerFail")
-    assert wait_for(lambda: Payment.objects.get(pk=payment.pk).status == "failed")
+    assert wait_until(lambda: Payment.objects.get(pk=payment.pk).status == "failed")
     payment.refresh_from_db()
     assert payment.failure_message == "Your card was declined."
     assert PurchaseOrder.objects.get(pk=order.pk).status == OrderStatus.INVOICED

@@ -2,26 +2,24 @@
 realised once, and never more refunded than was paid."""
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from orders.models import Payment, ProviderEvent, Refund
 from orders.services import payments, transitions
 from orders.services.payments import card_payment_start, order_refund
 from procurement.services import budget_line_counters_from_ledger
+from tests.environment import POSTGRES_UP
 from tests.markers import committing
 from tests.orders.stripe_fakes import event
 from tests.orders.test_card_payments import INVOICE, intent_of
 from tests.orders.test_inputs import invoiced
 from tests.races import race
 
-pytestmark = [pytest.mark.postgres, committing]
-
-
-@pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are proved on PostgreSQL")
+pytestmark = [
+    pytest.mark.postgres,
+    committing,
+    pytest.mark.skipif(not POSTGRES_UP, reason="row locks are proved on PostgreSQL"),
+]
 
 
 class Verified(dict):

@@ -20,6 +20,7 @@ from orders.models import PurchaseOrder
 from tests.environment import POSTGRES_UP, REDIS_UP, WORKER
 from tests.markers import committing
 from tests.orders.test_api import checkout, fill_cart
+from tests.waiting import wait_until
 from worker import celery as project_celery
 from worker.outbox import outbox_sweep, publish
 
@@ -80,15 +81,6 @@ def time_passes(**delta):
             if getattr(message, name):
                 setattr(message, name, getattr(message, name) - delta)
         message.save()
-
-
-def wait_until(condition, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
