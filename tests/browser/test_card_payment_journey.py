@@ -27,10 +27,10 @@ def test_the_treasurer_pays_an_invoice_by_card(page, live_server, world, stripe_
     page.goto(f"{live_server.url}/orders/{order.pk}/")
     page.get_by_role("button", name="Bayar dengan kartu pemerintah").click()
     expect(page.get_by_role("heading", name=f"Bayar {order.number} dengan kartu")).to_be_visible()
-    for field, value in (("number", "4242424242424242"), ("exp_month", "12"), ("exp_year", "30")):
-        page.locator(f"#card-element input[placeholder='{field}']").fill(value)
-    page.locator("#card-element input[placeholder='cvc']").fill("123")
-
+    # localstripe's Element: inputs for number, month, year, CVC and postal code, in that order.
+    inputs = page.locator("#card-element input")
+    for index, value in enumerate(("4242424242424242", "12", "30", "123", "78111")):
+        inputs.nth(index).fill(value)
     payment = Payment.objects.get()
     client = stripe.StripeClient("sk_test_pasar", base_addresses={"api": stripe_at})
     card = client.v1.payment_methods.create(
