@@ -168,20 +168,21 @@ def card_payment_resume(*, order: PurchaseOrder, payment_id: int) -> CardPayment
 # --- Events from the provider -------------------------------------------------------------
 
 
-def _attempt_of(intent) -> Payment | None:
+def _attempt_of(intent) -> tuple[Payment | None, PurchaseOrder | None]:
+    """The attempt the intent belongs to and its order, both locked (or None, None)."""
     payment = Payment.objects.filter(provider_payment_id=intent.get("id") or "").first()
     if payment is None:
-        return None
+        return None, None
     # Locks in the one order: the budget line and the order (as paying does), then the attempt.
     try:
-        lock_for_step(payment.order, "pay", None)
+        order = lock_for_step(payment.order, "pay", None)
     except Conflict:
-        order_lock(payment.order_id)  # already moved on: still read it under its lock
-    return lock_row(Payment.objects.select_related("order", "invoice"), payment.pk)
+        order = order_lock(payment.order_id)  # already moved on: still read under its lock
+    return lock_row(Payment.objects, payment.pk), order
 
 
 def _intent_succeeded(intent) -> str:
-    payment = _attempt_of(intent)
+    payment, order = _attempt_of(intent)
     if payment is None:
         return "unknown payment"
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -200,11 +201,10 @@ def _intent_succeeded(intent) -> str:
         audit_record(
             actor=None,
             action="order.card_payment_mismatch",
-            target=payment.order,
+            target=order,
             after={"payment": payment.pk, "received": received, "expected": expected},
         )
         return "amount does not match the invoice"
-    order = PurchaseOrder.objects.get(pk=payment.order_id)
     if order.status != OrderStatus.INVOICED:
         # Paid meanwhile by transfer: the card's money must go back; say so where it is read.
         payment.failure_message = _("The invoice was already paid; refund this card payment.")
@@ -216,13 +216,12 @@ def _intent_succeeded(intent) -> str:
             after={"payment": payment.pk, "provider_payment": payment.provider_payment_id},
         )
         return "order already paid"
-    order = lock_for_step(order, "pay", None)
     order_mark_paid(order=order, payment=payment, by=None)
     return "paid"
 
 
 def _intent_failed(intent) -> str:
-    payment = _attempt_of(intent)
+    payment, order = _attempt_of(intent)
     if payment is None:
         return "unknown payment"
     if payment.status != PaymentStatus.PENDING:
@@ -231,7 +230,6 @@ def _intent_failed(intent) -> str:
     payment.status = PaymentStatus.FAILED
     payment.failure_message = (error.get("message") or _("The card was declined."))[:500]
     payment.save(update_fields=["status", "failure_message"])
-    order = PurchaseOrder.objects.select_related("department", "vendor").get(pk=payment.order_id)
     audit_record(
         actor=None,
         action="order.card_payment_failed",
