@@ -8,7 +8,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: demo test test-sqlite lint format messages system-packages browser-packages clean
+.PHONY: demo serve test test-sqlite lint format messages system-packages browser-packages clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ demo: $(BIN)/.installed system-packages messages
 	else \
 		exec $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
 	fi
+
+# The production shape on one machine: gunicorn, a Celery worker and beat (Procfile, honcho),
+# against DATABASE_URL (PostgreSQL) and REDIS_URL. Refuses development settings, saying why.
+serve: $(BIN)/.installed system-packages messages
+	$(MANAGE) serve_check
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) collectstatic --noinput -v 0
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

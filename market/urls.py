@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.static import serve as static_serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from market import api, notification_api, notification_views, views
+from market import api, health, notification_api, notification_views, views
 
 api_v1 = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
@@ -60,7 +60,8 @@ urlpatterns = [
         notification_views.notification_open,
         name="notification-open",
     ),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("audit/", views.audit_trail, name="audit-trail"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

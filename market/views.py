@@ -1,19 +1,15 @@
 """Pages of the market app: sign-in, the home page per role, and the health check."""
 
-import kombu
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults, i18n
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from market.bounds import whole_number
 from market.errors import DomainError
@@ -70,36 +66,6 @@ def home(request):
         "panels": panels_for(request),
     }
     return render(request, "market/home.html", context)
-
-
-def _database_state() -> dict:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as error:
-        return {"ok": False, "engine": connection.vendor, "error": error.__class__.__name__}
-    return {"ok": True, "engine": connection.vendor}
-
-
-def _broker_state() -> dict:
-    if not settings.REDIS_URL:
-        return {"ok": True, "mode": "eager"}  # tasks run inside the web process
-    try:
-        with kombu.Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as broker:
-            broker.ensure_connection(max_retries=1, timeout=1)
-    except Exception as error:  # any transport failure means "down"; never a 500 here
-        return {"ok": False, "mode": "redis", "error": error.__class__.__name__}
-    return {"ok": True, "mode": "redis"}
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    database, broker = _database_state(), _broker_state()
-    healthy = database["ok"] and broker["ok"]
-    body = {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
-    return JsonResponse(body, status=200 if database["ok"] else 503)
 
 
 def _is_api(request) -> bool:

@@ -146,6 +146,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0003_order_schedules", "create"),
     ("worker.migrations.0004_report_schedules", "create"),
     ("worker.migrations.0005_notification_schedules", "create"),
+    ("worker.migrations.0006_heartbeat_schedule", "create"),
 ]
 
 

@@ -153,6 +153,7 @@ def message_deliver(*, message_id: int) -> str:
         )
         return Status.PENDING
     _record(message_id=message.pk, status=Status.SENT, address=address, sent_at=timezone.now())
+    logger.info("Outbox message %s sent by %s", message.pk, message.channel)
     return Status.SENT
 
 

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from market.health import worker_heard
 from market.services.audit import audit_check_record, audit_verify_chain
 from worker.outbox import message_deliver, outbox_sweep
 
@@ -30,3 +31,9 @@ def deliver_message(message_id: int) -> str:
 def sweep_outbox() -> int:
     """Every minute: publish again what waits in the outbox (Redis was away, a retry is due)."""
     return outbox_sweep()
+
+
+@shared_task(name="worker.heartbeat")
+def heartbeat() -> None:
+    """Every 30 seconds: a worker is alive, for /readyz."""
+    worker_heard()

@@ -74,23 +74,35 @@ def test_sign_out_ends_the_session(login):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_health_reports_database_and_broker(client):
+def test_liveness_needs_nothing_but_the_process(client):
     response = client.get("/healthz")
-    body = response.json()
+    assert response.status_code == 200 and response.json() == {"status": "alive"}
 
-    assert response.status_code == 200
+
+def test_readiness_reports_database_migrations_broker_and_worker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    body = client.get("/readyz").json()
+    assert body["status"] == "ready"
     assert body["database"]["ok"] is True
     assert body["database"]["engine"] in {"postgresql", "sqlite"}
-    assert body["broker"]["ok"] is True
+    assert body["migrations"] == {"ok": True}
+    assert body["worker"] == {"ok": True, "mode": "eager"}
 
 
-def test_health_reports_a_broker_that_is_down(client, settings):
+def test_readiness_waits_for_a_broker_and_a_worker(client, settings):
+    from market.health import worker_heard
+
     settings.REDIS_URL = "redis://127.0.0.1:9"
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9"
-
-    body = client.get("/healthz").json()
-    assert body["status"] == "degraded"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
     assert body["broker"] == {"ok": False, "mode": "redis", "error": body["broker"]["error"]}
+    assert body["worker"] == {"ok": False, "seconds_ago": None}
+    worker_heard()
+    worker = client.get("/readyz").json()["worker"]
+    assert worker["ok"] is True and worker["seconds_ago"] <= 5
 
 
 def test_static_css_is_served_by_the_app(client):

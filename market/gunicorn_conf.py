@@ -1,0 +1,23 @@
+"""gunicorn's settings for `make serve` (Procfile): workers from WEB_CONCURRENCY, address from
+BIND; it refuses to start on development settings, as `manage.py serve_check` does."""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Requests are logged by the app, one JSON line each with their request id.
+accesslog = None
+errorlog = "-"
+graceful_timeout = 20
+
+
+def on_starting(server):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings")
+    import django
+
+    django.setup()
+    from market.production import production_problems
+
+    problems = production_problems()
+    if problems:
+        raise SystemExit("Not starting:\n" + "\n".join(f"  - {p}" for p in problems))
