@@ -8,7 +8,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: demo serve test test-sqlite lint format messages system-packages browser-packages clean
+.PHONY: demo serve bench test test-sqlite lint format messages system-packages browser-packages clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ serve: $(BIN)/.installed system-packages messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+# Benchmarks on PostgreSQL (127.0.0.1:5432), each figure beside a bare baseline (bench/);
+# results in bench/results/. Not part of `make test`.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/catalog_load.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

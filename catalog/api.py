@@ -15,7 +15,7 @@ from catalog.filters import ProductFilter
 from catalog.models import Category, Product, ProductImage, Unit
 from catalog.selectors import category_tree, products_for_buyers, products_of_vendor_for
 from market.bounds import DESCRIPTION_LENGTH, TITLE_LENGTH
-from market.rest import run_serializer
+from market.rest import CountKeptPagination, run_serializer
 from vendors.permissions import own_vendor_or_404
 
 
@@ -105,6 +105,7 @@ class ProductListApi(generics.ListAPIView):
 
     serializer_class = ProductOutputSerializer
     filterset_class = ProductFilter
+    pagination_class = CountKeptPagination
 
     def get_queryset(self):
         return products_for_buyers()

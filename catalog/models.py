@@ -95,6 +95,10 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["is_active", "unit_price"], name="product_active_price_idx"),
             models.Index(fields=["vendor", "is_active"], name="product_vendor_active_idx"),
+            # The catalogue's order: a page of it reads 20 entries, not every product sorted.
+            models.Index(
+                fields=["name", "id"], condition=Q(is_active=True), name="product_active_name_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(unit_price__gt=0), name="product_price_positive"),
@@ -167,3 +171,18 @@ class ProductImage(models.Model):
     @property
     def thumbnail_url(self) -> str:
         return (self.thumbnail or self.image).url
+
+
+class SearchWord(models.Model):
+    """A word some product's search document holds (PostgreSQL keeps them, with a trigram
+    index): a word typed with a typo is matched against these few thousand words, not against
+    every product, and the products are then found by the word it was meant to be."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word

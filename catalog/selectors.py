@@ -1,18 +1,20 @@
 """Reads of the catalogue: the category tree, what buyers may see, and search.
 
-On PostgreSQL search is full-text over the product's stored search vector, ranked, and when the
-words as typed find nothing, trigram word similarity forgives typos; both are GIN-indexed
-(see the catalog migrations).
+On PostgreSQL search is full-text over the product's stored search vector (GIN-indexed); when
+the words as typed find nothing, each unknown word is corrected to the known word it most
+resembles (trigram similarity over the few thousand words products hold, GIN-indexed) and the
+search runs again. Results come in name order, read a page at a time from an index.
 On SQLite every word must appear in the document, or failing that resemble one of its words.
 """
 
+import re
 from difflib import SequenceMatcher
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from catalog.models import Category, Product, ProductImage
+from catalog.models import Category, Product, ProductImage, SearchWord
 from vendors.models import VendorStatus
 from vendors.permissions import vendor_of
 from vendors.selectors import vendor_filter
@@ -62,9 +64,12 @@ def _with_images(products: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def products_for_buyers() -> QuerySet[Product]:
-    """Active products of verified vendors: a suspended vendor's products vanish at once."""
+    """Active products of verified vendors: a suspended vendor's products vanish at once. The
+    search columns stay behind: a list never shows them, and they are the widest."""
     return _with_images(
-        Product.objects.filter(is_active=True, vendor__status=VendorStatus.VERIFIED)
+        Product.objects.filter(is_active=True, vendor__status=VendorStatus.VERIFIED).defer(
+            "search_document", "search_vector"
+        )
     )
 
 
@@ -81,28 +86,46 @@ def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]
     if not query:
         return products
     if connection.vendor == "postgresql":
-        # Words as typed first; only when they find nothing, words that look alike (typos).
-        search_query = SearchQuery(query, config="simple", search_type="websearch")
-        exact = products.filter(search_vector=search_query)
-        if exact.exists():
-            return exact.annotate(
-                rank=SearchRank(F("search_vector"), search_query),
-                name_similarity=TrigramWordSimilarity(query, "name"),
-            ).order_by("-rank", "-name_similarity", "id")
-        return (
-            products.filter(search_document__trigram_word_similar=query)
-            .annotate(
-                name_similarity=TrigramWordSimilarity(query, "name"),
-                similarity=TrigramWordSimilarity(query, "search_document"),
-            )
-            .order_by("-name_similarity", "-similarity", "id")
+        # Words as typed first (full text, GIN-indexed); when they find nothing, each word not
+        # in any product is replaced by the known word it most resembles ("bras" -> "beras").
+        exact = products.filter(
+            search_vector=SearchQuery(query, config="simple", search_type="websearch")
         )
+        if exact.exists():
+            return exact
+        corrected = corrected_words(query)
+        if not corrected:
+            return products.none()
+        return products.filter(search_vector=SearchQuery(corrected, config="simple"))
     exact = products
     for word in query.split():
         exact = exact.filter(search_document__icontains=word)
     if exact.exists():
         return exact
     return products.filter(pk__in=_similar_product_ids(products, query))
+
+
+def corrected_words(query: str) -> str:
+    """The query with each word no product holds replaced by the most similar word one does
+    (pg_trgm similarity over SearchWord, GIN-indexed); "" when a word resembles none."""
+    words = [word for word in re.findall(r"\w+", query.lower()) if word]
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    corrected = []
+    for word in words:
+        if word in known or len(word) < 3:
+            corrected.append(word)
+            continue
+        closest = (
+            SearchWord.objects.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if closest is None:
+            return ""
+        corrected.append(closest)
+    return " ".join(corrected)
 
 
 def _similar_product_ids(products: QuerySet[Product], query: str) -> list[int]:
@@ -145,10 +168,9 @@ def product_filter(
     elif in_stock is False:
         products = products.filter(made_to_order=False, stock__lte=F("reserved"))
     products = vendor_filter(products, prefix="vendor__", **vendor_flags)
-    searched = product_search(products, search)
-    if ordering in ORDERINGS:
-        return searched.order_by(*ORDERINGS[ordering])
-    return searched if search else searched.order_by("name", "id")
+    # Found or not by search, products come in the catalogue's order (an index reads it a
+    # page at a time), unless another is asked for.
+    return product_search(products, search).order_by(*ORDERINGS.get(ordering, ORDERINGS["name"]))
 
 
 def category_tree() -> QuerySet[Category]:

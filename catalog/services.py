@@ -135,10 +135,21 @@ def search_document_for(product: Product) -> str:
 
 
 def refresh_search_vectors(*, product_ids) -> None:
-    """Keep the stored full-text vector in step with the search document (PostgreSQL only)."""
-    if connection.vendor == "postgresql":
-        Product.objects.filter(pk__in=product_ids).update(
-            search_vector=SearchVector("search_document", config="simple")
+    """Keep the stored full-text vector in step with the search document, and the words typo
+    search corrects to (catalog.models.SearchWord), on PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    ids = sorted({int(pk) for pk in product_ids})
+    if not ids:
+        return
+    Product.objects.filter(pk__in=ids).update(
+        search_vector=SearchVector("search_document", config="simple")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO catalog_searchword (word) SELECT word FROM ts_stat(%s) "
+            "WHERE length(word) BETWEEN 3 AND 100 ON CONFLICT DO NOTHING",
+            [f"SELECT search_vector FROM catalog_product WHERE id IN ({','.join(map(str, ids))})"],
         )
 
 

@@ -15,6 +15,7 @@ from market.errors import DomainError
 from market.forms import run_form, show_domain_error
 from market.models import DepartmentRole
 from market.permissions import departments_where
+from market.rest import CountKeptPaginator
 from vendors.permissions import own_vendor_or_404
 
 
@@ -22,7 +23,7 @@ from vendors.permissions import own_vendor_or_404
 def catalogue(request):
     product_filter = ProductFilter(request.GET or None, queryset=products_for_buyers())
     products = product_filter.qs if product_filter.is_bound else products_for_buyers()
-    page = Paginator(products, 24).get_page(request.GET.get("page"))
+    page = CountKeptPaginator(products, 24).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -4,11 +4,16 @@ that every field's problem is named at once.
 Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}}.
 """
 
+import hashlib
 from collections.abc import Mapping
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.fields import SkipField
@@ -54,6 +59,30 @@ class PublicApiView(APIView):
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class CountKeptPaginator(Paginator):
+    """Counting every match costs a scan of them all, on every page asked for: the count of a
+    query is kept for a minute (the catalogue, where a count a minute old does no harm)."""
+
+    seconds = 60
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except (AttributeError, EmptyResultSet):
+            return super().count
+        key = "page-count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, self.seconds)
+        return count
+
+
+class CountKeptPagination(PageNumberPagination):
+    django_paginator_class = CountKeptPaginator
 
 
 def _error(code: str, message, http_status: int, fields=None) -> Response:
