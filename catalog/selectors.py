@@ -7,10 +7,12 @@ search runs again. Results come in name order, read a page at a time from an ind
 On SQLite every word must appear in the document, or failing that resemble one of its words.
 """
 
+import hashlib
 import re
 from difflib import SequenceMatcher
 
 from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
@@ -107,7 +109,17 @@ def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]
 
 def corrected_words(query: str) -> str:
     """The query with each word no product holds replaced by the most similar word one does
-    (pg_trgm similarity over SearchWord, GIN-indexed); "" when a word resembles none."""
+    (pg_trgm similarity over SearchWord, GIN-indexed); "" when a word resembles none. Kept
+    ten minutes: buyers make the same typos, and the words change slowly."""
+    key = "search-correction:" + hashlib.sha256(query.lower().encode()).hexdigest()
+    corrected = cache.get(key)
+    if corrected is None:
+        corrected = _corrected_words(query)
+        cache.set(key, corrected, 600)
+    return corrected
+
+
+def _corrected_words(query: str) -> str:
     words = [word for word in re.findall(r"\w+", query.lower()) if word]
     known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
     corrected = []
