@@ -47,6 +47,7 @@ from orders.selectors import (
     order_filter,
     order_receipts,
     order_timeline,
+    orders_listed_for,
     orders_visible_to,
     requester_department,
     response_deadlines,
@@ -297,7 +298,7 @@ class OrderListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def base_queryset(self):
-        return orders_visible_to(self.request.user)
+        return orders_listed_for(self.request.user)
 
     def get_queryset(self):
         filters = self.FilterSerializer(data=self.request.query_params)

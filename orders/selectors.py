@@ -44,18 +44,34 @@ def _with_details(orders: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
     ).prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
 
 
-def orders_visible_to(user) -> QuerySet[PurchaseOrder]:
+def _visible(user) -> QuerySet[PurchaseOrder]:
     """Department staff see their departments' orders, a vendor its own once approved,
     finance officers and administrators all of them."""
     roles = roles_of(user)
     orders = PurchaseOrder.objects.all()
     if roles.sees_all_departments:
-        return _with_details(orders)
+        return orders
     visible = Q(department_id__in=roles.department_ids_with())
     vendor = vendor_of(user)
     if vendor is not None:
         visible |= Q(vendor=vendor, approved_at__isnull=False)
-    return _with_details(orders.filter(visible))
+    return orders.filter(visible)
+
+
+def _listed(orders: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
+    """What a list of orders shows (number, department, vendor, budget line, total): no lines,
+    no people, whatever the page size."""
+    return orders.select_related("department", "vendor", "budget_line")
+
+
+def orders_visible_to(user) -> QuerySet[PurchaseOrder]:
+    """The orders this person may see, with everything an order's own page shows."""
+    return _with_details(_visible(user))
+
+
+def orders_listed_for(user) -> QuerySet[PurchaseOrder]:
+    """The orders this person may see, read for a list."""
+    return _listed(_visible(user))
 
 
 def requester_department(user, code) -> Department | None:
@@ -70,10 +86,11 @@ def requester_department(user, code) -> Department | None:
 
 
 def vendor_inbox(user) -> QuerySet[PurchaseOrder]:
+    """A vendor's orders from approval on, read for its list."""
     vendor = vendor_of(user)
     if vendor is None:
         return PurchaseOrder.objects.none()
-    return _with_details(PurchaseOrder.objects.filter(vendor=vendor, approved_at__isnull=False))
+    return _listed(PurchaseOrder.objects.filter(vendor=vendor, approved_at__isnull=False))
 
 
 def order_filter(

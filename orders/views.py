@@ -38,6 +38,7 @@ from orders.selectors import (
     order_payments,
     order_receipts,
     order_timeline,
+    orders_listed_for,
     orders_visible_to,
     orders_waiting_for,
     requester_department,
@@ -187,7 +188,7 @@ def _order_list(request, orders, title, *, show_deadlines=False):
 
 @login_required
 def order_list(request):
-    return _order_list(request, orders_visible_to(request.user), _("Orders"))
+    return _order_list(request, orders_listed_for(request.user), _("Orders"))
 
 
 @login_required
