@@ -59,10 +59,11 @@ serve: $(BIN)/.installed system-packages messages
 	$(MANAGE) collectstatic --noinput -v 0
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-# Benchmarks on PostgreSQL (127.0.0.1:5432), each figure beside a bare baseline (bench/);
+# Benchmarks on PostgreSQL and Redis on localhost, each figure beside a bare baseline (bench/);
 # results in bench/results/. Not part of `make test`.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/catalog_load.py
+	$(BIN)/python bench/outbox_load.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
