@@ -52,7 +52,8 @@ def take_up_in_task(task=None, **kwargs) -> None:
         (getattr(request, "headers", None) or {}).get("request_id")
     )
     if request is not None:
-        request._request_id_token = current.set(request_id or "")
+        # A task run in the web process (eager) keeps the request's id.
+        request._request_id_token = current.set(request_id or current.get())
 
 
 def put_down_after_task(task=None, **kwargs) -> None:
