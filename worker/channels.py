@@ -1,7 +1,8 @@
 """The channels a notification leaves by: e-mail (Django's mail, plain text and HTML) and
 WhatsApp (an HTTP gateway), each in the recipient's language.
 
-A channel returns the address it sent to, or raises: `PermanentFailure` when asking again would
+A channel is called with the message and the batch's mail connection, and returns the address
+it sent to, or raises: `PermanentFailure` when asking again would
 get the same answer (a gateway's 4xx, a mail server refusing the address), anything else when
 it may work later (a 5xx, a timeout, a closed port).
 """
@@ -37,7 +38,7 @@ def _reference(message: OutboxMessage) -> str:
     return f"pasar-outbox-{message.pk}"
 
 
-def send_email(message: OutboxMessage) -> str:
+def send_email(message: OutboxMessage, connection=None) -> str:
     notification = message.notification
     person = notification.recipient
     if not person.email:
@@ -60,6 +61,7 @@ def send_email(message: OutboxMessage) -> str:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[person.email],
         headers={"X-Pasar-Reference": _reference(message)},
+        connection=connection,
     )
     email.attach_alternative(html, "text/html")
     try:
@@ -73,8 +75,9 @@ def send_email(message: OutboxMessage) -> str:
     return person.email
 
 
-def send_whatsapp(message: OutboxMessage) -> str:
-    """POST the template's name and parameters, with the E.164 number, to the gateway."""
+def send_whatsapp(message: OutboxMessage, connection=None) -> str:
+    """POST the template's name and parameters, with the E.164 number, to the gateway (the
+    batch's mail connection is not needed here)."""
     notification = message.notification
     person = notification.recipient
     if not settings.WHATSAPP_GATEWAY_URL:

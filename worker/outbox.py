@@ -1,9 +1,10 @@
 """The outbox relay: publishing messages to Celery after the commit that wrote them, the sweeper
 that publishes again what is still waiting, and delivering one message by its channel.
 
-A message is claimed before it is sent (status `sending`, held for LEASE) and its outcome
-recorded after, each in a short transaction, so two runs of one task never both send it: the
-second finds it held or sent. A sender killed mid-send lets the message go when its hold passes,
+Messages go to Celery in batches. A task claims its batch's messages in one transaction (status
+`sending`, held for LEASE; rows another sender holds are skipped) and records each outcome as
+soon as it is known, so two runs of one task never both send a message: the second finds it
+held or sent. A sender killed mid-send lets the message go when its hold passes,
 and the sweeper publishes it again; the gateway and the mail server get the same reference both
 times to drop the repeat.
 
@@ -15,12 +16,13 @@ import datetime
 import logging
 from collections.abc import Iterable
 
+from django.core import mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from market.locks import lock_row, lock_rows
+from market.locks import lock_rows
 from market.models import OutboxMessage
 from market.services.audit import audit_record
 from market.services.notifications import RELAY_GRACE
@@ -36,6 +38,8 @@ LONGEST_BACKOFF = datetime.timedelta(hours=1)
 # Longer than a send may take (the gateway's timeout, a slow mail server).
 LEASE = datetime.timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Messages per task: one task's overhead (about 9 ms of a worker) shared by many.
+PUBLISH_BATCH = 100
 SWEEP_MOST_BATCHES = 40
 
 
@@ -45,21 +49,22 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def publish(message_ids: Iterable[int]) -> int:
-    """Hand the messages to Celery; how many were handed. When the broker cannot be reached
-    they stay pending in the database, where the sweeper finds them."""
-    from worker.tasks import deliver_message  # the task module imports this one
+    """Hand the messages to Celery, PUBLISH_BATCH to a task; how many were handed. When the
+    broker cannot be reached they stay pending in the database, where the sweeper finds them."""
+    from worker.tasks import deliver_messages  # the task module imports this one
 
-    published = 0
-    for message_id in message_ids:
+    ids, published = list(message_ids), 0
+    for start in range(0, len(ids), PUBLISH_BATCH):
+        batch = ids[start : start + PUBLISH_BATCH]
         try:
-            deliver_message.apply_async((message_id,), retry=False)
+            deliver_messages.apply_async((batch,), retry=False)
         except (OperationalError, OSError):
             logger.warning("The broker cannot be reached; the outbox sweeper will send the rest.")
             break
-        except Exception:  # one message's trouble (eager mode runs it here) stops no other
-            logger.exception("Outbox message %s could not be published", message_id)
+        except Exception:  # one batch's trouble (eager mode runs it here) stops no other
+            logger.exception("Outbox messages %s could not be published", batch)
             continue
-        published += 1
+        published += len(batch)
     return published
 
 
@@ -101,60 +106,75 @@ def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
 
 
 @action
-def _claim(*, message_id: int, now: datetime.datetime) -> OutboxMessage | None:
-    message = (
+def _claim(*, message_ids: list[int], now: datetime.datetime) -> list[OutboxMessage]:
+    """Take the messages that are due and not held by another sender, all in one transaction."""
+    messages = list(
         OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("notification__recipient")
-        .filter(pk=message_id)
+        .filter(pk__in=message_ids)
         .filter(
             Q(status=Status.PENDING, next_attempt_at__lte=now)
             | Q(status=Status.SENDING, lease_until__lt=now)
         )
-        .first()
+        .order_by("pk")
     )
-    if message is None:  # sent, failed, being sent by another run, or waiting out its backoff
-        return None
-    message.status, message.attempts = Status.SENDING, message.attempts + 1
-    message.lease_until = now + LEASE
-    message.save(update_fields=["status", "attempts", "lease_until"])
-    return message
+    # The rest are sent, failed, being sent by another run, or waiting out their backoff.
+    for message in messages:
+        message.status, message.attempts = Status.SENDING, message.attempts + 1
+        message.lease_until = now + LEASE
+    OutboxMessage.objects.bulk_update(messages, ["status", "attempts", "lease_until"])
+    return messages
 
 
-@action
-def _record(*, message_id: int, **outcome) -> None:
-    message = lock_row(OutboxMessage.objects, message_id)
-    for name, value in {"lease_until": None, **outcome}.items():
-        setattr(message, name, value)
-    message.save()
+def _record(message: OutboxMessage, **outcome) -> None:
+    """The outcome of one send, as soon as it is known: a single UPDATE of a row this sender
+    holds (status `sending`), so that a crash later in the batch does not send it again."""
+    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        lease_until=None, **outcome
+    )
 
 
-def message_deliver(*, message_id: int) -> str:
-    """Send one message by its channel, once; returns what became of it."""
-    message = _claim(message_id=message_id, now=timezone.now())
-    if message is None:
-        return "skipped"
+def _send(message: OutboxMessage, email_connection) -> str:
     try:
-        address = SENDERS[message.channel](message)
+        address = SENDERS[message.channel](message, email_connection)
     except PermanentFailure as failure:
-        _record(message_id=message.pk, status=Status.FAILED, last_error=str(failure)[:1000])
+        _record(message, status=Status.FAILED, last_error=str(failure)[:1000])
         return Status.FAILED
     except Exception as error:  # may work later: a 5xx, a timeout, the mail server away
         logger.warning("Outbox message %s, attempt %s: %s", message.pk, message.attempts, error)
         last_error = f"{type(error).__name__}: {error}"[:1000]
         if message.attempts >= MAX_ATTEMPTS:
-            _record(message_id=message.pk, status=Status.FAILED, last_error=last_error)
+            _record(message, status=Status.FAILED, last_error=last_error)
             return Status.FAILED
         _record(
-            message_id=message.pk,
+            message,
             status=Status.PENDING,
             last_error=last_error,
             next_attempt_at=timezone.now() + backoff(message.attempts),
             published_at=None,  # out of Celery's hands: the sweeper sends it when the wait is over
         )
         return Status.PENDING
-    _record(message_id=message.pk, status=Status.SENT, address=address, sent_at=timezone.now())
+    _record(message, status=Status.SENT, address=address, sent_at=timezone.now())
     logger.info("Outbox message %s sent by %s", message.pk, message.channel)
     return Status.SENT
+
+
+def messages_deliver(*, message_ids: Iterable[int]) -> dict[int, str]:
+    """Send each message by its channel, once; {id: what became of it}. The batch's e-mail goes
+    through one connection to the mail server."""
+    ids = list(message_ids)
+    outcomes = dict.fromkeys(ids, "skipped")
+    claimed = _claim(message_ids=ids, now=timezone.now())
+    if claimed:
+        with mail.get_connection() as email_connection:
+            for message in claimed:
+                outcomes[message.pk] = _send(message, email_connection)
+    return outcomes
+
+
+def message_deliver(*, message_id: int) -> str:
+    """Send one message by its channel, once; returns what became of it."""
+    return messages_deliver(message_ids=[message_id])[message_id]
 
 
 @action

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from market.health import worker_heard
 from market.services.audit import audit_check_record, audit_verify_chain
-from worker.outbox import message_deliver, outbox_sweep
+from worker.outbox import message_deliver, messages_deliver, outbox_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +21,15 @@ def verify_audit_chain() -> dict:
     return {"ok": report.ok, "checked": report.checked, "broken_sequence": report.broken_sequence}
 
 
+@shared_task(name="worker.deliver_messages", acks_late=True)
+def deliver_messages(message_ids: list[int]) -> dict:
+    """Send a batch of outbox messages; a second run finds them held or sent, and skips them."""
+    return {str(pk): outcome for pk, outcome in messages_deliver(message_ids=message_ids).items()}
+
+
 @shared_task(name="worker.deliver_message", acks_late=True)
 def deliver_message(message_id: int) -> str:
-    """Send one outbox message; a second run finds it held or sent and does nothing."""
+    """One message (tasks published before batches existed)."""
     return message_deliver(message_id=message_id)
 
 
