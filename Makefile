@@ -64,6 +64,7 @@ serve: $(BIN)/.installed system-packages messages
 bench: $(BIN)/.installed
 	$(BIN)/python bench/catalog_load.py
 	$(BIN)/python bench/outbox_load.py
+	$(BIN)/python bench/checkout_load.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
