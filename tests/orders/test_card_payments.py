@@ -8,32 +8,17 @@ import pytest
 from django.utils import timezone
 
 from market.models import AuditEvent, Notification
-from orders import stripe_gateway
 from orders.models import OrderStatus, Payment, ProviderEvent, PurchaseOrder, Refund
 from procurement.models import Policy, SpendEntry
 from procurement.services import budget_line_counters_from_ledger
 from tests.factories import finance_officer
-from tests.orders.stripe_fakes import WEBHOOK_SECRET, FakeStripe, event, signed
+from tests.orders.stripe_fakes import WEBHOOK_SECRET, event, signed
 from tests.orders.test_api import act
 from tests.orders.test_inputs import invoiced
 
 pytestmark = pytest.mark.django_db
 WEBHOOK = "/api/v1/payments/stripe/webhook/"
 INVOICE = 1_450_000  # 100 kg of rice at Rp14.500
-
-
-@pytest.fixture
-def stripe_keys(settings):
-    settings.STRIPE_SECRET_KEY = "sk_test_pasar"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_pasar"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-
-
-@pytest.fixture
-def fake_stripe(monkeypatch, stripe_keys):
-    fake = FakeStripe()
-    monkeypatch.setattr(stripe_gateway, "http_client", fake)
-    return fake
 
 
 def start_card(api_as, world, order, key=None):

@@ -29,19 +29,7 @@ class Verified(dict):
         return dict(self)
 
 
-@pytest.fixture
-def card_keys(settings, monkeypatch):
-    from orders import stripe_gateway
-    from tests.orders.stripe_fakes import FakeStripe
-
-    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test", "pk_test"
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
-    fake = FakeStripe()
-    monkeypatch.setattr(stripe_gateway, "http_client", fake)
-    return fake
-
-
-def test_one_event_delivered_ten_times_at_once_pays_once(world, card_keys):
+def test_one_event_delivered_ten_times_at_once_pays_once(world, fake_stripe):
     order = invoiced(world)
     card_payment_start(order=order, by=world.treasurer)
     succeeded = Verified(event("payment_intent.succeeded", intent_of(Payment.objects.get())))
@@ -53,7 +41,7 @@ def test_one_event_delivered_ten_times_at_once_pays_once(world, card_keys):
     assert budget_line_counters_from_ledger(line=world.line) == (0, INVOICE)
 
 
-def test_a_transfer_and_the_card_webhook_racing_pay_the_invoice_once(world, card_keys):
+def test_a_transfer_and_the_card_webhook_racing_pay_the_invoice_once(world, fake_stripe):
     order = invoiced(world)
     card_payment_start(order=order, by=world.treasurer)
     card = Payment.objects.get()
@@ -97,10 +85,10 @@ def test_refunds_racing_never_give_back_more_than_was_paid(world):
     assert budget_line_counters_from_ledger(line=world.line) == (0, INVOICE - 1_200_000)
 
 
-def test_two_treasurers_starting_a_card_payment_at_once_make_one_attempt(world, card_keys):
+def test_two_treasurers_starting_a_card_payment_at_once_make_one_attempt(world, fake_stripe):
     order = invoiced(world)
     outcomes, errors = race(4, lambda _n: card_payment_start(order=order, by=world.treasurer))
     assert errors == []
     assert Payment.objects.count() == 1
-    assert len(card_keys.calls("post", "/v1/payment_intents")) == 1
+    assert len(fake_stripe.calls("post", "/v1/payment_intents")) == 1
     assert {card.payment.pk for card in outcomes} == {Payment.objects.get().pk}
