@@ -186,3 +186,26 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ProductWord(models.Model):
+    """One word of one product's search vector, beside the product's name as search results
+    sort it (PostgreSQL keeps them). Read in (word, name) order from its index, a page of a
+    word's results costs that page, not every product holding the word ("beras": 6,000)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="words")
+    word = models.CharField(max_length=100)
+    sort_name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("product word")
+        verbose_name_plural = _("product words")
+        constraints = [
+            models.UniqueConstraint(fields=["word", "product"], name="product_word_once"),
+        ]
+        indexes = [
+            models.Index(fields=["word", "sort_name", "product"], name="product_word_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,9 +1,10 @@
 """Reads of the catalogue: the category tree, what buyers may see, and search.
 
-On PostgreSQL search is full-text over the product's stored search vector (GIN-indexed); when
-the words as typed find nothing, each unknown word is corrected to the known word it most
-resembles (trigram similarity over the few thousand words products hold, GIN-indexed) and the
-search runs again. Results come in name order, read a page at a time from an index.
+On PostgreSQL search finds the products holding every word of the query (plain words through
+ProductWord, read in name order from its index; quotes and operators through full text over the
+stored search vector, GIN-indexed); when the words as typed find nothing, each unknown word is
+corrected to the known word it most resembles (trigram similarity over the few thousand words
+products hold, GIN-indexed) and the search runs again.
 On SQLite every word must appear in the document, or failing that resemble one of its words.
 """
 
@@ -14,14 +15,15 @@ from difflib import SequenceMatcher
 from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from catalog.models import Category, Product, ProductImage, SearchWord
+from catalog.models import Category, Product, ProductImage, ProductWord, SearchWord
 from vendors.models import VendorStatus
 from vendors.permissions import vendor_of
 from vendors.selectors import vendor_filter
 
+PLAIN_WORD = re.compile(r"[0-9a-z]+")  # a word whose full-text lexeme is itself
 TYPO_SIMILARITY = 0.8  # SQLite fallback: "bras" ~ "beras" is 0.89, "seragm" ~ "seragam" 0.92
 
 ORDERINGS = {
@@ -85,27 +87,45 @@ def products_of_vendor_for(user) -> QuerySet[Product]:
 
 
 def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]:
+    """The products matching the query, in name order."""
     query = " ".join((query or "").split())[:100]
     if not query:
         return products
+    by_name = (Lower("name"), "id")
     if connection.vendor == "postgresql":
-        # Words as typed first (full text, GIN-indexed); when they find nothing, each word not
-        # in any product is replaced by the known word it most resembles ("bras" -> "beras").
-        exact = products.filter(
-            search_vector=SearchQuery(query, config="simple", search_type="websearch")
-        )
+        # Words as typed first; when they find nothing, each word not in any product is
+        # replaced by the known word it most resembles ("bras" -> "beras").
+        words = query.lower().split()
+        if all(PLAIN_WORD.fullmatch(word) for word in words) and "or" not in words:
+            exact = _holding(products, words)
+        else:  # quotes, "-word", "or": full text (GIN-indexed) reads them
+            exact = products.filter(
+                search_vector=SearchQuery(query, config="simple", search_type="websearch")
+            ).order_by(*by_name)
         if exact.exists():
             return exact
         corrected = corrected_words(query)
         if not corrected:
             return products.none()
-        return products.filter(search_vector=SearchQuery(corrected, config="simple"))
+        return _holding(products, corrected.split())
     exact = products
     for word in query.split():
         exact = exact.filter(search_document__icontains=word)
     if exact.exists():
-        return exact
-    return products.filter(pk__in=_similar_product_ids(products, query))
+        return exact.order_by(*by_name)
+    return products.filter(pk__in=_similar_product_ids(products, query)).order_by(*by_name)
+
+
+def _holding(products: QuerySet[Product], words: list[str]) -> QuerySet[Product]:
+    """Products holding every word, joined to the first word's rows (ProductWord) so that
+    name order can be read from their index; the other words are looked up per product."""
+    first, *rest = words
+    found = products.annotate(
+        search_hit=FilteredRelation("words", condition=Q(words__word=first))
+    ).filter(search_hit__word=first)
+    for word in rest:
+        found = found.filter(Exists(ProductWord.objects.filter(product=OuterRef("pk"), word=word)))
+    return found.order_by("search_hit__sort_name", "search_hit__product_id")
 
 
 def corrected_words(query: str) -> str:
@@ -185,9 +205,10 @@ def product_filter(
         return product_search(products, search).order_by(*ORDERINGS[ordering])
     if not search:  # the catalogue's order, read a page at a time from its index
         return products.order_by(*ORDERINGS["name"])
-    # Found products by name too, but sorted after the search's index found them all: walking
-    # the name index instead would read every name before the first match ("telur": 80,000).
-    return product_search(products, search).order_by(Lower("name"), "id")
+    # Found products by name too: from the words' index in (word, name) order where the words
+    # are plain, else sorted after full text found them all (walking the name index would read
+    # every name before the first match: "telur", 80,000).
+    return product_search(products, search)
 
 
 def category_tree() -> QuerySet[Category]:

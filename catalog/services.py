@@ -135,8 +135,9 @@ def search_document_for(product: Product) -> str:
 
 
 def refresh_search_vectors(*, product_ids) -> None:
-    """Keep the stored full-text vector in step with the search document, and the words typo
-    search corrects to (catalog.models.SearchWord), on PostgreSQL only."""
+    """Keep the stored full-text vector in step with the search document, with each product's
+    words in search order (catalog.models.ProductWord) and the words typo search corrects to
+    (catalog.models.SearchWord), on PostgreSQL only."""
     if connection.vendor != "postgresql":
         return
     ids = sorted({int(pk) for pk in product_ids})
@@ -145,11 +146,19 @@ def refresh_search_vectors(*, product_ids) -> None:
     Product.objects.filter(pk__in=ids).update(
         search_vector=SearchVector("search_document", config="simple")
     )
+    listed = ",".join(map(str, ids))
     with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM catalog_productword WHERE product_id IN ({listed})")
+        cursor.execute(
+            "INSERT INTO catalog_productword (product_id, word, sort_name) "
+            "SELECT p.id, w.word, lower(p.name) FROM catalog_product p "
+            "CROSS JOIN LATERAL unnest(tsvector_to_array(p.search_vector)) AS w(word) "
+            f"WHERE p.id IN ({listed}) AND length(w.word) <= 100"
+        )
         cursor.execute(
             "INSERT INTO catalog_searchword (word) SELECT word FROM ts_stat(%s) "
             "WHERE length(word) BETWEEN 3 AND 100 ON CONFLICT DO NOTHING",
-            [f"SELECT search_vector FROM catalog_product WHERE id IN ({','.join(map(str, ids))})"],
+            [f"SELECT search_vector FROM catalog_product WHERE id IN ({listed})"],
         )
 
 

@@ -136,6 +136,37 @@ def test_postgres_search_uses_its_gin_indexes():
         assert "gin_trgm_ops" in cursor.fetchone()[0]
 
 
+def test_search_results_come_in_name_order_holding_every_word(buyer):
+    for name in ("Seragam sekolah SMP", "beras sekolah", "Seragam batik", "Seragam Sekolah SD"):
+        ProductFactory(name=name, search_document=f"{name} Kubu Raya")
+    names = lambda search: [  # noqa: E731
+        row["name"] for row in buyer.get("/api/v1/products/", {"search": search}).json()["results"]
+    ]
+    assert names("seragam sekolah") == ["Seragam Sekolah SD", "Seragam sekolah SMP"]
+    assert names("sekolah") == ["beras sekolah", "Seragam Sekolah SD", "Seragam sekolah SMP"]
+    assert names("seragm skolah") == ["Seragam Sekolah SD", "Seragam sekolah SMP"]
+    assert names('"seragam batik"') == ["Seragam batik"]  # quotes: full text
+
+
+@pytest.mark.postgres
+def test_a_search_page_is_read_from_the_word_index_in_name_order():
+    """A common word's first page reads that page from (word, name), not every match sorted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from catalog.selectors import product_filter, products_for_buyers
+
+    for n in range(30):
+        ProductFactory(name=f"Beras {n:02d}", search_document=f"Beras {n:02d}")
+    page = product_filter(products_for_buyers(), search="beras")[:24]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")  # the plan as it is at scale
+        sql, params = page.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "product_word_order_idx" in plan and "Sort" not in plan, plan
+    assert [p.name for p in page][:3] == ["Beras 00", "Beras 01", "Beras 02"]
+
+
 @pytest.mark.parametrize("count", [10, 100])
 def test_product_list_runs_a_bounded_number_of_queries(buyer, django_assert_max_num_queries, count):
     vendors = [VendorFactory() for _ in range(5)]

@@ -2,10 +2,11 @@ import warnings
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
-from catalog.models import Category, PriceChange, Product, ProductImage
+from catalog.models import Category, PriceChange, Product, ProductImage, ProductWord
 from catalog.services import (
     category_update,
     product_create,
@@ -190,6 +191,17 @@ def test_renaming_a_category_refreshes_what_search_reads(owner):
     category_update(category=category, name="Besek bambu", name_en="Bamboo boxes")
     product.refresh_from_db()
     assert "Besek bambu" in product.search_document and "Bamboo boxes" in product.search_document
+
+
+@pytest.mark.postgres
+def test_a_products_words_follow_its_name_and_document(owner):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    product = new_product(owner, name="Kopi robusta")
+    product_update(product=product, by=owner, name="Teh hijau")
+    words = dict(ProductWord.objects.filter(product=product).values_list("word", "sort_name"))
+    assert {"teh", "hijau", "beras"} <= set(words) and "kopi" not in words  # "beras": category
+    assert set(words.values()) == {"teh hijau"}
 
 
 def test_a_suspended_vendor_keeps_its_catalogue_but_buyers_lose_it():
