@@ -2,8 +2,8 @@
 
     make bench            (or: .venv/bin/python bench/catalog_load.py [--products 100000])
 
-Needs PostgreSQL on 127.0.0.1:5432 (database `pasar_bench_catalog`, created and filled once
-with 2,000 vendors and 100,000 products with Indonesian names by bulk inserts). It serves the
+Needs PostgreSQL on 127.0.0.1:5432: the regency's database (bench/regency.py: 2,000 vendors
+and 100,000 products with Indonesian names, filled once by bulk inserts). It serves the
 app and the bare baseline (bench/baseline.py) from one gunicorn on loopback and drives both
 with HTTP clients in turns of SLICE seconds, app then baseline, so the machine's drift hits
 both alike; each figure is printed beside its baseline as a ratio, and the results go to
@@ -25,51 +25,11 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DATABASE = "pasar_bench_catalog"
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+import regency
+
+ROOT = regency.ROOT
 SLICE = 5.0
 PORT = 8471
-
-# (kind, variants, unit, category slug): each kind in the category a vendor would choose.
-TYPES = [
-    (
-        "Beras",
-        ["lokal", "pandan wangi", "merah", "organik", "premium", "ketan putih"],
-        "kg",
-        "beras",
-    ),
-    ("Besek bambu", ["kecil", "sedang", "besar", "tutup"], "pcs", "besek"),
-    ("Seragam sekolah", ["SD", "SMP", "SMA", "batik", "pramuka"], "pcs", "seragam-sekolah"),
-    ("Keripik", ["pisang", "singkong", "tempe", "ubi ungu", "nangka"], "pack", "keripik-olahan"),
-    ("Kain tenun", ["ikat", "songket", "Sambas", "corak insang"], "pcs", "batik-tenun"),
-    ("Madu hutan", ["kelulut", "asli", "murni"], "l", "hasil-pertanian"),
-    ("Kopi", ["robusta", "liberika", "bubuk", "biji sangrai"], "kg", "hasil-pertanian"),
-    ("Amplang", ["ikan tenggiri", "udang", "pedas"], "pack", "keripik-olahan"),
-    ("Batik", ["tulis", "cap", "Kalbar", "motif tidayu"], "pcs", "batik-tenun"),
-    ("Gula aren", ["cetak", "semut", "cair"], "kg", "hasil-pertanian"),
-    ("Ikan asin", ["teri", "sepat", "gabus"], "kg", "ikan-olahan"),
-    ("Tas anyaman", ["rotan", "pandan", "purun"], "pcs", "bakul-tikar"),
-    ("Sabun", ["sereh", "kelapa", "madu"], "pcs", "suvenir"),
-    ("Jagung", ["pipil", "manis", "pakan"], "kg", "jagung-kacang"),
-    ("Telur ayam", ["kampung", "ras", "omega"], "pcs", "sayur-buah"),
-    ("Kue", ["lapis legit", "bingke", "bangkit"], "pack", "kue-tradisional"),
-]
-PLACES = [
-    "Sungai Raya",
-    "Rasau Jaya",
-    "Kubu",
-    "Teluk Pakedai",
-    "Sungai Kakap",
-    "Sungai Ambawang",
-    "Terentang",
-    "Batu Ampar",
-    "Kuala Mandor B",
-]
-SIZES = ["1", "2", "5", "10", "25", "isi 6", "isi 12", "ukuran M", "ukuran L", "500 g"]
-OWNERS = ["UD", "CV", "Koperasi", "KUB", "Toko", "Rumah Produksi"]
-FAMILY = ["Sari", "Makmur", "Jaya", "Sejahtera", "Berkah", "Mandiri", "Lestari", "Abadi", "Bersama"]
 
 # name: (path, clients) — the list at its first and a deep page, and search by whole words and
 # typos; `{page}` is each side's own deep-page query.
@@ -83,117 +43,6 @@ CASES = [
     ("?search=bras, 2 clients", "?search=bras", 2),
     ("?search=besek, 1 client", "?search=besek", 1),
 ]
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ.setdefault("DEBUG", "true")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
-
-
-def create_database() -> None:
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-
-
-def seed(count: int) -> None:
-    """Vendors and products once, by bulk inserts; the search documents as the app writes them."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    from catalog.models import Category, Product
-    from catalog.services import refresh_search_vectors
-    from market.models import Village
-    from vendors.models import Vendor
-
-    call_command("migrate", verbosity=0)
-    have = Product.objects.count()
-    if have >= count:
-        return
-    villages = list(Village.objects.all())
-    categories = {category.slug: category for category in Category.objects.all()}
-    vendors = list(Vendor.objects.filter(legal_name__startswith="Bench "))
-    if not vendors:
-        vendors = Vendor.objects.bulk_create(
-            Vendor(
-                legal_name=f"Bench {OWNERS[n % 6]} {FAMILY[n % 9]} {PLACES[n % 9]} {n}",
-                trading_name=f"{FAMILY[(n * 5) % 9]} {PLACES[(n * 7) % 9]}",
-                nib=f"{8_000_000_000_000 + n}",
-                npwp=f"{800_000_000_000_000 + n}",
-                contact_person="Ibu Sari",
-                phone="+6281200000000",
-                email=f"vendor{n}@bench.example",
-                address="Jl. Desa",
-                village=villages[n % len(villages)],
-                scale=["micro", "small", "medium"][n % 3],
-                bank_name="Bank Kalbar",
-                bank_account_number="1000200030",
-                status="verified" if n % 40 else "suspended",
-            )
-            for n in range(2000)
-        )
-    category_names = {c.pk: f"{c.name} {c.name_en}" for c in categories.values()}
-    batch = []
-    for n in range(have, count):
-        kind, variants, unit, slug = TYPES[n % len(TYPES)]
-        name = (
-            f"{kind} {variants[(n // 16) % len(variants)]} {PLACES[(n // 7) % 9]} "
-            f"{SIZES[(n // 3) % len(SIZES)]}"
-        )
-        vendor, category = vendors[n % len(vendors)], categories[slug]
-        batch.append(
-            Product(
-                vendor=vendor,
-                category=category,
-                name=name,
-                description=f"{kind} buatan UMKM {PLACES[n % 9]}, Kubu Raya.",
-                unit=unit,
-                unit_price=1000 + (n * 37) % 500_000,
-                stock=100 + n % 900,
-                is_active=n % 25 != 0,
-                search_document=" ".join(
-                    [
-                        name,
-                        f"{kind} buatan UMKM {PLACES[n % 9]}, Kubu Raya.",
-                        category_names[category.pk],
-                        vendor.legal_name,
-                        vendor.trading_name,
-                    ]
-                ),
-            )
-        )
-        if len(batch) == 5000:
-            created = Product.objects.bulk_create(batch)
-            refresh_search_vectors(product_ids=[p.pk for p in created])
-            batch = []
-            print(f"  {n + 1} products", flush=True)
-    if batch:
-        created = Product.objects.bulk_create(batch)
-        refresh_search_vectors(product_ids=[p.pk for p in created])
-    with connection.cursor() as cursor:
-        # The baseline's index: pg_trgm on the name (the app brings its own indexes).
-        cursor.execute(
-            "CREATE INDEX IF NOT EXISTS bench_product_name_trgm "
-            "ON catalog_product USING gin (name gin_trgm_ops)"
-        )
-        cursor.execute("VACUUM ANALYZE")
 
 
 def token() -> str:
@@ -220,7 +69,7 @@ def serve() -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": regency.DATABASE_URL,
         "ALLOWED_HOSTS": "127.0.0.1",
         "HTTPS_ONLY": "false",
         "STATIC_MANIFEST": "false",
@@ -353,9 +202,11 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    create_database()
-    setup_django()
-    seed(args.products)
+    regency.setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    regency.products(args.products)
     key = token()
     server = serve()
     try:

@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/checkout_load.py [--seconds 10] [--buyers 30]
 
-Needs PostgreSQL (database `pasar_bench_checkout`). Buyers in four processes (the GIL would
-otherwise be what is measured) place orders through the checkout's service (orders_place: stock
-reserved, budget committed, policy judged, order numbered, audited, notified) for `--seconds`,
-then the stock, the budget line and the ledger are checked: nothing oversold, nothing
-overcommitted. Beside it, the bare baseline: the same buyers doing only what no checkout can
-skip, in raw SQL (lock the product, lock the budget line, take stock and budget, insert one
-row). Goal: 50 orders/s, 0 oversell, 0 overcommit.
+On the regency's database (bench/regency.py), in a department and year of its own. Buyers in
+four processes (the GIL would otherwise be what is measured) place orders through the checkout's
+service (orders_place: stock reserved, budget committed, policy judged, order numbered, audited,
+notified) for `--seconds`, then the stock, the budget line and the ledger are checked: nothing
+oversold, nothing overcommitted. Beside it, the bare baseline: the same buyers doing only what
+no checkout can skip, in raw SQL (lock the product, lock the budget line, take stock and
+budget, insert one row). Goal: 50 orders/s, 0 oversell, 0 overcommit.
 """
 
 import argparse
@@ -16,28 +16,22 @@ import datetime
 import json
 import multiprocessing
 import os
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DATABASE = "pasar_bench_checkout"
+import regency
+
+ROOT = regency.ROOT
 PROCESSES = 4
 
 
 def setup() -> None:
+    # As in production: DEBUG would keep every query for the debug toolbar's sake.
     os.environ.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="market.settings",
-        LOG_LEVEL="WARNING",
+        DEBUG="false", SECRET_KEY="bench-" + "k" * 60, LOG_LEVEL="WARNING", HTTPS_ONLY="false"
     )
     os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+    regency.setup_django()
 
 
 def world(buyers: int) -> dict:
@@ -187,9 +181,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--buyers", type=int, default=30)
     args = parser.parse_args()
-    import subprocess
-
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], capture_output=True)
     setup()
     from django.core.management import call_command
     from django.db import connection

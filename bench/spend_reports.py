@@ -1,47 +1,29 @@
-"""Benchmark: the spend and compliance reports, open data and exports over a large spend ledger.
+"""Profile of the reports, open data and exports over the regency's year (bench/regency.py).
 
-    createdb -h 127.0.0.1 -U postgres pasar_bench_spend
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pasar_bench_spend DEBUG=true \
-        .venv/bin/python bench/spend_reports.py [--rows 50000] [--repeat 3] [--no-exports] \
+    .venv/bin/python bench/spend_reports.py [--lines 1000000] [--repeat 3] [--no-exports] \
         [--candidates]
 
-Creates the database's tables if needed and fills one fiscal year (once; a later run with more
---rows adds to it) with 30 departments of unequal size, 2,000 vendors of mixed scale, district
-and flags, 50 categories, and purchase orders over its 12 months: their lines, invoices,
-payments and the spend ledger entries they made (commitment, release, realisation, refund),
-written by INSERT ... SELECT from generate_series. Then it times, as a finance officer sees
-them: quota_position (the checkout's ledger sum), compliance_by_department, spend_by for each
-grouping for the organisation and for its largest department, public_figures, a first and a
-middle page of the OCDS package, the nightly compliance snapshots, and exports through
-export_run (the Celery task's code; CSV and XLSX), a second time under tracemalloc to show
-that rows stream. The slowest SQL of each is printed with EXPLAIN (ANALYZE, BUFFERS); a table
-of timings and the plans in short end the output. --candidates then creates each index or
-statistics object of CANDIDATES by raw SQL, measures the reads it concerns again, and drops it.
+Times, as a finance officer sees them: quota_position (the checkout's ledger sum),
+compliance_by_department, spend_by for each grouping for the organisation and for its largest
+department, public_figures, a first and a middle page of the OCDS package, the nightly
+compliance snapshots, and exports through export_run (the Celery task's code; CSV and XLSX), a
+second time under tracemalloc to show that rows stream. The slowest SQL of each is printed with
+EXPLAIN (ANALYZE, BUFFERS); a table of timings and the plans in short end the output.
+--candidates then creates each index or statistics object of CANDIDATES by raw SQL, measures
+the reads it concerns again, and drops it. bench/reports_load.py measures the same reports
+beside raw SQL, for `make bench`; this one is for finding why one is slow.
 
-The quick run (50,000 ledger rows) takes about half a minute. The bigger run, a busy year of a
-large regency (1,000,000 ledger rows, 239,000 orders, 597,000 order lines; seeding 80 s once,
-measuring 4.5 minutes with --candidates):
-
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pasar_bench_spend DEBUG=true \
-        .venv/bin/python bench/spend_reports.py --rows 1000000 --candidates \
-        > /tmp/spend_reports_1m.txt
-
-Measured 2026-11 on this 2-core machine (work_mem 4MB) at 1,000,000 rows, after the covering
-ledger index (procurement 0008): one department's reports 83-155 ms (index-only scans; 185-253
-ms before), the checkout's quota sum 66 ms (108 before), organisation-wide reports 0.44-0.9 s
-(parallel sequential scans of the whole year: no index helps a sum of everything; by vendor
-0.92 -> 0.52 s with the statistics of 0009), public_figures 1.0 s (cached for the public
-pages), 50 OCDS releases 28 ms wherever they start (277-365 ms by OFFSET before), snapshots
-4.6 s nightly, the 580,000-line orders CSV 16 s with a 5.4 MB tracemalloc peak (it streams).
-
-The database's name must contain "bench": the script writes a million rows and VACUUMs.
+Measured 2026-11 on this 2-core machine (work_mem 4MB) at 1,000,000 ledger rows, after the
+covering ledger index (procurement 0008): one department's reports 83-155 ms (index-only scans;
+185-253 ms before), the checkout's quota sum 66 ms (108 before), organisation-wide reports
+0.44-0.9 s (parallel sequential scans of the whole year: no index helps a sum of everything; by
+vendor 0.92 -> 0.52 s with the statistics of 0009), public_figures 1.0 s (cached for the public
+pages), 50 OCDS releases 28 ms wherever they start (277-365 ms by OFFSET before), snapshots 4.6 s
+nightly, the 580,000-line orders CSV 16 s with a 5.4 MB tracemalloc peak (it streams).
 """
 
 import argparse
 import json
-import math
-import os
-import random
 import resource
 import shutil
 import statistics
@@ -52,29 +34,21 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings")
+import regency
 
-import django
-
-django.setup()
+regency.setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.renderers import JSONRenderer  # noqa: E402
 
-from catalog.models import Category, Product  # noqa: E402
-from catalog.selectors import category_paths  # noqa: E402
+from catalog.models import Category  # noqa: E402
 from market.models import (  # noqa: E402
     Department,
-    Organisation,
-    OrganisationMembership,
-    OrganisationRole,
     User,
-    Village,
 )
 from market.permissions import departments_visible_to  # noqa: E402
 from orders import ocds  # noqa: E402
@@ -83,391 +57,17 @@ from orders.selectors import order_lines_table  # noqa: E402
 from orders.services.exports import export_run  # noqa: E402
 from procurement.evaluation import quota_position  # noqa: E402
 from procurement.models import (  # noqa: E402
-    BudgetLine,
-    DepartmentTarget,
-    FiscalYear,
-    Policy,
     SpendEntry,
 )
 from procurement.reports import GROUPS, compliance_by_department, public_figures, spend_by  # noqa: E402
 from procurement.services import compliance_snapshots_refresh  # noqa: E402
-from vendors.models import Scale, Vendor, VendorStatus  # noqa: E402
-
-DEPARTMENTS = 30
-LINES_PER_DEPARTMENT = 8
-VENDORS = 2_000
-PRODUCTS_PER_VENDOR = 5
-CATEGORIES = 50
-ENTRIES_PER_ORDER = 4.3  # what the status mix below gives, on average: to size a batch
-NIB_BASE = 9_100_000_000_000  # the bench's vendors: NIB 91...
-SCALES = [(Scale.MICRO, 45), (Scale.SMALL, 30), (Scale.MEDIUM, 15), (Scale.LARGE, 10)]
-# An order's status from a uniform draw: (upper bound, status). Past approval: see APPROVED.
-STATUSES = [
-    (0.03, "draft"),
-    (0.08, "submitted"),
-    (0.10, "rejected"),
-    (0.12, "cancelled"),
-    (0.14, "declined"),
-    (0.15, "expired"),
-    (0.19, "approved"),
-    (0.23, "accepted"),
-    (0.26, "shipped"),
-    (0.29, "received"),
-    (0.34, "invoiced"),
-    (0.84, "paid"),
-    (1.01, "closed"),
-]
-APPROVED = (
-    "('approved','accepted','declined','expired','shipped','received','invoiced','paid','closed')"
-)
-SHIPPED = "('shipped','received','invoiced','paid','closed')"
-RECEIVED = "('received','invoiced','paid','closed')"
-INVOICED = "('invoiced','paid','closed')"
-PAID = "('paid','closed')"
-RELEASED = "('rejected','cancelled','declined','expired')"
+from vendors.models import Vendor  # noqa: E402
 
 
 def sql(statement: str, params=None) -> list:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall() if cursor.description else []
-
-
-# --- seeding -------------------------------------------------------------------------------
-
-
-def reference_data(year: int) -> FiscalYear:
-    """The organisation, departments, people, budget lines, categories, vendors and products."""
-    fiscal_year = FiscalYear.objects.filter(year=year).first()
-    if fiscal_year is not None:
-        return fiscal_year
-    rng = random.Random(year)
-    with transaction.atomic():
-        organisation = Organisation.objects.create(
-            name="Pemerintah Kabupaten Bench", short_name="Pemkab Bench", regency="Bench"
-        )
-        departments = Department.objects.bulk_create(
-            Department(organisation=organisation, code=f"OPD{n:02d}", name=f"Dinas Bench {n:02d}")
-            for n in range(1, DEPARTMENTS + 1)
-        )
-        User.objects.bulk_create(
-            User(username=f"bench-{department.code.lower()}-{role}", password="!")
-            for department in departments
-            for role in ("requester", "approver")
-        )
-        finance = User.objects.create(username="bench-finance", password="!")
-        OrganisationMembership.objects.create(
-            user=finance, organisation=organisation, role=OrganisationRole.FINANCE
-        )
-        fiscal_year = FiscalYear.objects.create(year=year)
-        Policy.objects.create(fiscal_year=fiscal_year)
-        DepartmentTarget.objects.bulk_create(
-            DepartmentTarget(
-                fiscal_year=fiscal_year, department=department, small_business_target=50
-            )
-            for department in departments[::6]
-        )
-        BudgetLine.objects.bulk_create(
-            BudgetLine(
-                department=department,
-                fiscal_year=fiscal_year,
-                account_code=f"5.1.02.01.{k:04d}",
-                name=f"Belanja barang {k}",
-                allocated=1_000_000_000,
-            )
-            for department in departments
-            for k in range(1, LINES_PER_DEPARTMENT + 1)
-        )
-        tops = list(Category.objects.filter(parent=None).order_by("pk"))
-        have = Category.objects.count()
-        Category.objects.bulk_create(
-            Category(
-                parent=tops[n % len(tops)],
-                slug=f"{tops[n % len(tops)].slug}-bench-{n}",
-                name=f"Bench {n}",
-            )
-            for n in range(max(0, CATEGORIES - have))
-        )
-        parents = set(Category.objects.exclude(parent=None).values_list("parent_id", flat=True))
-        leaves = list(Category.objects.exclude(pk__in=parents).order_by("pk"))
-        villages = list(Village.objects.order_by("pk"))
-        vendors = Vendor.objects.bulk_create(
-            Vendor(
-                legal_name=f"CV Bench {n:04d}",
-                trading_name=f"Toko Bench {n:04d}" if n % 3 == 0 else "",
-                nib=f"{NIB_BASE + n}",
-                npwp=f"{9_100_000_000_000_000 + n}",
-                contact_person="x",
-                phone="+6281200000000",
-                email="bench@x.example",
-                address="Jl. Bench",
-                village=rng.choice(villages) if rng.random() < 0.85 else None,
-                scale=rng.choices([s for s, _w in SCALES], [w for _s, w in SCALES])[0],
-                is_cooperative=rng.random() < 0.08,
-                is_women_led=rng.random() < 0.25,
-                bank_name="Bank Kalbar",
-                bank_account_number="1",
-                status=VendorStatus.VERIFIED,
-            )
-            for n in range(VENDORS)
-        )
-        Product.objects.bulk_create(
-            (
-                Product(
-                    vendor=vendor,
-                    category=rng.choice(leaves),
-                    name=f"Barang {vendor.pk}-{k}",
-                    unit="pcs",
-                    unit_price=rng.randrange(5_000, 2_000_000, 500)
-                    * (3 if vendor.scale == Scale.LARGE else 1),
-                    stock=1000,
-                    search_document=f"Barang {vendor.pk}-{k}",
-                )
-                for vendor in vendors
-                for k in range(PRODUCTS_PER_VENDOR)
-            ),
-            batch_size=5000,
-        )
-    return fiscal_year
-
-
-def _maps(fiscal_year: FiscalYear) -> None:
-    """Temporary tables numbering the bench's departments, lines, vendors and products 0..n-1."""
-    departments = list(
-        Department.objects.filter(code__startswith="OPD").order_by("pk").values_list("pk", "code")
-    )
-    users = dict(User.objects.filter(username__startswith="bench-").values_list("username", "pk"))
-    sql(
-        "CREATE TEMP TABLE bench_dept AS SELECT * FROM unnest("
-        "%s::int[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[]) "
-        "AS t(idx, id, code, requester_id, approver_id)",
-        [
-            list(range(len(departments))),
-            [pk for pk, _code in departments],
-            [code for _pk, code in departments],
-            [users[f"bench-{code.lower()}-requester"] for _pk, code in departments],
-            [users[f"bench-{code.lower()}-approver"] for _pk, code in departments],
-        ],
-    )
-    sql(
-        "CREATE TEMP TABLE bench_line AS SELECT d.idx, (row_number() OVER "
-        "(PARTITION BY b.department_id ORDER BY b.id) - 1)::int AS k, b.id "
-        "FROM procurement_budgetline b JOIN bench_dept d ON d.id = b.department_id "
-        "WHERE b.fiscal_year_id = %s",
-        [fiscal_year.pk],
-    )
-    sql(
-        "CREATE TEMP TABLE bench_vendor AS SELECT (row_number() OVER (ORDER BY id) - 1)::int "
-        "AS idx, id FROM vendors_vendor WHERE nib LIKE %s",
-        [f"{str(NIB_BASE)[:2]}%"],
-    )
-    paths = category_paths()
-    sql(
-        "CREATE TEMP TABLE bench_path AS SELECT * FROM unnest(%s::bigint[], %s::text[]) "
-        "AS t(category_id, path)",
-        [list(paths), list(paths.values())],
-    )
-    sql(
-        "CREATE TEMP TABLE bench_product AS SELECT v.idx AS vidx, (row_number() OVER "
-        "(PARTITION BY p.vendor_id ORDER BY p.id) - 1)::int AS k, p.id, p.name, p.unit, "
-        "p.unit_price, c.slug, bp.path FROM catalog_product p "
-        "JOIN bench_vendor v ON v.id = p.vendor_id JOIN catalog_category c ON c.id = p.category_id "
-        "JOIN bench_path bp ON bp.category_id = p.category_id"
-    )
-    sql("CREATE INDEX ON bench_product (vidx, k)")
-    for table in ("bench_dept", "bench_line", "bench_vendor", "bench_product"):
-        sql(f"ANALYZE {table}")
-
-
-def _orders_batch(fiscal_year: FiscalYear, count: int, seed: float) -> None:
-    """`count` more orders of the year, their lines, invoices, payments and ledger entries."""
-    year, fy = fiscal_year.year, fiscal_year.pk
-    start = f"make_timestamptz({year}, 1, 1, 7, 0, 0, '{settings.TIME_ZONE}')"
-    end = f"make_timestamptz({year}, 12, 31, 22, 0, 0, '{settings.TIME_ZONE}')"
-    base = sql("SELECT coalesce(max(id), 0) FROM orders_purchaseorder")[0][0]
-    first_line = sql("SELECT coalesce(max(id), 0) FROM orders_orderline")[0][0]
-    status = " ".join(f"WHEN r_status < {bound} THEN '{name}'" for bound, name in STATUSES)
-    sql("SELECT setseed(%s)", [seed])
-    # One row per order, numbered in time order like a real table's ids.
-    sql(
-        f"""
-        CREATE TEMP TABLE bench_o AS
-        SELECT {base} + row_number() OVER (ORDER BY t.submitted_at) AS id, t.*
-        FROM (
-            SELECT d.idx AS didx, d.id AS department_id, d.code, d.requester_id, d.approver_id,
-                bl.id AS budget_line_id, v.idx AS vidx, v.id AS vendor_id,
-                1 + floor(r_lines * 4)::int AS nlines, floor(r_product * 5)::int AS poff,
-                {start} + r_time * interval '364 days' AS submitted_at,
-                CASE {status} END AS status
-            FROM (
-                SELECT random() r_dept, random() r_line, random() r_vendor, random() r_time,
-                    random() r_status, random() r_lines, random() r_product
-                FROM generate_series(1, {count})
-            ) r
-            JOIN bench_dept d ON d.idx = floor({DEPARTMENTS} * power(r_dept, 1.6))::int
-            JOIN bench_line bl ON bl.idx = d.idx
-                AND bl.k = floor(r_line * {LINES_PER_DEPARTMENT})::int
-            JOIN bench_vendor v ON v.idx = floor({VENDORS} * power(r_vendor, 2))::int
-        ) t
-        """
-    )
-    sql(
-        f"""
-        CREATE TEMP TABLE bench_l AS
-        SELECT o.id AS order_id, o.status, g.k, p.id AS product_id, p.name, p.unit, p.slug,
-            p.path, p.unit_price, (1 + floor(random() * 50))::numeric(12, 3) AS quantity
-        FROM bench_o o CROSS JOIN LATERAL generate_series(0, o.nlines - 1) g(k)
-        JOIN bench_product p ON p.vidx = o.vidx AND p.k = (o.poff + g.k) % {PRODUCTS_PER_VENDOR}
-        """
-    )
-    sql(
-        f"""
-        INSERT INTO orders_purchaseorder (id, number, status, delivery_address, delivery_date,
-            notes, total, reason, checkout, created_at, submitted_at, approved_at, updated_at,
-            approver_id, budget_line_id, department_id, requester_id, vendor_id)
-        SELECT o.id, 'SP/' || o.code || '/{year}/' || lpad(o.id::text, 7, '0'), o.status,
-            'Jl. Bench', (o.submitted_at + interval '7 days')::date, '', t.total, '',
-            gen_random_uuid(), o.submitted_at - interval '10 minutes',
-            CASE WHEN o.status <> 'draft' THEN o.submitted_at END,
-            CASE WHEN o.status IN {APPROVED} OR (o.status = 'cancelled' AND o.id % 2 = 0)
-                THEN o.submitted_at + interval '1 day' END,
-            least(o.submitted_at + CASE WHEN o.status IN {PAID} THEN interval '20 days'
-                ELSE interval '3 days' END, {end}),
-            o.approver_id, o.budget_line_id, o.department_id, o.requester_id, o.vendor_id
-        FROM bench_o o JOIN (
-            SELECT order_id, sum(quantity * unit_price)::bigint AS total
-            FROM bench_l GROUP BY order_id
-        ) t ON t.order_id = o.id
-        ORDER BY o.id
-        """
-    )
-    sql(
-        f"""
-        INSERT INTO orders_orderline (product_name, unit, category, unit_price, quantity, total,
-            shipped_quantity, received_quantity, product_id, order_id, stock_held, category_path)
-        SELECT name, unit, slug, unit_price, quantity, (quantity * unit_price)::bigint,
-            CASE WHEN status IN {SHIPPED} THEN quantity ELSE 0 END,
-            CASE WHEN status IN {RECEIVED} THEN quantity ELSE 0 END,
-            product_id, order_id, true, path
-        FROM bench_l ORDER BY order_id, k
-        """
-    )
-    sql(
-        f"""
-        INSERT INTO orders_invoice (id, number, amount, issued_at, issued_by_id, order_id,
-            bank_name, bank_account_number, bank_account_holder)
-        SELECT id, 'INV/' || substr(number, 4), total,
-            least(submitted_at + interval '15 days', {end}), requester_id, id,
-            'Bank Kalbar', '1', 'CV Bench'
-        FROM orders_purchaseorder WHERE id > {base} AND status IN {INVOICED}
-        """
-    )
-    organisation = Organisation.objects.get(short_name="Pemkab Bench").pk
-    sql(
-        f"""
-        INSERT INTO orders_payment (id, method, amount, sp2d_number, sp2d_date, created_at,
-            invoice_id, paid_by_id, order_id, organisation_id)
-        SELECT id, 'transfer', total, 'SP2D/' || id, (submitted_at + interval '20 days')::date,
-            least(submitted_at + interval '20 days', {end}), id, requester_id, id, {organisation}
-        FROM orders_purchaseorder WHERE id > {base} AND status IN {PAID}
-        """
-    )
-    # The ledger, as procurement.services writes it: per order and category path, a
-    # commitment at submission, then a release or a realisation, and now and then a refund;
-    # each entry with the vendor's snapshot. Inserted in time order, like the real table.
-    sql(
-        f"""
-        INSERT INTO procurement_spendentry (kind, amount, occurred_at, order_number, order_id,
-            vendor_id, vendor_name, vendor_scale, vendor_is_local, vendor_in_priority_area,
-            vendor_is_women_led, vendor_is_cooperative, vendor_district, category,
-            budget_line_id, department_id, fiscal_year_id, category_path)
-        SELECT e.kind, e.amount, e.at, o.number, o.id, v.id,
-            coalesce(nullif(v.trading_name, ''), v.legal_name), v.scale,
-            v.village_id IS NOT NULL, coalesce(vi.is_priority, false), v.is_women_led,
-            v.is_cooperative, coalesce(di.code, ''), x.category, o.budget_line_id,
-            o.department_id, {fy}, '/' || x.path || '/'
-        FROM (
-            SELECT order_id, category, category_path AS path, sum(total) AS amount
-            FROM orders_orderline WHERE id > {first_line} GROUP BY 1, 2, 3
-        ) x
-        JOIN orders_purchaseorder o ON o.id = x.order_id
-        JOIN vendors_vendor v ON v.id = o.vendor_id
-        LEFT JOIN market_village vi ON vi.id = v.village_id
-        LEFT JOIN market_district di ON di.id = vi.district_id
-        CROSS JOIN LATERAL (VALUES
-            ('commit', x.amount, o.submitted_at, true),
-            ('release', x.amount, least(o.submitted_at + interval '3 days', {end}),
-                o.status IN {RELEASED}),
-            ('realise', x.amount, least(o.submitted_at + interval '20 days', {end}),
-                o.status IN {PAID}),
-            ('refund', greatest(1, x.amount / 10),
-                least(o.submitted_at + interval '35 days', {end}),
-                o.status IN {PAID} AND o.id % 31 = 0)
-        ) e(kind, amount, at, happens)
-        WHERE o.status <> 'draft' AND e.happens
-        ORDER BY e.at
-        """
-    )
-    sql("DROP TABLE bench_o, bench_l")
-
-
-def fill(rows: int, year: int) -> FiscalYear:
-    """At least `rows` ledger entries in the fiscal year (kept between runs: only adds)."""
-    fiscal_year = reference_data(year)
-    have = SpendEntry.objects.filter(fiscal_year=fiscal_year).count()
-    if have >= rows:
-        return fiscal_year
-    started = time.perf_counter()
-    with transaction.atomic():
-        _maps(fiscal_year)
-        batch = 0
-        while have < rows:
-            batch += 1
-            _orders_batch(fiscal_year, math.ceil((rows - have) / ENTRIES_PER_ORDER), batch / 100)
-            have = SpendEntry.objects.filter(fiscal_year=fiscal_year).count()
-        for table, column in (
-            ("orders_purchaseorder", "id"),
-            ("orders_invoice", "id"),
-            ("orders_payment", "id"),
-        ):
-            sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
-                f"(SELECT max({column}) FROM {table}))"
-            )
-        # The lines' counters from the ledger, and allocations above them (20-70 % unspent).
-        sql(
-            """
-            UPDATE procurement_budgetline b
-            SET committed = s.committed, realised = s.realised,
-                allocated = ceil((s.committed + s.realised) * (1.2 + 0.5 * random()))
-            FROM (
-                SELECT budget_line_id,
-                    sum(CASE kind WHEN 'commit' THEN amount WHEN 'release' THEN -amount
-                        WHEN 'realise' THEN -amount ELSE 0 END) AS committed,
-                    sum(CASE kind WHEN 'realise' THEN amount WHEN 'refund' THEN -amount
-                        ELSE 0 END) AS realised
-                FROM procurement_spendentry WHERE fiscal_year_id = %s GROUP BY 1
-            ) s
-            WHERE s.budget_line_id = b.id
-            """,
-            [fiscal_year.pk],
-        )
-        sql("DROP TABLE bench_dept, bench_line, bench_vendor, bench_path, bench_product")
-    seeded = time.perf_counter() - started
-    for table in (
-        "procurement_spendentry",
-        "orders_purchaseorder",
-        "orders_orderline",
-        "orders_invoice",
-        "orders_payment",
-        "procurement_budgetline",
-    ):
-        sql(f"VACUUM (ANALYZE) {table}")
-    print(
-        f"seeded in {seeded:.0f} s, vacuumed and analysed in "
-        f"{time.perf_counter() - started - seeded:.0f} s"
-    )
-    return fiscal_year
 
 
 # --- measuring -----------------------------------------------------------------------------
@@ -733,8 +333,7 @@ def try_candidates(cases: list, before: list, repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=50_000, help="ledger entries to have")
-    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--lines", type=int, default=1_000_000, help="order lines to have")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-exports", action="store_true", help="skip the (slow) exports")
     parser.add_argument(
@@ -743,12 +342,9 @@ def main() -> None:
         help="then create each candidate index (raw SQL), measure again, and drop it",
     )
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database.")
-    if "bench" not in connection.settings_dict["NAME"]:
-        sys.exit("Use a scratch database whose name contains 'bench' (it is filled and vacuumed).")
     call_command("migrate", verbosity=0)
-    fiscal_year = fill(args.rows, args.year)
+    regency.products(100_000)
+    fiscal_year = regency.orders(args.lines)
     entries = SpendEntry.objects.filter(fiscal_year=fiscal_year).count()
     print(
         f"fiscal year {fiscal_year.year}: {entries} ledger entries, "

@@ -93,21 +93,20 @@ def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]
         return products
     by_name = (Lower("name"), "id")
     if connection.vendor == "postgresql":
-        # Words as typed first; when they find nothing, each word not in any product is
-        # replaced by the known word it most resembles ("bras" -> "beras").
         words = query.lower().split()
         if all(PLAIN_WORD.fullmatch(word) for word in words) and "or" not in words:
-            exact = _holding(products, words)
-        else:  # quotes, "-word", "or": full text (GIN-indexed) reads them
-            exact = products.filter(
-                search_vector=SearchQuery(query, config="simple", search_type="websearch")
-            ).order_by(*by_name)
+            # Each word no product holds is replaced by the known word it most resembles
+            # ("bras" -> "beras"); known words stay as they are.
+            corrected = corrected_words(query)
+            return _holding(products, corrected.split()) if corrected else products.none()
+        # Quotes, "-word", "or": full text (GIN-indexed), corrected when it finds nothing.
+        exact = products.filter(
+            search_vector=SearchQuery(query, config="simple", search_type="websearch")
+        ).order_by(*by_name)
         if exact.exists():
             return exact
         corrected = corrected_words(query)
-        if not corrected:
-            return products.none()
-        return _holding(products, corrected.split())
+        return _holding(products, corrected.split()) if corrected else products.none()
     exact = products
     for word in query.split():
         exact = exact.filter(search_document__icontains=word)

@@ -404,15 +404,32 @@ def _held_quantities_check(products: dict[int, Product], quantities: dict[int, D
             )
 
 
-def stock_reserve(*, quantities: dict[int, Decimal]) -> set[int]:
+# What an order copies from a product: checked again under the lock when read before it.
+ORDERED_FIELDS = ("vendor_id", "category_id", "name", "unit", "unit_price", "is_active")
+
+
+def stock_reserve(
+    *, quantities: dict[int, Decimal], as_read: dict[int, Product] | None = None
+) -> set[int]:
     """Hold stock for submitted orders, inside the caller's action; never oversell.
 
     Returns the products whose stock was held (made-to-order products hold none), so the
     caller can release or ship exactly what it reserved even if the vendor later changes
-    whether a product is made to order.
+    whether a product is made to order. `as_read`: the products as the caller read them
+    before the lock; refused when one has changed since (its price, say).
     """
     held = set()
     for product in products_lock(quantities).values():
+        seen = (as_read or {}).get(product.pk)
+        if seen and any(getattr(seen, f) != getattr(product, f) for f in ORDERED_FIELDS):
+            raise InvalidInput(
+                {
+                    "items": [
+                        _("%(product)s changed while the order was being placed; look again.")
+                        % {"product": product.name}
+                    ]
+                }
+            )
         if product.made_to_order:
             continue
         wanted = quantities[product.pk]

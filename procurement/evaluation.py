@@ -2,9 +2,10 @@
 
 Fed only with what the spend ledger carries (procurement.services.Spend: the vendor with its scale
 and flags, amounts by category with their ancestors), so procurement knows nothing of orders.
-Checkout, standing orders and every other submission pass through `policy_evaluate`: violations
-block the submission with a reason; warnings inform; the quota position says what the orders do to
-the department's share of its budget spent with small businesses and cooperatives.
+Checkout, standing orders and every other submission pass through `policy_violations`, which
+block the submission with a reason. The checkout's preview adds, through `policy_evaluate`,
+warnings that inform and the quota position: what the orders do to the department's share of
+its budget spent with small businesses and cooperatives.
 """
 
 import datetime
@@ -169,11 +170,9 @@ def _reserved_problem(spend: Spend, reserved: dict[str, str]) -> str | None:
     return None
 
 
-def policy_evaluate(
-    *, department: Department, fiscal_year: FiscalYear, spends: list[Spend], today=None
-) -> Evaluation:
-    """Check the orders of one checkout (one Spend each) against the fiscal year's policy."""
-    policy: Policy = policy_for(fiscal_year)
+def policy_violations(*, policy: Policy, spends: list[Spend]) -> list[Finding]:
+    """What refuses the orders of one checkout (one Spend each) under the policy: read while
+    the checkout holds its locks, so the quota position (only ever a warning) is not here."""
     reserved = {category.slug: category.display_name for category in reserved_categories(policy)}
     violations: list[Finding] = []
     for spend in spends:
@@ -206,6 +205,15 @@ def policy_evaluate(
             )
         if problem := _reserved_problem(spend, reserved):
             violations.append(Finding(problem, vendor.pk))
+    return violations
+
+
+def policy_evaluate(
+    *, department: Department, fiscal_year: FiscalYear, spends: list[Spend], today=None
+) -> Evaluation:
+    """Check the orders of one checkout against the fiscal year's policy, with the quota
+    position they would leave the department in (the checkout preview)."""
+    violations = policy_violations(policy=policy_for(fiscal_year), spends=spends)
     adding = sum(spend.total for spend in spends if counts_as_small(spend.vendor))
     position = quota_position(
         department=department, fiscal_year=fiscal_year, adding=adding, today=today

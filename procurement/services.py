@@ -414,11 +414,11 @@ def _move(line: BudgetLine, kind: str, spend: Spend) -> None:
 
 
 def budget_commit(*, line: BudgetLine, spend: Spend) -> BudgetLine:
-    """Commit an order's amount on its budget line, inside the caller's action.
+    """Commit an order's amount on its budget line, inside the caller's action, which holds
+    the line's lock: `line` is the row budget_lines_lock returned (its counters as locked).
 
     Refused, naming the line, when committed + realised would exceed what was allocated.
     """
-    line = budget_lines_lock([line.pk])[line.pk]
     if not line.fiscal_year.is_open:
         raise BudgetError(
             _("Fiscal year %(year)s is closed for spending.") % {"year": line.fiscal_year.year},

@@ -89,8 +89,11 @@ def _link(events: list[AuditEvent]) -> None:
     """
     if not events:
         return
-    AuditChainHead.objects.get_or_create(pk=1)
-    head = lock_row(AuditChainHead.objects, 1)
+    try:
+        head = lock_row(AuditChainHead.objects, 1)
+    except AuditChainHead.DoesNotExist:  # the first event of a new database
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = lock_row(AuditChainHead.objects, 1)
     for event in events:
         event.sequence = head.sequence + 1
         event.previous_hash = head.hash

@@ -7,10 +7,11 @@ from orders.models import OrderNumberSequence
 
 def next_number(*, kind: str, department: Department, year: int) -> str:
     """Take the next number inside the caller's transaction; a rollback gives it back."""
-    sequence, _ = OrderNumberSequence.objects.get_or_create(
-        department=department, year=year, kind=kind
-    )
-    sequence = lock_row(OrderNumberSequence.objects, sequence.pk)
+    key = {"department": department, "year": year, "kind": kind}
+    sequence = OrderNumberSequence.objects.select_for_update(of=("self",)).filter(**key).first()
+    if sequence is None:  # the department's first of the year
+        sequence, _ = OrderNumberSequence.objects.get_or_create(**key)
+        sequence = lock_row(OrderNumberSequence.objects, sequence.pk)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{kind}/{department.code}/{year}/{sequence.last:05d}"

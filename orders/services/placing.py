@@ -36,8 +36,8 @@ from orders.services import transitions
 from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
 from orders.spend import spend_of
-from procurement.evaluation import PolicyViolation, policy_evaluate
-from procurement.models import BudgetLine
+from procurement.evaluation import PolicyViolation, policy_violations
+from procurement.models import BudgetLine, Policy
 from procurement.selectors import policy_for
 from procurement.services import BudgetError, Spend, budget_commit, budget_lines_lock
 
@@ -270,16 +270,13 @@ def orders_place(
         notes=notes,
     )
     quantities = _item_quantities(items)
-
-    # Locks in the one order (market.locks): products, then budget lines, then number sequences.
-    held = stock_reserve(quantities=quantities)
-    budget_lines = budget_lines_lock(
-        [budget_line.pk, *(line.pk for line in lines_by_vendor.values())]
-    )
+    # Everything that only reads comes before the locks, which every buyer of these products
+    # waits for in turn: what the lock then finds is checked against what was read.
+    paths, policy = category_paths(), policy_for(budget_line.fiscal_year)
     products = {
         product.pk: product
         for product in products_for_buyers()
-        .select_related("vendor__village__district")
+        .prefetch_related(None)  # the images stay behind: an order line has none
         .filter(pk__in=quantities)
     }
     if set(quantities) - set(products):
@@ -304,36 +301,52 @@ def orders_place(
                 }
             }
         )
-    # Every vendor's order is built first, the policy judges them all, then all are submitted.
-    paths, checkout, drafts = category_paths(), uuid.uuid4(), []
-    for vendor_id, vendor_products in by_vendor.items():
+    # Each vendor's order as it will be; the policy judges them all before any is placed.
+    drafts = {
+        vendor_id: [_order_line(product, quantities[product.pk], paths) for product in listed]
+        for vendor_id, listed in by_vendor.items()
+    }
+    _judge(
+        policy,
+        [
+            (
+                lines_by_vendor.get(vendor_id, budget_line),
+                spend_of(PurchaseOrder(vendor=by_vendor[vendor_id][0].vendor), lines),
+            )
+            for vendor_id, lines in drafts.items()
+        ],
+    )
+
+    # Locks in the one order (market.locks): products, then budget lines, then number sequences.
+    held = stock_reserve(quantities=quantities, as_read=products)
+    budget_lines = budget_lines_lock(
+        [budget_line.pk, *(line.pk for line in lines_by_vendor.values())]
+    )
+    checkout, placing = uuid.uuid4(), []
+    for vendor_id, order_lines in drafts.items():
         line = budget_lines[lines_by_vendor.get(vendor_id, budget_line).pk]
         order = PurchaseOrder.objects.create(
             number=next_number(kind="SP", department=department, year=line.fiscal_year.year),
             department=department,
             budget_line=line,
-            vendor=vendor_products[0].vendor,
+            vendor=by_vendor[vendor_id][0].vendor,
             requester=requester,
             approver=approver,
             status=OrderStatus.DRAFT,
             delivery_address=delivery_address.strip(),
             delivery_date=delivery_date,
             notes=(notes or "").strip(),
-            total=0,
+            total=sum(order_line.total for order_line in order_lines),
             checkout=checkout,
             standing_order=standing_order,
         )
-        order_lines = [
-            _order_line(order, product, quantities[product.pk], paths, held)
-            for product in vendor_products
-        ]
+        for order_line in order_lines:
+            order_line.order, order_line.stock_held = order, order_line.product_id in held
         OrderLine.objects.bulk_create(order_lines)
-        order.total = sum(order_line.total for order_line in order_lines)
-        drafts.append((order, line, order_lines))
-    _judge(department, [(line, spend_of(order, lines)) for order, line, lines in drafts])
-    threshold = policy_for(budget_line.fiscal_year).approval_threshold
+        placing.append((order, line, order_lines))
+    threshold = policy.approval_threshold
     placed = []
-    for order, line, order_lines in drafts:
+    for order, line, order_lines in placing:
         try:
             _submit(order=order, line=line, lines=order_lines, by=requester)
         except BudgetError as refused:
@@ -348,21 +361,16 @@ def orders_place(
     return placed
 
 
-def _judge(department: Department, spends: list[tuple[BudgetLine, Spend]]) -> None:
+def _judge(policy: Policy, spends: list[tuple[BudgetLine, Spend]]) -> None:
     """Refuse the whole checkout when the policy refuses any of its orders."""
-    years = {line.fiscal_year_id for line, _spend in spends}
-    if len(years) > 1:
+    if len({line.fiscal_year_id for line, _spend in spends}) > 1:
         raise InvalidInput({"budget_lines": [_("Charge one checkout to one fiscal year.")]})
-    evaluation = policy_evaluate(
-        department=department,
-        fiscal_year=spends[0][0].fiscal_year,
-        spends=[spend for _line, spend in spends],
-    )
-    if evaluation.violations:
-        raise PolicyViolation(evaluation.violations)
+    violations = policy_violations(policy=policy, spends=[spend for _line, spend in spends])
+    if violations:
+        raise PolicyViolation(violations)
 
 
-def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: set) -> OrderLine:
+def _order_line(product: Product, quantity: Decimal, paths: dict) -> OrderLine:
     total = round_rupiah(quantity * product.unit_price)
     if total > MAX_RUPIAH:
         raise InvalidInput(
@@ -379,7 +387,6 @@ def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: s
             }
         )
     return OrderLine(
-        order=order,
         product=product,
         product_name=product.name,
         unit=product.unit,
@@ -388,7 +395,6 @@ def _order_line(order, product: Product, quantity: Decimal, paths: dict, held: s
         unit_price=product.unit_price,
         quantity=quantity,
         total=total,
-        stock_held=product.pk in held,
     )
 
 

@@ -13,6 +13,7 @@ from catalog.services import (
     product_image_add,
     product_image_make_thumbnail,
     product_update,
+    stock_reserve,
 )
 from market.errors import InvalidInput, NotAllowed
 from market.models import AuditEvent
@@ -266,3 +267,21 @@ def test_a_photo_stored_by_an_action_that_then_fails_is_removed(
     with pytest.raises(InvalidInput):
         product_image_add(product=product, upload=image_file(), by=owner)
     assert not ProductImage.objects.exists() and not list(tmp_path.rglob("*.jpg"))
+
+
+def test_stock_is_not_held_for_a_product_that_changed_since_it_was_read(owner):
+    """The checkout reads products before it locks them: a price changed in between (or a
+    product withdrawn) refuses the checkout rather than ordering at a price no one saw."""
+    from django.db import transaction
+
+    product = new_product(owner)
+    seen = Product.objects.get(pk=product.pk)
+    product_update(product=product, by=owner, unit_price=99_000)
+    with pytest.raises(InvalidInput) as refused, transaction.atomic():
+        stock_reserve(quantities={product.pk: Decimal(1)}, as_read={product.pk: seen})
+    assert "berubah" in str(refused.value.named_fields()["items"])
+    product.refresh_from_db()
+    assert product.reserved == 0
+    fresh = Product.objects.get(pk=product.pk)
+    with transaction.atomic():
+        assert stock_reserve(quantities={product.pk: Decimal(1)}, as_read={product.pk: fresh})
