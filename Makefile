@@ -59,12 +59,16 @@ serve: $(BIN)/.installed system-packages messages
 	$(MANAGE) collectstatic --noinput -v 0
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-# Benchmarks on PostgreSQL and Redis on localhost, each figure beside a bare baseline (bench/);
-# results in bench/results/. Not part of `make test`.
+# Benchmarks on PostgreSQL and Redis on localhost at a regency's scale (bench/regency.py fills
+# the database once), each figure beside a bare baseline; results and the goals' table in
+# bench/results/. Not part of `make test`.
 bench: $(BIN)/.installed
+	$(BIN)/python bench/regency.py
 	$(BIN)/python bench/catalog_load.py
 	$(BIN)/python bench/outbox_load.py
 	$(BIN)/python bench/checkout_load.py
+	$(BIN)/python bench/reports_load.py
+	$(BIN)/python bench/summary.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -203,10 +203,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     regency.setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    regency.products(args.products)
+    regency.ready(products_wanted=args.products)
     key = token()
     server = serve()
     try:

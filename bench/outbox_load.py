@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/outbox_load.py [--messages 3000] [--rounds 2]
 
-Needs PostgreSQL (database `pasar_bench_outbox`) and Redis (db 11) on localhost. Each round
+On the regency's database (bench/regency.py) and Redis (db 11) on localhost. Each round
 writes MESSAGES e-mail notifications in one action (the relay publishes them after the commit)
 and times until every outbox row is `sent`, with two worker processes (Django's dummy e-mail
 backend: the mail server is not what is measured). In turns with the same number of rows
@@ -20,12 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DATABASE = "pasar_bench_outbox"
+import regency
+
+ROOT = regency.ROOT
 QUEUE = "pasar-bench-outbox"
 ENV = {
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+    "DATABASE_URL": regency.DATABASE_URL,
     "REDIS_URL": "redis://127.0.0.1:6379/11",
     "CELERY_QUEUE": QUEUE,
     "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -42,11 +42,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE],
-        check=False,
-        capture_output=True,
-    )
+    regency.create_database()
     os.environ.update(ENV)
     os.environ["DJANGO_SETTINGS_MODULE"] = "market.settings"
     import django
@@ -105,7 +101,7 @@ def main() -> None:
         for message_id in OutboxMessage.objects.values_list("pk", flat=True):
             app.send_task("bench.bare_deliver", (message_id,), queue=QUEUE)
 
-    results = {"ours": [], "bare": []}
+    results, lost = {"ours": [], "bare": []}, 0
     try:
         for _round in range(args.rounds):
             for name, write in (("ours", ours), ("bare", bare)):
@@ -118,6 +114,7 @@ def main() -> None:
                     time.sleep(0.05)
                 took = time.monotonic() - started
                 sent = OutboxMessage.objects.filter(status="sent").count()
+                lost = max(lost, args.messages - sent)
                 results[name].append(round(sent / took, 1))
                 print(f"{name:5} {sent} messages in {took:.2f} s: {sent / took:.0f}/s", flush=True)
     finally:
@@ -128,6 +125,7 @@ def main() -> None:
         "messages": args.messages,
         "ours_per_second": max(results["ours"]),
         "bare_per_second": max(results["bare"]),
+        "lost": lost,
     }
     summary["ratio"] = round(summary["ours_per_second"] / summary["bare_per_second"], 2)
     out = ROOT / "bench" / "results" / f"{summary['date']}-outbox.json"

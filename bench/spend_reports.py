@@ -39,7 +39,6 @@ import regency
 regency.setup_django()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -342,9 +341,7 @@ def main() -> None:
         help="then create each candidate index (raw SQL), measure again, and drop it",
     )
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    regency.products(100_000)
-    fiscal_year = regency.orders(args.lines)
+    fiscal_year = regency.ready(lines=args.lines)
     entries = SpendEntry.objects.filter(fiscal_year=fiscal_year).count()
     print(
         f"fiscal year {fiscal_year.year}: {entries} ledger entries, "

@@ -294,6 +294,12 @@ class PurchaseOrder(models.Model):
             models.Index(fields=["department", "status"], name="order_department_status_idx"),
             models.Index(fields=["vendor", "status"], name="order_vendor_status_idx"),
             models.Index(fields=["status", "approved_at"], name="order_status_approved_idx"),
+            # The lists' order, newest first: a page reads its rows, not every order sorted
+            # (finance sees them all; a department its own).
+            models.Index(fields=["-created_at", "-id"], name="order_newest_idx"),
+            models.Index(
+                fields=["department", "-created_at", "-id"], name="order_department_newest_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative")

@@ -5,14 +5,13 @@ Everything is summed by the database from the spend ledger (procurement.models.M
 ledger_* expressions), a handful of queries whatever the number of order lines.
 """
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import F, Max, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -65,34 +64,51 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class PaymentDelay:
-    """How fast a department paid its vendors: days from invoice to payment, per paid order."""
+    """How fast a department paid its vendors: days from invoice to payment, as how many paid
+    orders waited each number of days."""
 
     due_days: int
-    days: tuple[int, ...] = ()
+    counts: tuple[tuple[int, int], ...] = ()  # (days, orders), by days
 
     @property
     def paid(self) -> int:
-        return len(self.days)
+        return sum(orders for _days, orders in self.counts)
 
     @property
     def median_days(self) -> Decimal | None:
-        return one_decimal(Decimal(statistics.median(self.days))) if self.days else None
+        if not self.counts:
+            return None
+        middle = ((self.paid - 1) // 2, self.paid // 2)  # the middle order (or two)
+        found, seen = [], 0
+        for days, orders in self.counts:
+            found += [days for place in middle if seen <= place < seen + orders]
+            seen += orders
+        return one_decimal(Decimal(sum(found)) / 2)
 
     @property
     def within_due(self) -> Decimal | None:
         """The share (%) paid within the policy's payment due days."""
-        if not self.days:
+        if not self.counts:
             return None
-        on_time = sum(1 for days in self.days if days <= self.due_days)
-        return percent(on_time, len(self.days))
+        on_time = sum(orders for days, orders in self.counts if days <= self.due_days)
+        return percent(on_time, self.paid)
+
+    @classmethod
+    def merged(cls, due_days: int, delays) -> "PaymentDelay":
+        counts = Counter()
+        for delay in delays:
+            counts.update(dict(delay.counts))
+        return cls(due_days, tuple(sorted(counts.items())))
 
 
 def payment_delays(
     *, fiscal_year: FiscalYear, department_ids: list[int], due_days: int, until=None
 ) -> dict[int, PaymentDelay]:
     """Each department's payment delays in the year, from the ledger's realisations (which keep
-    when the vendor billed): one row per paid order."""
-    paid = (
+    when the vendor billed), counted in the database: an order is paid at once, so its
+    realisations (one per category) share their dates and it is counted once."""
+    tz = timezone.get_current_timezone()
+    waited = (
         SpendEntry.objects.filter(
             fiscal_year=fiscal_year,
             department_id__in=department_ids,
@@ -100,17 +116,23 @@ def payment_delays(
             billed_at__isnull=False,
             **({"occurred_at__lt": until} if until else {}),
         )
-        .values("department_id", "order_id")
-        .annotate(paid_at=Max("occurred_at"), billed_at=Max("billed_at"))
-        .values_list("department_id", "paid_at", "billed_at")
+        .annotate(
+            waited=ExpressionWrapper(
+                TruncDate("occurred_at", tzinfo=tz) - TruncDate("billed_at", tzinfo=tz),
+                output_field=DurationField(),
+            )
+        )
+        .values_list("department_id", "waited")
+        .annotate(orders=Count("order_id", distinct=True))
         .order_by()
     )
-    days: dict[int, list[int]] = {}
-    for department_id, paid_at, billed_at in paid:
-        waited = timezone.localtime(paid_at).date() - timezone.localtime(billed_at).date()
-        days.setdefault(department_id, []).append(waited.days)
+    counts: dict[int, Counter] = {}
+    for department_id, days, orders in waited:
+        counts.setdefault(department_id, Counter())[days.days] += orders
     return {
-        department_id: PaymentDelay(due_days, tuple(sorted(days.get(department_id, ()))))
+        department_id: PaymentDelay(
+            due_days, tuple(sorted(counts.get(department_id, Counter()).items()))
+        )
         for department_id in department_ids
     }
 
@@ -244,10 +266,7 @@ def compliance_by_department(
         target=policy.small_business_target,
         exact_pace=exact_pace(policy.small_business_target, fiscal_year, today),
         local_target=policy.local_target,
-        payment_delay=PaymentDelay(
-            policy.payment_due_days,
-            tuple(sorted(days for delay in delays.values() for days in delay.days)),
-        ),
+        payment_delay=PaymentDelay.merged(policy.payment_due_days, delays.values()),
     )
     return rows, total
 
