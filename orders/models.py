@@ -18,7 +18,7 @@ from market.bounds import QUANTITY_FIELD as QUANTITY
 from market.models import Department, Organisation
 from market.money import RupiahField
 from procurement.models import BudgetLine
-from vendors.models import PrivateStorage, Vendor
+from vendors.models import Vendor, private_storage
 
 
 class Cart(models.Model):
@@ -754,7 +754,7 @@ class Export(models.Model):
     )
     rows_total = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
-    file = models.FileField(storage=PrivateStorage(), upload_to=_export_path, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=_export_path, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,7 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
@@ -169,9 +169,10 @@ class DocumentKind(models.TextChoices):
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
-    """Vendors' documents: under PRIVATE_MEDIA_ROOT, never given a URL, served only through a
-    permission check (vendors.files). The folder is read from settings on every use, so it
-    stays out of migrations and follows the environment."""
+    """Private files on disk (the "private" storage unless settings name another): under
+    PRIVATE_MEDIA_ROOT, never given a URL, served only through a permission check
+    (vendors.files). The folder is read from settings on every use, so it stays out of
+    migrations and follows the environment."""
 
     def __init__(self):
         super().__init__(base_url=None)
@@ -185,6 +186,12 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
+def private_storage():
+    """Vendors' documents and exports: STORAGES["private"], PrivateStorage by default, or any
+    Django storage backend (an S3-compatible bucket whose objects are private, say)."""
+    return storages["private"]
+
+
 def _document_path(document: "VendorDocument", filename: str) -> str:
     return f"vendor-documents/{document.vendor_id}/{uuid.uuid4().hex}{document.extension}"
 
@@ -192,7 +199,7 @@ def _document_path(document: "VendorDocument", filename: str) -> str:
 class VendorDocument(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), storage=PrivateStorage(), upload_to=_document_path)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_document_path)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
     original_name = models.CharField(_("file name"), max_length=200)
