@@ -1,4 +1,4 @@
-"""REST endpoints of the market app: token sign-in, who am I, regions."""
+"""REST endpoints of the market app: token sign-in, who am I, regions, audit checkpoints."""
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from market.errors import DomainError
 from market.models import District, Membership
 from market.permissions import roles_of
 from market.selectors import district_list
+from market.services.audit_checkpoints import audit_checkpoints
 
 
 class TokenCreateApi(APIView):
@@ -92,3 +93,22 @@ class DistrictListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return district_list()
+
+
+class PublicAuditCheckpointsApi(APIView):
+    """The audit chain's latest signed checkpoints (sequence, hash, time, key id, signature),
+    newest first; public, so that anyone can keep them and hold the trail to them later
+    (`manage.py verify_audit --checkpoint FILE`)."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        sequence = serializers.IntegerField()
+        hash = serializers.CharField()
+        time = serializers.CharField()
+        key_id = serializers.CharField()
+        signature = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request):
+        return Response(self.OutputSerializer(audit_checkpoints(), many=True).data)

@@ -24,6 +24,15 @@ def production_problems() -> list[str]:
                 "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
             )
         )
+    audit_key = settings.AUDIT_KEY or ""
+    if audit_key == settings.DEVELOPMENT_AUDIT_KEY or len(audit_key) < 32:
+        problems.append(
+            _(
+                "AUDIT_KEY is the development key or too short: set a random one of at least 32 "
+                "characters, kept outside the database and its backups (it keys the audit "
+                "trail's hashes)."
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         problems.append(
             _(

@@ -15,6 +15,19 @@ DEVELOPMENT_SECRET_KEY = "dev-only-pasar-sistemik-key-not-for-production-use-012
 SECRET_KEY = env.str("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for a development key).")
+# The audit trail's hashes and checkpoints are keyed with a secret kept outside the database
+# (HMAC-SHA256), so someone who can write the database cannot rewrite the chain unnoticed.
+# Rotating: a new AUDIT_KEY_ID and AUDIT_KEY, the old pair kept in AUDIT_PREVIOUS_KEYS
+# ("id=key,id=key") so that events written under it still verify.
+DEVELOPMENT_AUDIT_KEY = "dev-only-audit-key-not-for-production-use-0123456789abcdef"
+AUDIT_KEY = env.str("AUDIT_KEY", default="") or DEVELOPMENT_AUDIT_KEY
+AUDIT_KEY_ID = env.str("AUDIT_KEY_ID", default="1")
+AUDIT_KEYS = {
+    **dict(
+        pair.split("=", 1) for pair in env.list("AUDIT_PREVIOUS_KEYS", default=[]) if "=" in pair
+    ),
+    AUDIT_KEY_ID: AUDIT_KEY,
+}
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []

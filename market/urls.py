@@ -14,6 +14,11 @@ api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
     path("districts/", api.DistrictListApi.as_view(), name="district-list"),
     path(
+        "public/audit-checkpoints/",
+        api.PublicAuditCheckpointsApi.as_view(),
+        name="public-audit-checkpoints",
+    ),
+    path(
         "notifications/",
         notification_api.NotificationListApi.as_view(),
         name="notification-list",

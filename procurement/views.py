@@ -15,6 +15,7 @@ from market.forms import run_form, show_domain_error
 from market.home import Panel
 from market.models import Department
 from market.permissions import departments_visible_to, roles_of
+from market.services.audit_checkpoints import audit_checkpoints
 from procurement.evaluation import percent
 from procurement.forms import PolicyForm
 from procurement.models import FiscalYear
@@ -194,9 +195,14 @@ def _charts(fiscal_year, departments, target) -> dict:
 
 def transparency(request):
     """Public, no login: each department's spending with small local business against the
-    target, vendors paid by district, and where to get the open data."""
+    target, vendors paid by district, where to get the open data, and the audit trail's
+    latest signed checkpoints."""
     fiscal_year = _report_year(request)
-    context = {"fiscal_year": fiscal_year, "years": FiscalYear.objects.order_by("-year")}
+    context = {
+        "fiscal_year": fiscal_year,
+        "years": FiscalYear.objects.order_by("-year"),
+        "checkpoints": audit_checkpoints(),
+    }
     if fiscal_year is not None:
         figures = public_figures_cached(fiscal_year=fiscal_year)
         context.update(

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from market.health import worker_heard
 from market.services.audit import audit_check_record, audit_verify_chain
+from market.services.audit_checkpoints import audit_checkpoint_latest, audit_checkpoint_write
 from worker.outbox import message_deliver, messages_deliver, outbox_sweep
 
 logger = logging.getLogger(__name__)
@@ -13,11 +14,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="worker.verify_audit_chain")
 def verify_audit_chain() -> dict:
-    """Nightly: walk the audit chain so tampering is noticed within a day, not at the next audit."""
-    report = audit_verify_chain()
+    """Nightly: walk the audit chain against the last signed checkpoint, so tampering is
+    noticed within a day; then sign a new checkpoint of a chain found intact."""
+    report = audit_verify_chain(checkpoint=audit_checkpoint_latest())
     audit_check_record(report=report)
     if not report.ok:
         logger.error("Audit chain broken at event #%s: %s", report.broken_sequence, report.reason)
+    else:
+        audit_checkpoint_write()
     return {"ok": report.ok, "checked": report.checked, "broken_sequence": report.broken_sequence}
 
 

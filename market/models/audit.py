@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Which AUDIT_KEYS entry keyed the hash (HMAC-SHA256), so that keys can be rotated.
+    key_id = models.CharField(_("key"), max_length=20, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

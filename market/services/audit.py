@@ -1,10 +1,12 @@
 """Writing and verifying the hash-chained audit trail."""
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -15,6 +17,7 @@ from market.errors import Conflict, InvalidInput, NotAllowed
 from market.locks import lock_row
 from market.models import AuditChainHead, AuditCheck, AuditEvent, AuditReview
 from market.permissions import roles_of
+from market.services.audit_checkpoints import Checkpoint
 from market.transactions import action, defer_until_commit, in_action
 
 GENESIS_HASH = "0" * 64
@@ -27,9 +30,11 @@ def _normalise(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _event_hash(*, previous_hash: str, fields: dict) -> str:
+def _event_hash(*, previous_hash: str, fields: dict, key_id: str) -> str:
+    """HMAC-SHA256 of the link under the key `key_id` names (settings.AUDIT_KEYS)."""
     payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{previous_hash}|{payload}".encode()).hexdigest()
+    message = f"{previous_hash}|{payload}".encode()
+    return hmac.new(settings.AUDIT_KEYS[key_id].encode(), message, hashlib.sha256).hexdigest()
 
 
 def _hashed_fields(event: AuditEvent) -> dict:
@@ -97,7 +102,10 @@ def _link(events: list[AuditEvent]) -> None:
     for event in events:
         event.sequence = head.sequence + 1
         event.previous_hash = head.hash
-        event.hash = _event_hash(previous_hash=head.hash, fields=_hashed_fields(event))
+        event.key_id = settings.AUDIT_KEY_ID
+        event.hash = _event_hash(
+            previous_hash=head.hash, fields=_hashed_fields(event), key_id=event.key_id
+        )
         head.sequence, head.hash = event.sequence, event.hash
     AuditEvent.objects.bulk_create(events)
     head.save(update_fields=["sequence", "hash"])
@@ -142,25 +150,65 @@ class ChainReport:
     reason: str = ""
 
 
-def audit_verify_chain(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order; name the first event whose link or content does not hold."""
-    expected_previous, expected_sequence, checked = GENESIS_HASH, 1, 0
-    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size)
-    for event in events:
+def _link_problem(event: AuditEvent) -> str:
+    """Why this event's own hash does not hold ("" when it does)."""
+    if event.key_id not in settings.AUDIT_KEYS:
+        return f"keyed with an unknown key ({event.key_id or 'none'})"
+    expected = _event_hash(
+        previous_hash=event.previous_hash, fields=_hashed_fields(event), key_id=event.key_id
+    )
+    return "" if hmac.compare_digest(event.hash, expected) else "content does not match its hash"
+
+
+def audit_verify_chain(
+    *, checkpoint: Checkpoint | None = None, since: bool = False, batch_size: int = 2000
+) -> ChainReport:
+    """Walk the chain in order; name the first event whose link or content does not hold.
+
+    With a `checkpoint` (signed, kept outside the database) the chain must still hold the event
+    it recorded, with its hash: a trail cut short, rewound or emptied since is named. `since`:
+    start the walk at the checkpoint's event instead of the first one.
+    """
+    if checkpoint is not None and not checkpoint.signature_holds():
+        reason = "the checkpoint's signature does not hold"
+        return ChainReport(False, 0, checkpoint.sequence, reason)
+    start = checkpoint if since and checkpoint is not None else None
+    expected_previous, expected_sequence = GENESIS_HASH, 1
+    events = AuditEvent.objects.order_by("sequence")
+    if start is not None:
+        anchor = AuditEvent.objects.filter(sequence=start.sequence).first()
+        if anchor is None or anchor.hash != start.hash:
+            return ChainReport(False, 0, start.sequence, _checkpoint_lost(start))
+        expected_previous, expected_sequence = anchor.hash, anchor.sequence + 1
+        events = events.filter(sequence__gt=anchor.sequence)
+    checked = 0
+    for event in events.iterator(chunk_size=batch_size):
         if event.sequence != expected_sequence:
             return ChainReport(False, checked, expected_sequence, "missing event")
         if event.previous_hash != expected_previous:
             return ChainReport(False, checked, event.sequence, "previous hash does not match")
-        if event.hash != _event_hash(
-            previous_hash=event.previous_hash, fields=_hashed_fields(event)
-        ):
-            return ChainReport(False, checked, event.sequence, "content does not match its hash")
-        expected_previous, expected_sequence, checked = event.hash, event.sequence + 1, checked + 1
+        if problem := _link_problem(event):
+            return ChainReport(False, checked, event.sequence, problem)
+        lost = checkpoint is not None and event.sequence == checkpoint.sequence
+        if lost and event.hash != checkpoint.hash:
+            return ChainReport(False, checked, event.sequence, _checkpoint_lost(checkpoint))
+        expected_previous, expected_sequence = event.hash, event.sequence + 1
+        checked += 1
+    last = expected_sequence - 1
     head = AuditChainHead.objects.filter(pk=1).first()
     head_sequence = head.sequence if head else 0
-    if head_sequence != checked or (head and head_sequence and head.hash != expected_previous):
-        return ChainReport(False, checked, checked + 1, "events after this one are missing")
+    if head_sequence != last or (head and head_sequence and head.hash != expected_previous):
+        return ChainReport(False, checked, last + 1, "events after this one are missing")
+    if checkpoint is not None and checkpoint.sequence > last:
+        return ChainReport(False, checked, last + 1, _checkpoint_lost(checkpoint))
     return ChainReport(True, checked)
+
+
+def _checkpoint_lost(checkpoint: Checkpoint) -> str:
+    return (
+        f"the checkpoint of {checkpoint.time} recorded event #{checkpoint.sequence} "
+        f"({checkpoint.hash[:12]}…), which the trail no longer holds"
+    )
 
 
 @action
@@ -204,5 +252,5 @@ def audit_check_record(*, report: ChainReport) -> AuditCheck:
         ok=report.ok,
         checked=report.checked,
         broken_sequence=report.broken_sequence,
-        reason=report.reason,
+        reason=report.reason[:200],
     )

@@ -1,0 +1,164 @@
+"""Someone with write access to the database tries to rewrite the audit trail unnoticed: they
+edit an event and recompute every later hash and the head; delete the last events and move the
+head back; TRUNCATE the table; or empty it and reset the head. Each makes verify_audit fail,
+naming what it found: the hashes are keyed with AUDIT_KEY, which is not in the database, and
+the head is compared with a signed checkpoint kept outside it."""
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from market.models import AuditChainHead, AuditEvent
+from market.services.audit import _hashed_fields, audit_record, audit_verify_chain
+from market.services.audit_checkpoints import (
+    Checkpoint,
+    audit_checkpoint_latest,
+    audit_checkpoint_write,
+    audit_checkpoints,
+)
+from tests.factories import DepartmentFactory, UserFactory
+from tests.market.test_audit import _tamper
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(count: int) -> list[AuditEvent]:
+    actor, department = UserFactory(), DepartmentFactory()
+    return [
+        audit_record(actor=actor, action="budget.update", target=department, after={"n": n})
+        for n in range(count)
+    ]
+
+
+def _attackers_hash(previous: str, event: AuditEvent, key: bytes | None) -> str:
+    payload = json.dumps(_hashed_fields(event), sort_keys=True, separators=(",", ":"))
+    message = f"{previous}|{payload}".encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _move_head(sequence: int, hash: str) -> None:
+    AuditChainHead.objects.filter(pk=1).update(sequence=sequence, hash=hash)
+
+
+def _verify_fails(*args) -> str:
+    with pytest.raises(CommandError) as failed:
+        call_command("verify_audit", *args)
+    return str(failed.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "key_id"),
+    [(None, "1"), (None, ""), (b"a-guess-at-the-key", "1")],
+    ids=["sha256", "sha256-unkeyed", "guessed-key"],
+)
+def test_an_edited_event_with_every_later_hash_recomputed_is_caught(key, key_id):
+    events = _record(5)
+    previous = events[0].hash
+    for event in events[1:]:  # the edit, then every link after it made to agree again
+        if event.sequence == 2:
+            event.after = {"n": 1_000_000}
+        event.previous_hash, event.key_id = previous, key_id
+        event.hash = _attackers_hash(previous, event, key)
+        _tamper(
+            "UPDATE market_auditevent SET after = %s, previous_hash = %s, hash = %s, key_id = %s "
+            "WHERE id = %s",
+            [json.dumps(event.after), event.previous_hash, event.hash, key_id, event.pk],
+        )
+        previous = event.hash
+    _move_head(5, previous)
+
+    report = audit_verify_chain()
+    assert not report.ok and report.broken_sequence == 2
+    assert _verify_fails().startswith("Audit chain broken at event #2: ")
+
+
+def test_deleting_the_last_events_and_moving_the_head_back_is_caught_by_the_checkpoint():
+    events = _record(5)
+    audit_checkpoint_write()
+    _tamper("DELETE FROM market_auditevent WHERE sequence > 3")
+    _move_head(3, events[2].hash)
+
+    assert audit_verify_chain().ok  # the chain agrees with itself...
+    for args in ((), ("--since-checkpoint",)):  # ...not with what was signed outside it
+        assert "recorded event #5" in _verify_fails(*args)
+
+
+@pytest.mark.postgres
+def test_truncate_is_refused_by_the_database():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    _record(2)
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE is refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own rows checked first
+        cursor.execute("TRUNCATE market_auditevent CASCADE")
+    assert AuditEvent.objects.count() == 2
+
+
+def test_emptying_the_trail_and_resetting_the_head_is_caught_by_the_checkpoint():
+    _record(3)
+    audit_checkpoint_write()
+    _tamper("DELETE FROM market_auditevent")  # a superuser's TRUNCATE, triggers off
+    _move_head(0, "0" * 64)
+
+    assert audit_verify_chain().checked == 0
+    assert "recorded event #3" in _verify_fails()
+
+
+def test_a_checkpoint_edited_to_match_a_shortened_trail_is_refused(tmp_path):
+    events = _record(4)
+    checkpoint = audit_checkpoint_write()
+    forged = Checkpoint(2, events[1].hash, checkpoint.time, checkpoint.key_id, checkpoint.signature)
+    path = tmp_path / "forged.json"
+    path.write_text(forged.to_json())
+    assert "signature does not hold" in _verify_fails("--checkpoint", str(path))
+
+
+def test_an_intact_trail_verifies_against_its_checkpoint_and_from_it(tmp_path):
+    _record(3)
+    published = audit_checkpoint_write()
+    _record(2)
+    assert audit_checkpoint_latest() == published
+    assert audit_verify_chain(checkpoint=published).ok
+    assert audit_verify_chain(checkpoint=published, since=True).checked == 2
+    path = tmp_path / "published.json"
+    path.write_text(published.to_json())
+    call_command("verify_audit", "--since-checkpoint", "--checkpoint", str(path))
+
+
+def test_rotated_keys_keep_older_events_verifiable(settings):
+    _record(2)
+    settings.AUDIT_KEY_ID, settings.AUDIT_KEYS = "2", {**settings.AUDIT_KEYS, "2": "k" * 40}
+    newer = _record(1)[0]
+    assert newer.key_id == "2" and audit_verify_chain().ok
+    settings.AUDIT_KEYS = {"2": "k" * 40}  # the old key thrown away: its events no longer verify
+    report = audit_verify_chain()
+    assert not report.ok and report.reason == "keyed with an unknown key (1)"
+
+
+def test_the_nightly_check_signs_a_checkpoint_only_of_an_intact_chain():
+    from worker.tasks import verify_audit_chain
+
+    _record(3)
+    assert verify_audit_chain()["ok"] and audit_checkpoints()[0].sequence == 3
+    _tamper("UPDATE market_auditevent SET after = '{}' WHERE sequence = 2")
+    assert not verify_audit_chain()["ok"] and len(audit_checkpoints()) == 1
+
+
+def test_checkpoints_are_published_on_the_transparency_page_and_open_data(client):
+    _record(2)
+    checkpoint = audit_checkpoint_write()
+    page = client.get("/transparency/")
+    assert page.status_code == 200 and checkpoint.signature in page.content.decode()
+    published = client.get("/api/v1/public/audit-checkpoints/").json()
+    assert [Checkpoint(**row) for row in published] == [checkpoint]
+
