@@ -161,4 +161,3 @@ def test_checkpoints_are_published_on_the_transparency_page_and_open_data(client
     assert page.status_code == 200 and checkpoint.signature in page.content.decode()
     published = client.get("/api/v1/public/audit-checkpoints/").json()
     assert [Checkpoint(**row) for row in published] == [checkpoint]
-
