@@ -59,6 +59,7 @@ def production(world, settings, tmp_path):
         **{k: v for k, v in os.environ.items() if not k.startswith("CELERY_")},
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_KEY": secrets.token_urlsafe(40),
         "DATABASE_URL": (
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
         ),

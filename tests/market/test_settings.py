@@ -89,7 +89,7 @@ def test_database_redis_and_email_come_from_the_environment():
 def test_serve_refuses_development_settings_and_says_why():
     refused = _run("manage.py serve_check", **{**PRODUCTION, "DEBUG": "true", "SECRET_KEY": ""})
     assert refused.returncode != 0
-    for reason in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+    for reason in ("DEBUG", "SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "REDIS_URL"):
         assert reason in refused.stderr, refused.stderr
     weak = _run("manage.py serve_check", **{**PRODUCTION, "SECRET_KEY": "short"})
     assert "SECRET_KEY" in weak.stderr and "DEBUG" not in weak.stderr
