@@ -1,10 +1,13 @@
-"""Middleware of our own: the language a person reads, and query strings no database accepts.
+"""Middleware of our own: the language a person reads, query strings no database accepts, and
+the idle timeout of a signed-in session.
 
 Language: a person's own choice (the switcher's cookie, else the language kept on the signed-in
 person), else Bahasa Indonesia. Office browsers are often set to English, so pages ignore
 Accept-Language and speak Indonesian until someone switches. API clients may still ask with
 Accept-Language.
 """
+
+import time
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -45,4 +48,24 @@ class NullCharactersMiddleware:
             problem = _("Null characters are not allowed.")
             fields = {name.replace("\x00", ""): [problem] for name in bad}
             return bad_request_answer(request, fields)
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """A signed-in session ends after SESSION_COOKIE_AGE of no requests (30 minutes: a shared
+    office computer left signed in). Each request pushes the end back, writing the session at
+    most once a minute rather than on every request."""
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
+                session["_seen"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)

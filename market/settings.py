@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "market.middleware.IdleTimeoutMiddleware",
     "market.middleware.PreferredLanguageMiddleware",  # after sign-in: the person's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "market.middleware.NullCharactersMiddleware",
@@ -211,6 +212,8 @@ HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = HTTPS_ONLY
+# Signed out after this long without a request (market.middleware.IdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS_ONLY else 0)
