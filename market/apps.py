@@ -8,9 +8,13 @@ class MarketConfig(AppConfig):
     verbose_name = _("Accounts, regions and audit")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from market.audit_scope import register_department_objects
+        from market.middleware import mark_signed_in
         from market.models import Department, Membership
 
+        user_logged_in.connect(mark_signed_in, dispatch_uid="market.idle_timeout")
         register_department_objects(
             "market.department", lambda department: Department.objects.filter(pk=department.pk)
         )

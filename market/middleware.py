@@ -51,6 +51,9 @@ class NullCharactersMiddleware:
         return self.get_response(request)
 
 
+SEEN = "_seen"  # in the session: when a request last pushed its end back
+
+
 class IdleTimeoutMiddleware:
     """A signed-in session ends after SESSION_COOKIE_AGE of no requests (30 minutes: a shared
     office computer left signed in). Each request pushes the end back, writing the session at
@@ -66,6 +69,12 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated:
             now = int(time.time())
-            if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
-                session["_seen"] = now  # marks the session modified: saved with a new expiry
+            if now - session.setdefault(SEEN, now) >= self.REFRESH_SECONDS:
+                session[SEEN] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+def mark_signed_in(sender, request, user, **kwargs):
+    """Signing in writes the session anyway: the idle clock starts there (user_logged_in)."""
+    if hasattr(request, "session"):
+        request.session[SEEN] = int(time.time())

@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH, whole_number
 from market.models import Village
-from market.permissions import IsPlatformAdmin, roles_of
+from market.permissions import IsPlatformAdmin
 from market.rest import run_serializer
 from vendors import services
 from vendors.files import document_response
 from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
-from vendors.permissions import own_vendor_or_404, vendor_of
+from vendors.permissions import PRIVATE_FIELDS, own_vendor_or_404, private_fields_for
 from vendors.selectors import vendor_filter, vendor_statistics, vendors_visible_to
 
 
@@ -50,26 +50,21 @@ class VendorOutputSerializer(serializers.ModelSerializer):
 
 
 class VendorPrivateSerializer(VendorOutputSerializer):
-    """What the vendor itself and administrators see: identifiers, contact and bank details."""
+    """A vendor with the private fields the reader may see (vendors.permissions: all for the
+    vendor itself and administrators, what the quota audit needs for finance officers);
+    `context["private_fields"]` names them where the reader is not known to see them all."""
 
     class Meta(VendorOutputSerializer.Meta):
-        fields = [
-            *VendorOutputSerializer.Meta.fields,
-            "nib",
-            "npwp",
-            "contact_person",
-            "phone",
-            "email",
-            "address",
-            "declared_capital",
-            "declared_annual_sales",
-            "scale_is_declared",
-            "bank_name",
-            "bank_account_number",
-            "bank_account_holder",
-            "status_reason",
-            "created_at",
-        ]
+        fields = [*VendorOutputSerializer.Meta.fields, *PRIVATE_FIELDS]
+        extra_kwargs = {name: {"required": False} for name in PRIVATE_FIELDS}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        shown = self.context.get("private_fields")  # None: the vendor's own or an admin's view
+        for name in PRIVATE_FIELDS if shown is not None else ():
+            if name not in shown:
+                data.pop(name)
+        return data
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -198,25 +193,18 @@ class VendorListApi(generics.ListAPIView):
 
 
 class VendorDetailApi(generics.RetrieveAPIView):
+    """A vendor; its private fields as far as the reader may see them."""
+
+    serializer_class = VendorPrivateSerializer
+
     def get_queryset(self):
         return vendors_visible_to(self.request.user)
-
-    def get_serializer_class(self):
-        vendor = getattr(self, "_object", None)
-        if roles_of(self.request.user).sees_all_departments or (
-            vendor is not None and vendor_of(self.request.user) == vendor
-        ):
-            return VendorPrivateSerializer
-        return VendorOutputSerializer
-
-    def get_object(self):
-        self._object = super().get_object()
-        return self._object
 
     @extend_schema(responses=VendorPrivateSerializer)
     def get(self, request, *args, **kwargs):
         vendor = self.get_object()
-        return Response(self.get_serializer_class()(vendor).data)
+        shown = private_fields_for(request.user, vendor)
+        return Response(VendorPrivateSerializer(vendor, context={"private_fields": shown}).data)
 
 
 class VendorActionApi(APIView):

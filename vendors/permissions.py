@@ -1,7 +1,9 @@
-"""Which vendor a login acts for; read once per request and kept on the user object."""
+"""Which vendor a login acts for (read once per request and kept on the user object), and
+which of a vendor's private fields a person may read."""
 
 from django.http import Http404
 
+from market.permissions import roles_of
 from vendors.models import Vendor, VendorMember
 
 
@@ -26,3 +28,40 @@ def acts_for(user, vendor: Vendor | int) -> bool:
     own = vendor_of(user)
     vendor_id = vendor if isinstance(vendor, int) else vendor.pk
     return own is not None and own.pk == vendor_id
+
+
+# A vendor's private fields, and who reads them. The vendor's own members and the platform's
+# administrators (who verify registrations) read them all. Finance officers and inspectors audit
+# the quota: they read what shows that a vendor is a registered business of the scale it
+# declared (its NIB, a public registration number; the capital and annual sales its scale rests
+# on; why its status changed), not how to reach, tax or pay its owner (NPWP, phone, e-mail,
+# address, bank account: the treasurer pays from the invoice's own copy of the account).
+PRIVATE_FIELDS = (
+    "nib",
+    "npwp",
+    "contact_person",
+    "phone",
+    "email",
+    "address",
+    "declared_capital",
+    "declared_annual_sales",
+    "scale_is_declared",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_holder",
+    "status_reason",
+    "created_at",
+)
+AUDITOR_FIELDS = frozenset(
+    {"nib", "declared_capital", "declared_annual_sales", "scale_is_declared", "status_reason"}
+)
+
+
+def private_fields_for(user, vendor: Vendor) -> frozenset[str]:
+    """The private fields of `vendor` this person may read (none for everyone else)."""
+    roles = roles_of(user)
+    if roles.is_platform_admin or acts_for(user, vendor):
+        return frozenset(PRIVATE_FIELDS)
+    if roles.is_auditor:
+        return AUDITOR_FIELDS
+    return frozenset()

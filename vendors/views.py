@@ -17,7 +17,7 @@ from vendors import services
 from vendors.files import document_response
 from vendors.forms import DocumentForm, MemberForm, ProfileForm, ReasonForm, RegistrationForm
 from vendors.models import Scale, Vendor, VendorRole, VendorStatus
-from vendors.permissions import own_vendor_or_404, vendor_of
+from vendors.permissions import own_vendor_or_404, private_fields_for, vendor_of
 from vendors.selectors import vendor_statistics, vendors_visible_to
 
 
@@ -127,6 +127,7 @@ def vendor_detail(request, pk):
     context = {
         "vendor": vendor,
         "is_admin": is_admin,
+        "private_fields": private_fields_for(request.user, vendor),
         "documents": vendor.documents.all() if is_admin else [],
         "actions": services.allowed_actions(vendor) if is_admin else [],
         "reason_form": ReasonForm(),
