@@ -14,12 +14,15 @@ from market.models import District, Membership
 from market.permissions import roles_of
 from market.selectors import district_list
 from market.services.audit_checkpoints import audit_checkpoints
+from market.throttles import AuditedScopedRateThrottle
 
 
 class TokenCreateApi(APIView):
     """Exchange a username and password for an API token (then send `Authorization: Token …`)."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AuditedScopedRateThrottle]
+    throttle_scope = "sign_in"
     authentication_classes = []
 
     class InputSerializer(serializers.Serializer):
@@ -33,7 +36,8 @@ class TokenCreateApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The Django request: django-axes marks a locked-out sign-in on it for its middleware.
+        user = authenticate(request._request, **data.validated_data)
         if user is None:
             raise DomainError(_("Username or password is wrong."), code="invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)

@@ -8,13 +8,16 @@ class MarketConfig(AppConfig):
     verbose_name = _("Accounts, regions and audit")
 
     def ready(self):
+        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
         from market.audit_scope import register_department_objects
         from market.middleware import mark_signed_in
         from market.models import Department, Membership
+        from market.throttles import audit_lockout
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="market.idle_timeout")
+        user_locked_out.connect(audit_lockout, dispatch_uid="market.audit_lockout")
         register_department_objects(
             "market.department", lambda department: Department.objects.filter(pk=department.pk)
         )

@@ -1,5 +1,6 @@
 """Settings for Pasar Sistemik, read from the environment (see the README's table of settings)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",  # sign-in lock-out after repeated wrong passwords
     # Our apps, in the one direction imports flow (README, "Map of the apps").
     "market",
     "vendors",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "market.middleware.NullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in (market.views)
 ]
 
 ROOT_URLCONF = "market.urls"
@@ -114,6 +117,23 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "market.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for a username (on the page, the API or the admin) lock it for fifteen
+# minutes. By username, not address: an office's staff share one address behind its router.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that a username-only lock-out lets one address try many usernames: the API's
+# sign-in is also limited per address (REST_FRAMEWORK's "sign_in" rate).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "market.views.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "market.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not its business
+AXES_ENABLE_ADMIN = False  # its tables are bookkeeping, not for editing in the admin
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -242,6 +262,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "market.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "market.rest.exception_handler",
+    # Per client address (market.throttles): token sign-in and vendor registration.
+    "DEFAULT_THROTTLE_RATES": {
+        "sign_in": env.str("SIGN_IN_RATE", default="20/min"),
+        "registration": env.str("REGISTRATION_RATE", default="10/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -286,7 +311,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},  # one line per task is noise
+    "loggers": {  # a line per task or per sign-in attempt is noise; the audit trail keeps them
+        "celery.app.trace": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 # Celery's worker keeps the logging above instead of installing its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults, i18n
 
 from market.bounds import whole_number
@@ -88,6 +88,26 @@ def _error_answer(request, status: int, code: str, message: str, fields: dict | 
 
 def bad_request_answer(request, fields: dict):
     return _error_answer(request, 400, "invalid", _("Some fields are not valid."), fields)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a sign-in attempted while its username is locked out, on the
+    page and through the API alike (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = ngettext(
+        "Too many wrong passwords for this username. Try again in %(minutes)d minute, or ask "
+        "an administrator to reset the password.",
+        "Too many wrong passwords for this username. Try again in %(minutes)d minutes, or ask "
+        "an administrator to reset the password.",
+        minutes,
+    ) % {"minutes": minutes}
+    return _error_answer(request, 429, "locked_out", message)
+
+
+def sign_in_username(request, credentials=None) -> str:
+    """The username django-axes counts failures against: as sign-in matches it, in any case."""
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(username).strip().lower()[:150]
 
 
 def not_found(request, exception=None):

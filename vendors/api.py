@@ -15,6 +15,7 @@ from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH, whole_numbe
 from market.models import Village
 from market.permissions import IsPlatformAdmin
 from market.rest import run_serializer
+from market.throttles import AuditedScopedRateThrottle
 from vendors import services
 from vendors.files import document_response
 from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
@@ -111,6 +112,8 @@ class VendorRegisterApi(APIView):
     status `applied`, for a platform administrator to verify."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AuditedScopedRateThrottle]
+    throttle_scope = "registration"
 
     class InputSerializer(VendorProfileInputSerializer):
         username = serializers.CharField(max_length=150)

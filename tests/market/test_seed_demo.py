@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from market.models import Department, DepartmentRole, Membership, User
 from market.permissions import roles_of
@@ -19,7 +20,9 @@ def test_seed_demo_is_idempotent_and_seeds_every_login():
     assert (User.objects.count(), Department.objects.count(), BudgetLine.objects.count()) == counts
 
     for username in LOGINS:
-        assert authenticate(username=username, password="demo"), username
+        assert authenticate(RequestFactory().post("/"), username=username, password="demo"), (
+            username
+        )
     assert Department.objects.count() >= 6
     year = fiscal_year_current()
     assert year is not None
