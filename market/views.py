@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,6 +18,7 @@ from market.home import panels_for
 from market.models import AuditEvent, Department, DepartmentRole, Membership, OrganisationRole
 from market.permissions import home_sections, roles_of
 from market.selectors import audit_events, audit_last_check
+from market.services.accounts import password_set
 from market.services.audit import audit_review
 from market.services.notifications import notification_preferences_set
 
@@ -37,6 +38,16 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link, the new password set through the service (audited, tokens
+    revoked)."""
+
+    def form_valid(self, form):
+        password_set(user=form.user, password=form.cleaned_data["new_password1"], by=form.user)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def set_language(request):

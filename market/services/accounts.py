@@ -1,4 +1,4 @@
-"""Creating people and granting or revoking their roles."""
+"""Creating people, granting or revoking their roles, and setting their passwords."""
 
 from django.core.exceptions import ValidationError
 
@@ -108,3 +108,13 @@ def organisation_role_grant(
             after={"user": user.username, "role": role.value},
         )
     return membership
+
+
+@action
+def password_set(*, user: User, password: str, by) -> None:
+    """A new password (the reset link's form): audited; every API token of the person goes
+    with the old password (market.signals)."""
+    user = lock_row(User.objects, user.pk)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=by, action="user.password_set", target=user)
