@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from market.errors import DomainError
+from market.pdf_content import ActivePdf, active_content
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {
@@ -92,10 +93,31 @@ def clean_image(data: bytes, *, field: str) -> CleanFile:
 
 
 def clean_document(data: bytes, *, field: str) -> CleanFile:
-    """A PDF (checked by its signature) or an image (cleaned as above)."""
+    """A PDF (checked by its signature, and refused when it carries scripts or files:
+    market.pdf_content) or an image (cleaned as above)."""
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise UploadRejected(_("The PDF is damaged or incomplete."), field=field)
+        try:
+            found = active_content(data)
+        except ActivePdf:
+            raise UploadRejected(
+                _(
+                    "The PDF could not be checked: it is protected by a password or damaged. "
+                    "Upload it without a password."
+                ),
+                code="unreadable_pdf",
+                field=field,
+            ) from None
+        if found:
+            raise UploadRejected(
+                _(
+                    "The PDF carries scripts, actions or attached files, which are not accepted. "
+                    "Save it again as a plain PDF (Print, then Save as PDF) and upload that."
+                ),
+                code="active_pdf",
+                field=field,
+            )
         return CleanFile(data, "application/pdf")
     try:
         return clean_image(data, field=field)

@@ -4,8 +4,22 @@ from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def pdf_bytes(change=None) -> bytes:
+    """A one-page PDF, as a scanner or a word processor writes it; `change(writer)` adds to it
+    first."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if change is not None:
+        change(writer)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def image_file(

@@ -1,12 +1,14 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from market.errors import Conflict, InvalidInput, NotAllowed
 from market.models import AuditEvent, User, Village
 from market.uploads import UploadRejected
 from tests.factories import UserFactory, VendorFactory, vendor_member
-from tests.images import exif_with_gps_and_rotation, image_file, pdf_file
+from tests.images import exif_with_gps_and_rotation, image_file, pdf_bytes, pdf_file
 from vendors.models import ScaleCriteria, Vendor, VendorStatus
 from vendors.services import (
     OUTSIDE_REGENCY,
@@ -271,3 +273,45 @@ def test_only_the_owner_or_an_administrator_changes_where_the_money_goes():
     vendor_update(vendor=vendor, by=owner, bank_account_number="9999999999")
     vendor.refresh_from_db()
     assert (vendor.contact_person, vendor.bank_account_number) == ("Pak Budi", "9999999999")
+
+
+def _with_script(writer):
+    script = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("x()")}
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(script)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        pytest.param(lambda: pdf_bytes(_with_script), "active_pdf", id="javascript"),
+        pytest.param(
+            lambda: pdf_bytes(_with_script).replace(b"/JavaScript", b"/J#61vaScript"),
+            "active_pdf",
+            id="javascript-spelt-with-escapes",
+        ),
+        pytest.param(
+            lambda: pdf_bytes(lambda w: w.add_attachment("run.exe", b"MZ")),
+            "active_pdf",
+            id="attached-file",
+        ),
+        pytest.param(
+            lambda: pdf_bytes(lambda w: w.encrypt("secret", algorithm="RC4-128")),
+            "unreadable_pdf",
+            id="password",
+        ),
+    ],
+)
+def test_a_pdf_carrying_scripts_or_files_is_refused_and_nothing_is_kept(
+    content, code, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    owner = vendor_member()
+    upload = SimpleUploadedFile("nib.pdf", content())
+    with pytest.raises(UploadRejected) as refused:
+        vendor_document_add(
+            vendor=owner.vendor_membership.vendor, kind="nib", upload=upload, by=owner
+        )
+    assert refused.value.code == code and "PDF" in refused.value.message
+    assert not list(tmp_path.rglob("*.*"))
