@@ -1,5 +1,5 @@
-"""Middleware of our own: the language a person reads, query strings no database accepts, and
-the idle timeout of a signed-in session.
+"""Middleware of our own: the language a person reads, query strings no database accepts, the
+idle timeout of a signed-in session, and the Permissions-Policy header.
 
 Language: a person's own choice (the switcher's cookie, else the language kept on the signed-in
 person), else Bahasa Indonesia. Office browsers are often set to English, so pages ignore
@@ -78,3 +78,15 @@ def mark_signed_in(sender, request, user, **kwargs):
     """Signing in writes the session anyway: the idle clock starts there (user_logged_in)."""
     if hasattr(request, "session"):
         request.session[SEEN] = int(time.time())
+
+
+class PermissionsPolicyMiddleware:
+    """Every answer says which browser features its page may use (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,6 +1,8 @@
 """The treasurer's card payment pages: start an attempt, then confirm the card with Stripe.js
 on a page of its own. The order becomes paid when Stripe's webhook says so."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,8 +39,23 @@ def card_payment_page(request, pk, payment_id):
     except DomainError as error:
         messages.info(request, error.message)
         return redirect("order-detail", pk=pk)
-    return render(
+    response = render(
         request,
         "orders/card_payment.html",
         {"order": order, "card": card, "stripe_js_url": settings.STRIPE_JS_URL},
     )
+    # Stripe.js, its card field's frames and its API: on this page only (django-csp).
+    stripe = _origin(settings.STRIPE_JS_URL)
+    api = _origin(settings.STRIPE_API_BASE or "https://api.stripe.com")
+    response._csp_update = {
+        "script-src": [stripe],
+        "frame-src": [stripe, "https://hooks.stripe.com"],
+        "connect-src": [stripe, api],
+        "img-src": ["https://*.stripe.com"],
+    }
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

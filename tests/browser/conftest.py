@@ -30,8 +30,9 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """Pages in their own browser contexts, so several people can be signed in at once."""
-    contexts = []
+    """Pages in their own browser contexts, so several people can be signed in at once. Every
+    journey is also a test of the Content-Security-Policy: anything it blocks fails the test."""
+    contexts, blocked = [], []
 
     def open_page(**options):
         # An English browser: pages still start in Indonesian.
@@ -39,11 +40,18 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and blocked.append(message.text)
+            ),
+        )
         return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert blocked == [], blocked
 
 
 @pytest.fixture

@@ -333,6 +333,9 @@ def test_the_card_page_loads_stripe_js_and_the_intent(login, world, fake_stripe,
     assert '<script src="http://127.0.0.1:9/js.stripe.com/v3/"></script>' in page.text
     assert 'data-client-secret="pi_fake1_secret_abc"' in page.text
     assert 'data-publishable-key="pk_test_pasar"' in page.text
+    # Its Content-Security-Policy lets Stripe.js in, on this page only.
+    assert "script-src 'self' http://127.0.0.1:9" in page["Content-Security-Policy"]
+    assert "127.0.0.1:9" not in pages.get(f"/orders/{order.pk}/")["Content-Security-Policy"]
     # Nobody but the department's treasurer opens it.
     assert login(world.requester).get(started["Location"]).status_code == 404
     assert login(world.rice_seller).get(started["Location"]).status_code == 404
