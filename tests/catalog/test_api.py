@@ -5,6 +5,7 @@ from catalog.models import Category, Product, ProductImage
 from market.models import DepartmentRole, Village
 from tests.factories import ProductFactory, VendorFactory, member, vendor_member
 from tests.images import image_file
+from tests.plans import plan_at_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -158,11 +159,7 @@ def test_a_search_page_is_read_from_the_word_index_in_name_order():
     for n in range(30):
         ProductFactory(name=f"Beras {n:02d}", search_document=f"Beras {n:02d}")
     page = product_filter(products_for_buyers(), search="beras")[:24]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")  # the plan as it is at scale
-        sql, params = page.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_at_scale(page)
     assert "product_word_order_idx" in plan and "Sort" not in plan, plan
     assert [p.name for p in page][:3] == ["Beras 00", "Beras 01", "Beras 02"]
 

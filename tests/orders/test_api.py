@@ -6,6 +6,7 @@ from django.utils import timezone
 from market.models import DepartmentRole
 from orders.models import IdempotencyKey, PurchaseOrder
 from tests.factories import UserFactory, finance_officer, member, vendor_member
+from tests.plans import plan_at_scale
 
 pytestmark = pytest.mark.django_db
 SOON = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
@@ -227,11 +228,7 @@ def test_an_order_list_page_is_read_from_the_newest_first_index(world):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     page = orders_listed_for(finance_officer()).order_by("-created_at", "-id")[:50]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")  # the plan as it is at scale
-        sql, params = page.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_at_scale(page)
     assert "order_newest_idx" in plan and "Sort" not in plan, plan
 
 
