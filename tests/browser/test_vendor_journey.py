@@ -111,4 +111,6 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
     expect(card).to_be_visible()
     expect(card.get_by_text("Rp14.500")).to_be_visible()
     expect(card.get_by_text("Desa prioritas")).to_be_visible()
-    assert card.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The photo arrives (under load it may still be on its way when the card shows).
+    photo = card.locator("img").element_handle()
+    buyer.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo)
