@@ -189,8 +189,8 @@ def audit_verify_chain(
             return ChainReport(False, checked, event.sequence, "previous hash does not match")
         if problem := _link_problem(event):
             return ChainReport(False, checked, event.sequence, problem)
-        lost = checkpoint is not None and event.sequence == checkpoint.sequence
-        if lost and event.hash != checkpoint.hash:
+        at_checkpoint = checkpoint is not None and event.sequence == checkpoint.sequence
+        if at_checkpoint and event.hash != checkpoint.hash:
             return ChainReport(False, checked, event.sequence, _checkpoint_lost(checkpoint))
         expected_previous, expected_sequence = event.hash, event.sequence + 1
         checked += 1
