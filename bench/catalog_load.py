@@ -46,8 +46,6 @@ CASES = [
 
 
 def token() -> str:
-    from rest_framework.authtoken.models import Token
-
     from market.models import Department, DepartmentRole, Membership, Organisation, User
 
     user, _created = User.objects.get_or_create(username="bench-buyer")
@@ -60,7 +58,9 @@ def token() -> str:
     Membership.objects.get_or_create(
         user=user, department=department, role=DepartmentRole.REQUESTER
     )
-    return Token.objects.get_or_create(user=user)[0].key
+    from market.services.api_tokens import api_token_create
+
+    return api_token_create(user=user, name="bench")[1]
 
 
 def serve() -> subprocess.Popen:

@@ -8,11 +8,10 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
-from rest_framework.authtoken.models import TokenProxy
 
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from market.models import (
+    ApiToken,
     AuditEvent,
     Department,
     District,
@@ -23,6 +22,7 @@ from market.models import (
     Village,
 )
 from market.services import accounts
+from market.services.api_tokens import api_token_revoke
 from market.services.audit import audit_record
 
 
@@ -98,12 +98,30 @@ class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
     pass
 
 
-admin.site.unregister(TokenProxy)
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Signed-in devices: an administrator can sign one out (a lost phone), never make one,
+    since a token's secret is shown only to the device that signed in."""
 
+    list_display = ["user", "name", "created", "last_used_at", "expiry"]
+    search_fields = ["user__username", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "created", "last_used_at", "expiry"]
+    readonly_fields = fields
 
-@admin.register(TokenProxy)
-class TokenAdmin(AuditedAdminMixin, DrfTokenAdmin):
-    pass
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # Through the service, which audits the device signed out without the token's digest.
+    def delete_model(self, request, obj):
+        api_token_revoke(token=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token, by=request.user)
 
 
 @admin.register(Organisation)

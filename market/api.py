@@ -1,47 +1,15 @@
-"""REST endpoints of the market app: token sign-in, who am I, regions, audit checkpoints."""
+"""REST endpoints of the market app: who am I, regions, audit checkpoints (tokens: token_api)."""
 
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from market.errors import DomainError
 from market.models import District, Membership
 from market.permissions import roles_of
 from market.selectors import district_list
 from market.services.audit_checkpoints import audit_checkpoints
-from market.throttles import AuditedScopedRateThrottle
-
-
-class TokenCreateApi(APIView):
-    """Exchange a username and password for an API token (then send `Authorization: Token …`)."""
-
-    permission_classes = [AllowAny]
-    throttle_classes = [AuditedScopedRateThrottle]
-    throttle_scope = "sign_in"
-    authentication_classes = []
-
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField()
-        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
-    )
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        # The Django request: django-axes marks a locked-out sign-in on it for its middleware.
-        user = authenticate(request._request, **data.validated_data)
-        if user is None:
-            raise DomainError(_("Username or password is wrong."), code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
 
 
 class MeApi(APIView):

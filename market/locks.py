@@ -4,6 +4,7 @@ Two transactions that lock the same rows in opposite orders deadlock, and Postgr
 So every action locks in this order, each kind of row by primary key, and never goes back up
 the list (re-locking a row it already holds is free):
 
+  0. a person: their API tokens, their password  market.services.api_tokens, accounts
   1. the requester's cart (checkout), a standing order's run for its period
   2. a vendor, a category
   3. products                          catalog.services.products_lock

@@ -1,6 +1,7 @@
 """OpenAPI schema generation (drf-spectacular) tuned to how our API views are written."""
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -12,3 +13,10 @@ class AutoSchema(openapi.AutoSchema):
         owners = type(serializer).__qualname__.split(".")[:-1]
         prefix = "".join(owner.removesuffix("Api").removesuffix("Serializer") for owner in owners)
         return prefix + name
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """Our knox authentication in the schema: `Authorization: Token …`, as before."""
+
+    target_class = "market.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"

@@ -1,9 +1,10 @@
 """Reads of the market app."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from market.audit_scope import department_events
 from market.models import (
+    ApiToken,
     AuditCheck,
     AuditEvent,
     Department,
@@ -107,3 +108,10 @@ def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def api_tokens_of(user) -> QuerySet[ApiToken]:
+    """A person's signed-in devices, the most recently used first."""
+    return ApiToken.objects.filter(user=user).order_by(
+        F("last_used_at").desc(nulls_last=True), "-created"
+    )

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed, expiring, one per device (market.models.ApiToken)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -274,7 +274,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a bad token is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "market.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -293,6 +293,22 @@ REST_FRAMEWORK = {
         "sign_in": env.str("SIGN_IN_RATE", default="20/min"),
         "registration": env.str("REGISTRATION_RATE", default="10/hour"),
     },
+}
+
+# API tokens (django-rest-knox with market.models.ApiToken): a token unused for
+# API_TOKEN_IDLE_DAYS stops working, and none lives past API_TOKEN_MAX_DAYS however often used:
+# a vendor's phone stays signed in while it is in use, a lost one does not stay so for long.
+KNOX_TOKEN_MODEL = "market.ApiToken"
+# knox's migrations would create its own token table (their model state does not know it is
+# swapped), which Django then never empties or uses: knox gets no migrations here.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_IDLE_DAYS = env.int("API_TOKEN_IDLE_DAYS", default=14)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=90)
+API_TOKENS_PER_PERSON = 10  # beyond it, signing in on a new device retires the least used
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_IDLE_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "pasar_",  # recognisable by secret scanners
 }
 
 SPECTACULAR_SETTINGS = {

@@ -15,10 +15,12 @@ def revoke_tokens_when_access_changes(sender, instance, update_fields=None, **kw
         update_fields is not None and not {"password", "is_active"} & set(update_fields)
     ):
         return
-    from rest_framework.authtoken.models import Token
+    from market.services.api_tokens import api_tokens_revoke_on_access_change
 
     before = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
-    if before and (
-        before["password"] != instance.password or (before["is_active"] and not instance.is_active)
-    ):
-        Token.objects.filter(user_id=instance.pk).delete()
+    if before is None:
+        return
+    if before["is_active"] and not instance.is_active:
+        api_tokens_revoke_on_access_change(user=instance, reason="deactivated")
+    elif before["password"] != instance.password:
+        api_tokens_revoke_on_access_change(user=instance, reason="password changed")

@@ -8,10 +8,14 @@ from django.views.decorators.cache import cache_control
 from django.views.static import serve as static_serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from market import api, health, notification_api, notification_views, views
+from market import api, health, notification_api, notification_views, token_api, views
 
 api_v1 = [
-    path("auth/token/", api.TokenCreateApi.as_view(), name="token-create"),
+    path("auth/token/", token_api.TokenCreateApi.as_view(), name="token-create"),
+    path("auth/tokens/", token_api.TokenListApi.as_view(), name="token-list"),
+    path("auth/tokens/<uuid:public_id>/", token_api.TokenRevokeApi.as_view(), name="token-revoke"),
+    path("auth/logout/", token_api.TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/logout-all/", token_api.TokenLogoutAllApi.as_view(), name="token-logout-all"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("districts/", api.DistrictListApi.as_view(), name="district-list"),
     path(

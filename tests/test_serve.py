@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from tests.environment import POSTGRES_UP, REDIS_UP, WORKER
 from tests.markers import committing
+from tests.tokens import api_token_for
 from tests.waiting import wait_until
 
 pytestmark = [
@@ -136,8 +136,8 @@ def sent_mail(folder: Path) -> list[str]:
 
 def test_two_web_processes_and_two_workers_share_one_database(world, production):
     first, second = production["web"]
-    requester = Token.objects.create(user=world.requester).key
-    approver = Token.objects.create(user=world.approver).key
+    requester = api_token_for(world.requester)
+    approver = api_token_for(world.approver)
     status, _body, _headers = call(
         f"{first}/api/v1/cart/items/", requester, {"product": world.rice.pk, "quantity": "100"}
     )

@@ -9,6 +9,7 @@ from market.models.accounts import (
     OrganisationRole,
     User,
 )
+from market.models.api_tokens import ApiToken
 from market.models.audit import AuditChainHead, AuditCheck, AuditEvent, AuditReview
 from market.models.notifications import (
     OPTIONAL_CHANNELS,
@@ -21,6 +22,7 @@ from market.models.regions import District, Village
 
 __all__ = [
     "OPTIONAL_CHANNELS",
+    "ApiToken",
     "AuditChainHead",
     "AuditCheck",
     "AuditEvent",

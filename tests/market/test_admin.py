@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
-from rest_framework.authtoken.models import Token, TokenProxy
 
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from market.models import (
+    ApiToken,
     AuditEvent,
     Department,
     DepartmentRole,
@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     VendorFactory,
 )
+from tests.tokens import api_token_for
 from vendors.models import ScaleCriteria, VendorMember
 
 pytestmark = pytest.mark.django_db
@@ -237,10 +238,15 @@ def test_an_allocation_change_is_audited_and_one_below_the_spending_is_refused_o
 
 def test_tokens_and_schedules_changed_in_the_admin_are_audited(client, administrator):
     person = UserFactory()
-    save(client, add_url(TokenProxy), user=str(person.pk))
-    event = last_event("admin.tokenproxy.add")
-    assert event.after["user_id"] == person.pk and "key" not in event.after  # no secret kept
-    assert Token.objects.filter(user=person).exists()
+    api_token_for(person, name="HP hilang")
+    token = ApiToken.objects.get(user=person)
+    assert client.get(add_url(ApiToken)).status_code == 403  # a secret is shown only at sign-in
+    delete = reverse("admin:market_apitoken_delete", args=[token.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ApiToken.objects.filter(user=person).exists()
+    event = last_event("api_token.revoke")
+    assert event.actor == administrator and event.before["device"] == "HP hilang"
+    assert token.digest not in str(event.before)  # no secret kept
 
     task = PeriodicTask.objects.get(task="worker.verify_audit_chain")
     save(client, change_url(task), enabled=None)

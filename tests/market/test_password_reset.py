@@ -6,17 +6,17 @@ import re
 
 import pytest
 from django.core import mail
-from rest_framework.authtoken.models import Token
 
-from market.models import AuditEvent, DepartmentRole
+from market.models import ApiToken, AuditEvent, DepartmentRole
 from tests.factories import member
+from tests.tokens import api_token_for
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_forgotten_password_is_reset_by_the_link_and_old_tokens_stop_working(client):
     person = member(DepartmentRole.REQUESTER, email="sari@disdik.example")
-    token = Token.objects.create(user=person)
+    api_token_for(person)
     unknown = client.post("/accounts/password-reset/", {"email": "nobody@disdik.example"})
     known = client.post("/accounts/password-reset/", {"email": "sari@disdik.example"})
     assert unknown.status_code == known.status_code == 302
@@ -33,7 +33,9 @@ def test_a_forgotten_password_is_reset_by_the_link_and_old_tokens_stop_working(c
 
     person.refresh_from_db()
     assert person.check_password(new)
-    assert not Token.objects.filter(key=token.key).exists()
+    assert not ApiToken.objects.filter(user=person).exists()
+    revoked = AuditEvent.objects.get(action="api_token.revoke", object_id=str(person.pk))
+    assert revoked.before["reason"] == "password changed"
     assert AuditEvent.objects.filter(action="user.password_set", object_id=str(person.pk)).exists()
     assert (
         client.get(link).status_code == 200
@@ -43,9 +45,9 @@ def test_a_forgotten_password_is_reset_by_the_link_and_old_tokens_stop_working(c
 
 def test_deactivating_a_person_revokes_their_api_tokens(api_client):
     person = member(DepartmentRole.REQUESTER)
-    token = Token.objects.create(user=person)
+    token = api_token_for(person)
     person.is_active = False
     person.save()
-    assert not Token.objects.filter(key=token.key).exists()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert not ApiToken.objects.filter(user=person).exists()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/me/").status_code == 401
