@@ -109,15 +109,17 @@ class VendorProfileInputSerializer(serializers.Serializer):
 
 class VendorRegisterApi(APIView):
     """Self-registration of a small business or cooperative: creates a login and a vendor in
-    status `applied`, for a platform administrator to verify."""
+    status `applied`, for a platform administrator to verify. The platform chooses the
+    username (in the answer), so registering never tells whether a username exists."""
 
     permission_classes = [AllowAny]
     throttle_classes = [AuditedScopedRateThrottle]
     throttle_scope = "registration"
 
     class InputSerializer(VendorProfileInputSerializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+        password = serializers.CharField(
+            max_length=128, trim_whitespace=False, style={"input_type": "password"}
+        )
         legal_name = serializers.CharField(max_length=TITLE_LENGTH)
         nib = serializers.CharField(max_length=40)
         npwp = serializers.CharField(max_length=40)
@@ -136,13 +138,22 @@ class VendorRegisterApi(APIView):
         bank_name = serializers.CharField(max_length=100)
         bank_account_number = serializers.CharField(max_length=40)
 
-    @extend_schema(request=InputSerializer, responses={201: VendorPrivateSerializer})
+    class OutputSerializer(VendorPrivateSerializer):
+        username = serializers.SerializerMethodField()
+
+        class Meta(VendorPrivateSerializer.Meta):
+            fields = [*VendorPrivateSerializer.Meta.fields, "username"]
+
+        def get_username(self, vendor) -> str:
+            return vendor.members.get().user.username
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):
         vendor = run_serializer(
             self.InputSerializer(data=request.data),
             lambda values: services.vendor_register(**values),
         )
-        return Response(VendorPrivateSerializer(vendor).data, status=status.HTTP_201_CREATED)
+        return Response(self.OutputSerializer(vendor).data, status=status.HTTP_201_CREATED)
 
 
 def _flag(value: str | None) -> bool | None:

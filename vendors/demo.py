@@ -301,7 +301,6 @@ def seed(context: dict) -> None:
         vendor = Vendor.objects.filter(nib=nib).first()
         if vendor is None:
             vendor = vendor_register(
-                username=username,
                 password=f"pasar-{nib}",  # replaced below by the demo's short password
                 legal_name=legal,
                 trading_name=trading,
@@ -319,8 +318,9 @@ def seed(context: dict) -> None:
                 bank_name="Bank Kalbar",
                 bank_account_number=f"10{n:08d}",
             )
+            # The demo's logins are named in the README, not chosen by the platform.
             User.objects.filter(vendor_membership__vendor=vendor).update(
-                password=demo_password_hash()
+                username=username, password=demo_password_hash()
             )
             if status != VendorStatus.APPLIED:
                 verdict = "reject" if status == VendorStatus.REJECTED else "verify"

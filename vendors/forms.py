@@ -104,10 +104,9 @@ class RegistrationForm(ProfileForm):
         choices=[("", "—"), *Scale.choices],
         required=False,
     )
-    username = forms.CharField(label=_("Username for signing in"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
 
-    field_order = [*DECLARED_FIELDS, "username", "password"]
+    field_order = [*DECLARED_FIELDS, "password"]
 
 
 class DocumentForm(forms.Form):

@@ -1,5 +1,7 @@
 """Every write to vendors: registration, verification steps, members and documents."""
 
+import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
@@ -279,17 +281,22 @@ def _save_new_vendor(vendor: Vendor) -> None:
         ) from None
 
 
-def _check_new_login(username: str, password: str, email: str, errors: _Errors) -> str:
-    username = (username or "").strip()
-    if problem := text_problem(username, most=NAME_LENGTH):
-        errors.add("username", problem if username else _("Choose a username."))
-    elif User.objects.filter(username__iexact=username).exists():
-        errors.add("username", _("This username is taken."))
+def _check_password(password: str, email: str, errors: _Errors, username: str = "") -> None:
     try:
         validate_password(password or "", User(username=username, email=email or ""))
     except ValidationError as invalid:
         for message in invalid.messages:
             errors.add("password", message)
+
+
+def _check_new_login(username: str, password: str, email: str, errors: _Errors) -> str:
+    """A username chosen by a vendor's owner for their staff, and its password."""
+    username = (username or "").strip()
+    if problem := text_problem(username, most=NAME_LENGTH):
+        errors.add("username", problem if username else _("Choose a username."))
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.add("username", _("This username is taken."))
+    _check_password(password, email, errors, username)
     return username
 
 
@@ -302,19 +309,66 @@ def _create_login(**fields) -> User:
         raise InvalidInput({"username": [_("This username is taken.")]}) from None
 
 
+# Titles before a name, left out of the username made of it.
+HONORIFICS = {
+    "ibu",
+    "bu",
+    "pak",
+    "bapak",
+    "bpk",
+    "h",
+    "hj",
+    "haji",
+    "hajjah",
+    "sdr",
+    "sdri",
+    "mas",
+    "mbak",
+    "kak",
+    "dr",
+    "ir",
+}
+
+
+def _login_names(contact_person: str):
+    """Usernames to try for a new vendor: the contact's first name, in plain letters, and
+    random digits (more of them after a few taken ones)."""
+    words = unicodedata.normalize("NFKD", contact_person or "").lower().replace(".", " ").split()
+    name = next((word for word in words if word not in HONORIFICS), "")
+    base = "".join(c for c in name if c.isascii() and c.isalpha())[:12] or "umkm"
+    for digits in (4, 4, 4, 6, 6, 6, 8, 8):
+        yield f"{base}.{secrets.randbelow(10**digits):0{digits}d}"
+
+
+def _register_login(*, contact_person: str, **fields) -> User:
+    """The registrant's login, under a username the platform chooses: registration never
+    says whether a username exists. One taken meanwhile (a race) just means another try."""
+    for username in _login_names(contact_person):
+        if User.objects.filter(username__iexact=username).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(
+                    username=username, full_name=contact_person, **fields
+                )
+        except IntegrityError:
+            continue
+    raise Conflict(_("No username could be chosen just now. Please send the form again."))
+
+
 @action
-def vendor_register(*, username: str, password: str, **details) -> Vendor:
+def vendor_register(*, password: str, **details) -> Vendor:
     """Self-registration: the login and the vendor, status `applied`. Nothing is written when
-    any field is bad; every bad field is named at once."""
+    any field is bad; every bad field is named at once. The username is chosen by the
+    platform (shown on the page and in the API's answer)."""
     errors = _Errors({})
     vendor = _new_vendor(details, errors)
-    username = _check_new_login(username, password, details.get("email"), errors)
+    _check_password(password, details.get("email"), errors)
     errors.raise_if_any()
-    user = _create_login(
-        username=username,
+    user = _register_login(
+        contact_person=vendor.contact_person,
         password=password,
         email=vendor.email,
-        full_name=vendor.contact_person,
         phone=vendor.phone,  # WhatsApp, where small vendors live; changeable in their choices
     )
     _save_new_vendor(vendor)

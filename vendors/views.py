@@ -34,9 +34,11 @@ def register(request):
             messages.success(
                 request,
                 _(
-                    "Registration received. An administrator will verify your business; "
-                    "meanwhile upload your NIB and NPWP documents."
-                ),
+                    "Registration received. Your username for signing in is %(username)s: "
+                    "write it down. An administrator will verify your business; meanwhile "
+                    "upload your NIB and NPWP documents."
+                )
+                % {"username": user.username},
             )
             return redirect("vendor-home")
     return render(request, "vendors/register.html", {"form": form})

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from market.models import AuditEvent, DepartmentRole, Village
@@ -15,7 +17,6 @@ from vendors.services import vendor_document_add
 pytestmark = pytest.mark.django_db
 
 REGISTRATION = {
-    "username": "penjahit_arang",
     "password": "seragam-lokal-2026",
     "legal_name": "Koperasi Wanita Jahit",
     "nib": "9120100000009",
@@ -43,6 +44,19 @@ def test_anyone_can_register_a_business(api_client):
     assert body["status"] == "applied" and body["scale"] == "micro"
     assert body["is_cooperative"] and body["is_women_led"] and body["is_local"]
     assert body["district"] == "sungai-raya" and body["phone"] == "+6281356000009"
+    assert re.fullmatch(r"aminah\.\d{4}", body["username"])  # chosen by the platform
+
+
+def test_registering_never_tells_whether_a_username_exists(api_client):
+    UserFactory(username="aminah")
+    village = Village.objects.get(code="sungai-raya-arang-limbung")
+    response = api_client.post(
+        "/api/v1/vendors/register/",
+        {**REGISTRATION, "username": "aminah", "village": village.pk},
+        format="json",
+    )
+    # A username sent along is not a field of registration: it is neither used nor judged.
+    assert response.status_code == 201 and response.json()["username"] != "aminah"
 
 
 def test_registration_with_a_village_that_does_not_exist_changes_nothing(api_client):
@@ -215,7 +229,7 @@ def test_a_business_outside_the_regency_says_so(api_client):
     assert response.status_code == 201 and response.json()["is_local"] is False
     missing = api_client.post(
         "/api/v1/vendors/register/",
-        {**REGISTRATION, "username": "lain", "nib": "9120100000010", "npwp": "3204123412340010"},
+        {**REGISTRATION, "nib": "9120100000010", "npwp": "3204123412340010"},
         format="json",
     )
     assert missing.status_code == 400 and "village" in missing.json()["error"]["fields"]

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from market.models import DepartmentRole, Village
+from market.models import DepartmentRole, User, Village
 from tests.factories import UserFactory, VendorFactory, member, vendor_member
 from tests.images import pdf_file
 from vendors.models import Vendor, VendorStatus
@@ -19,7 +19,6 @@ FORM = {
     "declared_annual_sales": "90000000",
     "bank_name": "Bank Kalbar",
     "bank_account_number": "1000200077",
-    "username": "madu_kelulut",
     "password": "madu-asli-kubu-raya",
 }
 
@@ -31,6 +30,8 @@ def test_a_business_registers_on_the_page_and_lands_on_its_own_page(client):
     assert response.status_code == 302 and response["Location"] == reverse("vendor-home")
     page = client.get(reverse("vendor-home")).content.decode()
     assert "UD Madu Kelulut" in page and "Mendaftar" in page
+    username = User.objects.get(vendor_membership__vendor__legal_name="UD Madu Kelulut").username
+    assert username.startswith("udin.") and username in page  # told once, to write down
     vendor = Vendor.objects.get()
     assert vendor.status == VendorStatus.APPLIED and vendor.village == village
 

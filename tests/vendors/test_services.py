@@ -27,7 +27,6 @@ JUTA = 1_000_000
 
 def registration(**overrides) -> dict:
     details = {
-        "username": "tani_padi",
         "password": "beras-lokal-2026",
         "legal_name": "UD Tani Padi",
         "nib": "9120 1000 0000 1",
@@ -137,12 +136,12 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_written(overrides, f
     assert User.objects.count() == users and not Vendor.objects.exists()
 
 
-def test_duplicate_nib_npwp_or_username_are_refused_in_indonesian():
+def test_duplicate_nib_or_npwp_are_refused_in_indonesian():
     vendor_register(**registration())
     with pytest.raises(InvalidInput) as refused:
         vendor_register(**registration(email="other@umkm.example"))
 
-    assert set(refused.value.fields) == {"nib", "npwp", "username"}
+    assert set(refused.value.fields) == {"nib", "npwp"}
     assert "sudah terdaftar" in refused.value.fields["nib"][0]
     assert Vendor.objects.count() == 1
 
