@@ -169,6 +169,10 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+# API JSON bodies (market.parsers): no request of ours comes near either (a checkout of 200
+# lines is about 20 kB and three levels deep).
+JSON_MAX_BYTES = 1024 * 1024
+JSON_MAX_DEPTH = 10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Vendors' documents and exports: never given a URL, served after a permission check.

@@ -50,6 +50,31 @@ def test_json_nested_too_deeply_is_a_400(api_as, world):
     assert response.json()["error"]["message"] == "JSON bersarang terlalu dalam."
 
 
+def test_json_deeper_than_ten_levels_is_a_400_and_ten_levels_reach_the_view(api_as, world):
+    client = api_as(world.requester)
+
+    def nested(levels: int) -> str:
+        return '{"product": ' * (levels - 1) + "[1]" + "}" * (levels - 1)
+
+    deep = client.post("/api/v1/cart/items/", nested(11), content_type="application/json")
+    assert deep.status_code == 400
+    assert deep.json()["error"]["message"] == "JSON bersarang terlalu dalam."
+    allowed = client.post("/api/v1/cart/items/", nested(10), content_type="application/json")
+    assert allowed.status_code == 400 and "product" in allowed.json()["error"]["fields"]
+
+
+def test_a_json_body_over_a_megabyte_is_a_413_read_no_further(api_as, world, settings):
+    body = '{"note": "' + "x" * (settings.JSON_MAX_BYTES) + '"}'
+    response = api_as(world.requester).post(
+        "/api/v1/cart/items/", body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "too_large",
+        "message": "Permintaan lebih besar dari 1024 kB.",
+    }
+
+
 def test_an_unknown_api_address_answers_in_the_error_format(api_as, world):
     response = api_as(world.requester).get("/api/v1/no-such-thing/")
     assert response.status_code == 404
