@@ -8,7 +8,15 @@ from django.views.decorators.cache import cache_control
 from django.views.static import serve as static_serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from market import api, health, notification_api, notification_views, token_api, views
+from market import (
+    account_views,
+    api,
+    health,
+    notification_api,
+    notification_views,
+    token_api,
+    views,
+)
 
 api_v1 = [
     path("auth/token/", token_api.TokenCreateApi.as_view(), name="token-create"),
@@ -53,6 +61,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/", account_views.account, name="account"),
+    path(
+        "accounts/devices/<uuid:public_id>/sign-out/",
+        account_views.device_sign_out,
+        name="account-device-sign-out",
+    ),
+    path(
+        "accounts/devices/sign-out/",
+        account_views.devices_sign_out,
+        name="account-devices-sign-out",
+    ),
     # Forgotten passwords: Django's views (the answer never says whether an address is known).
     path(
         "accounts/password-reset/",
