@@ -189,9 +189,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open (market.cache): a checkout does not wait on Redis, nor fail without it.
+            "BACKEND": "market.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pasar"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -206,6 +208,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Publishing tries the broker once: without this kombu tries again for the connection
+    # timeout, and every request that commits outbox rows waited 2 s while Redis was down. What
+    # is not published waits in the outbox for the sweeper (worker.outbox).
+    "max_retries": 0,
+    # Redis hands an unacknowledged task (its worker killed) out again after this long. Kept at
+    # an hour: the outbox does not wait for it (a killed send's hold, worker.outbox.LEASE, lapses
+    # after 5 minutes and the sweeper publishes it again), and shorter would hand a long export
+    # or the nightly audit walk to a second worker while the first still runs it.
+    "visibility_timeout": 3600,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
