@@ -285,7 +285,8 @@ def product_image_add(*, product: Product, upload, by) -> ProductImage:
     )
     from catalog.tasks import make_thumbnail  # tasks import services: import here, not above
 
-    transaction.on_commit(lambda: make_thumbnail.delay(image.pk))
+    # robust: with the broker away the upload still answers; make_missing_thumbnails sweeps.
+    transaction.on_commit(lambda: make_thumbnail.delay(image.pk), robust=True)
     return image
 
 

@@ -148,6 +148,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0004_report_schedules", "create"),
     ("worker.migrations.0005_notification_schedules", "create"),
     ("worker.migrations.0006_heartbeat_schedule", "create"),
+    ("worker.migrations.0007_export_sweeper", "create"),
 ]
 
 

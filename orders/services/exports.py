@@ -1,6 +1,7 @@
 """Exports on demand: spend, compliance or the order lines, as CSV or Excel, written by a Celery
 task a row at a time (market.tabular) with its progress kept, for the person who asked only."""
 
+import datetime
 import logging
 import tempfile
 
@@ -30,6 +31,9 @@ from procurement.reports import (
 from procurement.selectors import report_departments, report_fiscal_year
 
 logger = logging.getLogger(__name__)
+
+# A busy worker starts an export within minutes; one still waiting after this was lost.
+EXPORT_LOST_AFTER = datetime.timedelta(minutes=10)
 
 
 def _scope(owner: User, filters: dict):
@@ -70,10 +74,23 @@ def export_request(*, by: User, kind: str, file_format: str, filters: dict) -> E
         target=export,
         after={"kind": kind, "format": file_format, "filters": export.filters},
     )
+    # robust: with the broker away the request still answers; the sweeper publishes it later.
+    transaction.on_commit(lambda: export_publish(export.pk), robust=True)
+    return export
+
+
+def export_publish(export_id: int) -> None:
     from orders.tasks import write_export  # tasks import services: import here, not above
 
-    transaction.on_commit(lambda: write_export.delay(export.pk))
-    return export
+    write_export.delay(export_id)
+
+
+def exports_waiting(*, now=None) -> list[int]:
+    """Exports still waiting EXPORT_LOST_AFTER after they were asked for: their task was never
+    published (the broker was away) or was lost; the sweeper publishes them again."""
+    asked_before = (now or timezone.now()) - EXPORT_LOST_AFTER
+    waiting = Export.objects.filter(status=Export.Status.PENDING, created_at__lt=asked_before)
+    return list(waiting.order_by("id").values_list("id", flat=True)[:100])
 
 
 def _table(export: Export, fiscal_year, departments):
