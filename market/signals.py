@@ -4,7 +4,7 @@ market itself connects (market.apps)."""
 from django.dispatch import Signal
 
 # Sent after the commit of a transaction that wrote outbox rows, with `message_ids`: the relay
-# (worker.relay) publishes them to Celery. If nobody hears it, the sweeper still finds them.
+# (worker.outbox) publishes them to Celery. If nobody hears it, the sweeper still finds them.
 outbox_written = Signal()
 
 

@@ -126,12 +126,29 @@ def _claim(*, message_ids: list[int], now: datetime.datetime) -> list[OutboxMess
     return messages
 
 
+def _held(message: OutboxMessage):
+    """This sender's hold on the message: still `sending`, under the attempt it claimed."""
+    return OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.SENDING, attempts=message.attempts
+    )
+
+
+def _still_held(message: OutboxMessage) -> bool:
+    """Just before sending: a slow batch renews the hold once half of it has passed, so that
+    the sweeper never hands a message still waiting in this batch to another sender. A hold
+    that lapsed meanwhile may already be another sender's: then this one lets the message go."""
+    now = timezone.now()
+    if now < message.lease_until - LEASE / 2:
+        return True
+    renewed = _held(message).filter(lease_until__gte=now).update(lease_until=now + LEASE)
+    message.lease_until = now + LEASE
+    return bool(renewed)
+
+
 def _record(message: OutboxMessage, **outcome) -> None:
     """The outcome of one send, as soon as it is known: a single UPDATE of a row this sender
     holds (status `sending`), so that a crash later in the batch does not send it again."""
-    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        lease_until=None, **outcome
-    )
+    _held(message).update(lease_until=None, **outcome)
 
 
 def _send(message: OutboxMessage, email_connection) -> str:
@@ -168,7 +185,8 @@ def messages_deliver(*, message_ids: Iterable[int]) -> dict[int, str]:
     if claimed:
         with mail.get_connection() as email_connection:
             for message in claimed:
-                outcomes[message.pk] = _send(message, email_connection)
+                if _still_held(message):
+                    outcomes[message.pk] = _send(message, email_connection)
     return outcomes
 
 

@@ -257,3 +257,30 @@ def test_sweepers_racing_never_publish_the_same_message(monkeypatch):
     monkeypatch.setattr(outbox, "SWEEP_BATCH", 5)
     assert race(4, lambda _index: outbox_sweep())[1] == []
     assert sorted(published) == sorted(OutboxMessage.objects.values_list("pk", flat=True))
+
+
+def test_a_slow_batch_keeps_its_hold_and_lets_go_of_one_it_lost(monkeypatch):
+    person, other = UserFactory(), UserFactory()
+    first, second, third = (message(tell(someone), "email") for someone in (person, other, person))
+    sending = outbox.SENDERS["email"]
+    clock = [timezone.now()]
+    monkeypatch.setattr(outbox.timezone, "now", lambda: clock[0])
+
+    def slow(message, connection):
+        address = sending(message, connection)
+        clock[0] += outbox.LEASE * 0.6  # each send takes more than half the hold
+        if message.pk == first.pk:
+            # Meanwhile the third's hold was let lapse and another sender claimed it.
+            OutboxMessage.objects.filter(pk=third.pk).update(
+                attempts=2, lease_until=clock[0] + outbox.LEASE
+            )
+        return address
+
+    monkeypatch.setitem(outbox.SENDERS, "email", slow)
+    outcomes = outbox.messages_deliver(message_ids=[first.pk, second.pk, third.pk])
+
+    # The second was sent under a renewed hold; the third was left to the sender that has it.
+    assert outcomes == {first.pk: Status.SENT, second.pk: Status.SENT, third.pk: "skipped"}
+    assert len(mail.outbox) == 2
+    third.refresh_from_db()
+    assert (third.status, third.attempts) == (Status.SENDING, 2)
