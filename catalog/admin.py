@@ -12,7 +12,11 @@ class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "parent", "slug", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "name_en"]
-    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Only while adding: the slug is read-only once made, and a prepopulated field that is
+        # not on the form breaks the change page.
+        return {} if obj else {"slug": ["name_en"]}
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug", "parent"] if obj else []
