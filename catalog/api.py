@@ -25,7 +25,7 @@ class CategoryListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.ModelSerializer):
-        parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+        parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
         display_name = serializers.CharField()
 
         class Meta:

@@ -25,6 +25,7 @@ from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH, whole_number
 from market.errors import DomainError, InvalidInput
 from market.models import Department, User
 from market.money import round_rupiah
+from market.openapi import refusal
 from market.rest import PublicApiView, run_serializer
 from orders import documents, ocds, stripe_gateway
 from orders.documents import export_file_response
@@ -77,6 +78,10 @@ def _requester_department(request, *, from_body: bool = False) -> Department:
     return department
 
 
+# `?department=CODE`: which of the requester's departments (404 for one not theirs).
+DEPARTMENT_PARAMETER = OpenApiParameter("department", str)
+
+
 class CartApi(APIView):
     """The signed-in requester's cart for a department (`?department=CODE`, default the first)."""
 
@@ -93,7 +98,9 @@ class CartApi(APIView):
         items = ItemSerializer(many=True)
         estimated_total = serializers.IntegerField()
 
-    @extend_schema(parameters=[OpenApiParameter("department", str)], responses=OutputSerializer)
+    @extend_schema(
+        parameters=[DEPARTMENT_PARAMETER], responses={200: OutputSerializer, 404: refusal(404)}
+    )
     def get(self, request):
         department = _requester_department(request)
         return Response(_cart_body(request, department))
@@ -126,7 +133,11 @@ class CartPreviewApi(APIView):
     (which would block it) and warnings, and the department's small-business share before and
     after (`?department=CODE`, default the first)."""
 
-    @extend_schema(request=None, responses=EvaluationSerializer)
+    @extend_schema(
+        request=None,
+        parameters=[DEPARTMENT_PARAMETER],
+        responses={200: EvaluationSerializer, 404: refusal(404)},
+    )
     def post(self, request):
         department = _requester_department(request, from_body=True)
         evaluation = checkout_preview(user=request.user, department=department)
@@ -143,7 +154,9 @@ class CartItemsApi(APIView):
         product = serializers.IntegerField(min_value=1)
         quantity = quantity_field()
 
-    @extend_schema(request=InputSerializer, responses={201: CartApi.OutputSerializer})
+    @extend_schema(
+        request=InputSerializer, responses={201: CartApi.OutputSerializer, 404: refusal(404)}
+    )
     def post(self, request):
         department = _requester_department(request, from_body=True)
         run_serializer(
@@ -173,7 +186,11 @@ class CartItemApi(APIView):
     class InputSerializer(serializers.Serializer):
         quantity = quantity_field()
 
-    @extend_schema(request=InputSerializer, responses=CartApi.OutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[DEPARTMENT_PARAMETER],
+        responses=CartApi.OutputSerializer,
+    )
     def patch(self, request, product_id):
         department = _requester_department(request)
         run_serializer(
@@ -187,7 +204,7 @@ class CartItemApi(APIView):
         )
         return Response(_cart_body(request, department))
 
-    @extend_schema(responses=CartApi.OutputSerializer)
+    @extend_schema(parameters=[DEPARTMENT_PARAMETER], responses={200: CartApi.OutputSerializer})
     def delete(self, request, product_id):
         department = _requester_department(request)
         placing.cart_remove_item(user=request.user, department=department, product_id=product_id)
@@ -263,7 +280,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
     def get_allowed_actions(self, order) -> list[str]:
         return transitions.allowed_actions(self.context["request"].user, order)
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_response_deadline(self, order) -> str | None:
         deadline = response_deadlines([order]).get(order.pk)
         return deadline.isoformat() if deadline else None
@@ -288,7 +305,7 @@ class OrderListApi(generics.ListAPIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
         department = serializers.CharField(required=False)
-        vendor = serializers.IntegerField(required=False)
+        vendor = serializers.IntegerField(required=False, min_value=1, max_value=2**53)
         date_from = serializers.DateField(required=False)
         date_to = serializers.DateField(required=False)
         search = serializers.CharField(required=False)
@@ -355,7 +372,10 @@ class CheckoutApi(APIView):
             required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
         )
 
-    @extend_schema(request=InputSerializer, responses={201: OrderSummarySerializer(many=True)})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OrderSummarySerializer(many=True), 404: refusal(404)},
+    )
     def post(self, request):
         department = _requester_department(request, from_body=True)
 
@@ -555,7 +575,8 @@ class StripeWebhookApi(APIView):
             200: inline_serializer(
                 "WebhookOutput",
                 {"received": serializers.BooleanField(), "outcome": serializers.CharField()},
-            )
+            ),
+            404: refusal(404),  # card payments are not enabled here
         },
     )
     def post(self, request):
@@ -792,7 +813,7 @@ class PublicOcdsApi(PublicApiView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, 404: refusal(404)},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Category
 from market.models import Department, DepartmentRole, Membership
+from market.openapi import refusal
 from market.permissions import departments_visible_to, roles_of
 from market.rest import PublicApiView, run_serializer
 from market.selectors import department_members
@@ -272,7 +273,9 @@ class ComplianceReportApi(APIView):
             allow_null=True, help_text="the organisation's, for those who see every department"
         )
 
-    @extend_schema(parameters=[ReportFilterSerializer], responses=OutputSerializer)
+    @extend_schema(
+        parameters=[ReportFilterSerializer], responses={200: OutputSerializer, 404: refusal(404)}
+    )
     def get(self, request):
         filters = ReportFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -309,7 +312,9 @@ class SpendReportApi(APIView):
         group_by = serializers.CharField()
         rows = RowSerializer(many=True)
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
+    @extend_schema(
+        parameters=[FilterSerializer], responses={200: OutputSerializer, 404: refusal(404)}
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -363,7 +368,9 @@ class PublicSpendApi(PublicApiView):
     class FilterSerializer(serializers.Serializer):
         fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
+    @extend_schema(
+        parameters=[FilterSerializer], responses={200: OutputSerializer, 404: refusal(404)}
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH, whole_number
 from market.models import Village
+from market.openapi import refusal
 from market.permissions import IsPlatformAdmin
 from market.rest import run_serializer
 from market.throttles import AuditedScopedRateThrottle
@@ -57,7 +58,9 @@ class VendorPrivateSerializer(VendorOutputSerializer):
 
     class Meta(VendorOutputSerializer.Meta):
         fields = [*VendorOutputSerializer.Meta.fields, *PRIVATE_FIELDS]
-        extra_kwargs = {name: {"required": False} for name in PRIVATE_FIELDS}
+        # Each may be left out (below), so none is required in the schema, where a read-only
+        # field (created_at) always is: output only, nothing here is read from a request.
+        extra_kwargs = {name: {"required": False, "read_only": False} for name in PRIVATE_FIELDS}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -254,11 +257,14 @@ class VendorProfileApi(APIView):
     """The signed-in vendor member's own vendor, whatever its status; PATCH changes its contact
     details, village and bank account (audited)."""
 
-    @extend_schema(responses=VendorPrivateSerializer)
+    @extend_schema(responses={200: VendorPrivateSerializer, 404: refusal(404)})
     def get(self, request):
         return Response(VendorPrivateSerializer(own_vendor_or_404(request.user)).data)
 
-    @extend_schema(request=VendorProfileInputSerializer, responses=VendorPrivateSerializer)
+    @extend_schema(
+        request=VendorProfileInputSerializer,
+        responses={200: VendorPrivateSerializer, 404: refusal(404)},
+    )
     def patch(self, request):
         vendor = own_vendor_or_404(request.user)
         serializer = VendorProfileInputSerializer(data=request.data, partial=True)
