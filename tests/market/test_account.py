@@ -22,6 +22,7 @@ def test_the_page_lists_only_my_devices(login, person):
     api_token_for(member(DepartmentRole.REQUESTER), name="HP orang lain")
     page = login(person).get(reverse("account")).content.decode()
     assert "HP Bu Sri" in page and "HP orang lain" not in page
+    assert 'aria-label="Keluarkan HP Bu Sri"' in page  # which device each button signs out
     assert "Keluarkan semua perangkat" not in page  # one device: no "all" button
 
 
