@@ -23,6 +23,8 @@ from vendors.selectors import vendor_statistics, vendors_visible_to
 
 def register(request):
     form = RegistrationForm(request.POST or None)
+    if form.is_bound and request.user.is_authenticated:  # the page offers no form to them
+        return redirect("vendor-register")
     if form.is_bound:
         try:
             vendor = run_form(form, lambda values: services.vendor_register(**values))

@@ -172,3 +172,14 @@ def test_the_reviewer_sees_the_bank_account(login):
     vendor = VendorFactory(status=VendorStatus.APPLIED)
     page = login(UserFactory(is_staff=True)).get(reverse("vendor-detail", args=[vendor.pk]))
     assert vendor.bank_account_number in page.content.decode()
+
+
+def test_someone_signed_in_is_not_offered_registration_nor_switched_to_a_new_login(login, world):
+    client = login(world.requester)
+    page = client.get(reverse("vendor-register")).content.decode()
+    assert "Untuk mendaftarkan usaha, keluar dulu." in page and 'name="nib"' not in page
+    village = Village.objects.get(code="sungai-kakap-punggur-kecil")
+    answer = client.post(reverse("vendor-register"), {**FORM, "village": village.pk})
+    assert answer.status_code == 302
+    assert not Vendor.objects.filter(legal_name=FORM["legal_name"]).exists()
+    assert client.get(reverse("home")).wsgi_request.user == world.requester
