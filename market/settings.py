@@ -321,7 +321,7 @@ KNOX_TOKEN_MODEL = "market.ApiToken"
 MIGRATION_MODULES = {"knox": None}
 API_TOKEN_IDLE_DAYS = env.int("API_TOKEN_IDLE_DAYS", default=14)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=90)
-API_TOKENS_PER_PERSON = 10  # beyond it, signing in on a new device retires the least used
+API_TOKENS_PER_PERSON = 10  # beyond it, a new device signs out the least recently used
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_IDLE_DAYS),
     "AUTH_HEADER_PREFIX": "Token",
