@@ -499,6 +499,7 @@ class OrderActionApi(APIView):
 
         def act():
             order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+            transitions.actor_check(request.user, order, self.action_name)
             serializer = (self.input_serializer or serializers.Serializer)(data=data)
             return run_serializer(
                 serializer,

@@ -118,11 +118,17 @@ def order_lock(pk: int) -> PurchaseOrder:
     )
 
 
+def actor_check(by, order: PurchaseOrder, action_name: str) -> None:
+    """Refuse someone who is not one of the action's actors for this order: first of all, so
+    that they learn nothing of what the action's input should have been."""
+    if not may_act(by, order, action_name):
+        raise NotAllowed(_("You may not do this to this order."))
+
+
 def lock_for_step(order: PurchaseOrder, action_name: str, by) -> PurchaseOrder:
     """Check who acts, lock what the step changes in the lock order, then check the state."""
     step = TRANSITIONS[action_name]
-    if not may_act(by, order, action_name):
-        raise NotAllowed(_("You may not do this to this order."))
+    actor_check(by, order, action_name)
     if step.moves_stock:
         products_lock(
             OrderLine.objects.filter(order_id=order.pk, stock_held=True).values_list(

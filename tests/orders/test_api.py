@@ -124,6 +124,9 @@ def test_missing_reasons_and_forbidden_roles(api_as, world):
     missing = act(api_as(world.approver), order.pk, "reject", reason="")
     assert missing.status_code == 400 and "reason" in missing.json()["error"]["fields"]
     assert act(api_as(world.requester), order.pk, "approve").status_code == 403
+    # Someone who may see the order but not reject it is refused before the input is read.
+    refused = act(api_as(world.receiver), order.pk, "reject", reason="")
+    assert refused.status_code == 403 and "fields" not in refused.json()["error"]
     assert act(api_as(world.rice_seller), order.pk, "approve").status_code == 404  # not visible
     other = member(DepartmentRole.APPROVER)
     assert act(api_as(other), order.pk, "approve").status_code == 404
