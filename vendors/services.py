@@ -281,9 +281,11 @@ def _save_new_vendor(vendor: Vendor) -> None:
         ) from None
 
 
-def _check_password(password: str, email: str, errors: _Errors, username: str = "") -> None:
+def _check_password(password: str, errors: _Errors, **person) -> None:
+    """Django's validators, a password like the person's name or address included."""
+    person = {name: value or "" for name, value in person.items()}
     try:
-        validate_password(password or "", User(username=username, email=email or ""))
+        validate_password(password or "", User(**person))
     except ValidationError as invalid:
         for message in invalid.messages:
             errors.add("password", message)
@@ -296,7 +298,7 @@ def _check_new_login(username: str, password: str, email: str, errors: _Errors) 
         errors.add("username", problem if username else _("Choose a username."))
     elif User.objects.filter(username__iexact=username).exists():
         errors.add("username", _("This username is taken."))
-    _check_password(password, email, errors, username)
+    _check_password(password, errors, username=username, email=email)
     return username
 
 
@@ -363,7 +365,9 @@ def vendor_register(*, password: str, **details) -> Vendor:
     platform (shown on the page and in the API's answer)."""
     errors = _Errors({})
     vendor = _new_vendor(details, errors)
-    _check_password(password, details.get("email"), errors)
+    _check_password(
+        password, errors, full_name=details.get("contact_person"), email=details.get("email")
+    )
     errors.raise_if_any()
     user = _register_login(
         contact_person=vendor.contact_person,

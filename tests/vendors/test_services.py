@@ -122,6 +122,7 @@ def test_the_village_is_a_choice_to_make_not_a_default():
         ({"phone": "+1 555 0100 200"}, "phone"),
         ({"email": "not-an-email"}, "email"),
         ({"password": "123"}, "password"),
+        ({"contact_person": "Rahmatullah Hidayat", "password": "rahmatullah"}, "password"),
         ({"legal_name": "  "}, "legal_name"),
         ({"declared_capital": -1}, "declared_capital"),
         ({"declared_capital": None, "declared_annual_sales": None}, "declared_scale"),
