@@ -37,6 +37,12 @@ class ApiTokenAuthentication(TokenAuthentication):
         self._touch(auth_token)
         return user, auth_token
 
+    def _cleanup_token(self, auth_token) -> bool:
+        """Whether the token has expired. knox would also delete the person's other expired
+        tokens here, a query on every request and a deletion nobody audits: the nightly
+        api_tokens_forget_expired does that instead."""
+        return auth_token.expiry is not None and auth_token.expiry < timezone.now()
+
     def validate_user(self, auth_token):
         if not auth_token.user.is_active:
             raise Deactivated()

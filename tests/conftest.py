@@ -149,6 +149,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0005_notification_schedules", "create"),
     ("worker.migrations.0006_heartbeat_schedule", "create"),
     ("worker.migrations.0007_export_sweeper", "create"),
+    ("worker.migrations.0008_expired_tokens_schedule", "create"),
 ]
 
 

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from market.health import worker_heard
+from market.services.api_tokens import api_tokens_forget_expired
 from market.services.audit import audit_check_record, audit_verify_chain
 from market.services.audit_checkpoints import audit_checkpoint_latest, audit_checkpoint_write
 from worker.outbox import message_deliver, messages_deliver, outbox_sweep
@@ -41,6 +42,12 @@ def deliver_message(message_id: int) -> str:
 def sweep_outbox() -> int:
     """Every minute: publish again what waits in the outbox (Redis was away, a retry is due)."""
     return outbox_sweep()
+
+
+@shared_task(name="worker.forget_expired_tokens")
+def forget_expired_tokens() -> int:
+    """Nightly: API tokens past their expiry are deleted, each with an audit event."""
+    return api_tokens_forget_expired()
 
 
 @shared_task(name="worker.heartbeat")

@@ -6,6 +6,7 @@ sign-ins of the same device cannot both keep a token.
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 
 from market.locks import lock_row
 from market.models import ApiToken, User
@@ -68,6 +69,13 @@ def api_tokens_revoke_on_access_change(*, user: User, reason: str) -> int:
     """Inside the save that changed the person's password or deactivated them (market.signals):
     their tokens go in the same transaction."""
     return _revoke(ApiToken.objects.filter(user_id=user.pk), by=None, reason=reason)
+
+
+@action
+def api_tokens_forget_expired(*, now=None) -> int:
+    """Nightly: delete the tokens past their expiry (they no longer work), audited."""
+    expired = ApiToken.objects.filter(expiry__lt=now or timezone.now()).select_related("user")
+    return _revoke(expired, by=None, reason="expired")
 
 
 @action

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
 from market.models import ApiToken, AuditEvent, DepartmentRole
@@ -13,6 +15,8 @@ from market.services.api_tokens import api_token_create
 from tests.factories import PASSWORD, member
 from tests.markers import committing
 from tests.races import race
+from tests.tokens import api_token_for
+from worker.tasks import forget_expired_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +76,25 @@ def test_an_unused_token_expires_and_a_used_one_lives_no_longer_than_its_maximum
     refused = client_with(token).get("/api/v1/me/")
     assert refused.status_code == 401
     assert "Masuk lagi" in refused.json()["error"]["message"]
-    assert not ApiToken.objects.filter(pk=stored.pk).exists()
+
+    # The night's sweep deletes it, audited; a token still valid stays.
+    api_token_for(person, name="laptop")
+    assert forget_expired_tokens.delay().get() == 1
+    assert list(ApiToken.objects.filter(user=person).values_list("name", flat=True)) == ["laptop"]
+    forgotten = AuditEvent.objects.get(action="api_token.revoke", before__reason="expired")
+    assert forgotten.before["device"] == "kantor" and forgotten.actor is None
+    assert PeriodicTask.objects.get(task="worker.forget_expired_tokens").enabled
+
+
+def test_a_token_costs_one_query_a_request(person, api_as):
+    token = sign_in(person, device="kantor").json()["token"]
+    client = client_with(token)
+    client.get("/api/v1/me/")  # the first use is recorded; the next within a minute is not
+    with CaptureQueriesContext(connection) as with_token:
+        assert client.get("/api/v1/me/").status_code == 200
+    with CaptureQueriesContext(connection) as without:
+        assert api_as(person).get("/api/v1/me/").status_code == 200
+    assert len(with_token) == len(without) + 1
 
 
 def test_use_moves_the_expiry_forward_at_most_once_a_minute(person):
