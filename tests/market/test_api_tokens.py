@@ -189,3 +189,19 @@ def test_two_sign_ins_of_one_device_at_once_keep_one_token():
     assert errors == [] and len(results) == 4
     assert ApiToken.objects.filter(user=person).count() == 1
     assert AuditEvent.objects.filter(action="api_token.revoke").count() == 3
+
+
+def test_the_device_list_and_page_read_a_bounded_number_of_queries(
+    person, login, django_assert_max_num_queries
+):
+    for n in range(10):
+        api_token_create(user=person, name=f"HP {n}")
+    token = sign_in(person, device="laptop").json()["token"]  # the eleventh retires one
+    client = client_with(token)
+    client.get("/api/v1/me/")
+    with django_assert_max_num_queries(3):
+        devices = client.get("/api/v1/auth/tokens/").json()
+    assert len(devices) == 10 and devices[0]["current"]
+    page = login(person)
+    with django_assert_max_num_queries(8):
+        assert page.get("/accounts/").status_code == 200
