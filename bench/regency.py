@@ -399,21 +399,22 @@ def _orders_batch(fiscal_year, count: int, seed: float) -> None:
     sql(
         f"""
         INSERT INTO orders_orderline (product_name, unit, category, unit_price, quantity, total,
-            shipped_quantity, received_quantity, cancelled_quantity, product_id, order_id,
-            stock_held, category_path)
+            shipped_quantity, received_quantity, invoiced_quantity, cancelled_quantity,
+            product_id, order_id, stock_held, category_path)
         SELECT name, unit, slug, unit_price, quantity, (quantity * unit_price)::bigint,
             CASE WHEN status IN {SHIPPED} THEN quantity ELSE 0 END,
-            CASE WHEN status IN {RECEIVED} THEN quantity ELSE 0 END, 0,
+            CASE WHEN status IN {RECEIVED} THEN quantity ELSE 0 END,
+            CASE WHEN status IN {INVOICED} THEN quantity ELSE 0 END, 0,
             product_id, order_id, true, path
         FROM bench_l ORDER BY order_id, k
         """
     )
     sql(
         f"""
-        INSERT INTO orders_invoice (id, number, amount, issued_at, issued_by_id, order_id,
+        INSERT INTO orders_invoice (id, number, amount, final, issued_at, issued_by_id, order_id,
             bank_name, bank_account_number, bank_account_holder)
-        SELECT id, 'INV/' || substr(number, 4), total, {billed.replace("o.", "")}, requester_id, id,
-            'Bank Kalbar', '1', 'CV Bench'
+        SELECT id, 'INV/' || substr(number, 4), total, true, {billed.replace("o.", "")},
+            requester_id, id, 'Bank Kalbar', '1', 'CV Bench'
         FROM orders_purchaseorder WHERE id > {base} AND status IN {INVOICED}
         """
     )

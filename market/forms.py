@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from market.errors import DomainError
@@ -51,6 +52,47 @@ def show_domain_error(request, error: DomainError, form: forms.Form | None = Non
             form.add_error(None, problem)
         else:
             messages.error(request, problem)
+
+
+# Redirect-after-POST for a form that failed: the input and its problems wait in the session for
+# the page the person is sent back to, so that reloading that page never posts again.
+FAILED_FORM = "failed_form"
+NOT_KEPT = {"csrfmiddlewaretoken", "confirmed"}
+
+
+def failed_form_keep(request, form: forms.Form, *, page: str, confirming: bool = False) -> None:
+    """Keep what was posted to `form` and the problems found, for `page` to show once."""
+    request.session[FAILED_FORM] = {
+        "page": page,
+        "prefix": form.prefix or "",
+        "data": {name: values for name, values in request.POST.lists() if name not in NOT_KEPT},
+        "errors": {name: [str(p) for p in problems] for name, problems in form.errors.items()},
+        "confirming": confirming,
+    }
+
+
+def failed_form_take(request, *, page: str) -> dict | None:
+    """What failed on `page` (prefix, data, errors, confirming), once; None when nothing did."""
+    kept = request.session.get(FAILED_FORM)
+    if not kept or kept.get("page") != page:
+        return None
+    del request.session[FAILED_FORM]
+    data = QueryDict(mutable=True)
+    for name, values in kept["data"].items():
+        data.setlist(name, values)
+    return {**kept, "data": data}
+
+
+def failed_form_errors(form: forms.Form, errors: dict) -> forms.Form:
+    """The kept problems on a form bound again to the kept input (its own checks run again)."""
+    for name, problems in errors.items():
+        field = None if name == "__all__" else name
+        if field is not None and field not in form.fields:
+            continue
+        for problem in problems:
+            if problem not in form.errors.get(name, []):
+                form.add_error(field, problem)
+    return form
 
 
 class AuditFilterForm(forms.Form):

@@ -132,5 +132,6 @@ urlpatterns = [
 ]
 
 # Unknown addresses and crashes answer in the API's error format under /api/ (market.views).
+handler403 = "market.views.forbidden"
 handler404 = "market.views.not_found"
 handler500 = "market.views.server_error"

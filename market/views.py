@@ -125,6 +125,10 @@ def not_found(request, exception=None):
     return _error_answer(request, 404, "not_found", _("Not found."))
 
 
+def forbidden(request, exception=None):
+    return _error_answer(request, 403, "forbidden", _("You may not do this."))
+
+
 def server_error(request):
     if not _is_api(request):  # a plain page that needs nothing that may have failed
         return defaults.server_error(request)

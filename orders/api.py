@@ -46,6 +46,8 @@ from orders.selectors import (
     exports_downloadable,
     exports_of,
     order_filter,
+    order_invoices,
+    order_payments,
     order_receipts,
     order_timeline,
     orders_listed_for,
@@ -244,6 +246,27 @@ class OrderDetailSerializer(OrderSummarySerializer):
         total = serializers.IntegerField()
         shipped_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
         received_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+        invoiced_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+
+    class InvoiceSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        number = serializers.CharField()
+        amount = serializers.IntegerField(help_text="rupiah")
+        final = serializers.BooleanField(help_text="issued when everything due was received")
+        issued_at = serializers.DateTimeField()
+        due_date = serializers.DateField(help_text="the day it should be paid by")
+        paid_at = serializers.DateTimeField(allow_null=True)
+        receipts = serializers.ListField(
+            child=serializers.CharField(), source="receipt_numbers", help_text="the BASTs it bills"
+        )
+
+    class PaymentSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        invoice = serializers.IntegerField(source="invoice_id")
+        method = serializers.CharField()
+        status = serializers.CharField()
+        amount = serializers.IntegerField(help_text="rupiah")
+        paid_at = serializers.DateTimeField(allow_null=True)
 
     class EventSerializer(serializers.Serializer):
         time = serializers.DateTimeField(source="created_at")
@@ -261,6 +284,8 @@ class OrderDetailSerializer(OrderSummarySerializer):
     )
     timeline = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
+    invoices = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
 
     class Meta(OrderSummarySerializer.Meta):
         fields = [
@@ -273,9 +298,19 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "lines",
             "allowed_actions",
             "response_deadline",
+            "invoices",
+            "payments",
             "timeline",
             "documents",
         ]
+
+    @extend_schema_field(InvoiceSerializer(many=True))
+    def get_invoices(self, order) -> list[dict]:
+        return self.InvoiceSerializer(order_invoices(order), many=True).data
+
+    @extend_schema_field(PaymentSerializer(many=True))
+    def get_payments(self, order) -> list[dict]:
+        return self.PaymentSerializer(order_payments(order), many=True).data
 
     def get_allowed_actions(self, order) -> list[str]:
         return transitions.allowed_actions(self.context["request"].user, order)
@@ -449,6 +484,15 @@ class PayInputSerializer(serializers.Serializer):
         help_text="transfer: record the SP2D, paid at once; card: start a card payment, "
         "confirmed with Stripe.js and marked paid by the provider's webhook",
     )
+    invoice = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**53,
+        help_text="the invoice to pay (its id in `invoices`); may be left out while only one "
+        "invoice of the order waits",
+    )
     sp2d_number = serializers.CharField(
         max_length=SP2D_LENGTH, allow_blank=True, required=False, default=""
     )
@@ -468,6 +512,15 @@ class CardPaymentSerializer(serializers.Serializer):
 
 
 class RefundInputSerializer(serializers.Serializer):
+    payment = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**53,
+        help_text="the payment to refund (its id in `payments`); may be left out while the "
+        "order has only one",
+    )
     amount = serializers.IntegerField(min_value=1, help_text="rupiah, at most what is left")
     reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
 
@@ -525,7 +578,9 @@ class OrderActionApi(APIView):
         order = get_object_or_404(orders_visible_to(request.user), pk=pk)
         return idempotent(
             request,
-            run=lambda: payments.card_payment_start(order=order, by=request.user),
+            run=lambda: payments.card_payment_start(
+                order=order, by=request.user, invoice=_invoice_named(request.data)
+            ),
             reference=lambda card: card.payment.pk,
             respond=lambda payment_id: Response(
                 CardPaymentSerializer(
@@ -555,6 +610,12 @@ class OrderActionApi(APIView):
                 responses=responses,
             )
         )(view).as_view()
+
+
+def _invoice_named(data):
+    """The invoice a card payment is for, as the body names it (the service checks it)."""
+    invoice = data.get("invoice") if isinstance(data, Mapping) else None
+    return str(invoice)[:20] if isinstance(invoice, int | str) and invoice != "" else None
 
 
 def _without_method(values: dict) -> dict:

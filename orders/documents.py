@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from market.bounds import whole_number
 from market.money import rupiah_in_words
 from market.tabular import CONTENT_TYPES
-from orders.models import OrderStatus, PaymentStatus, PurchaseOrder, ReceiptLine, statuses_from
+from orders.models import PaymentStatus, PurchaseOrder, ReceiptLine
 from orders.selectors import response_deadlines
-from orders.spend import invoiced_amount
 from procurement.models import Policy
 
 TITLES = {
@@ -27,9 +26,6 @@ TITLES = {
     "invoice": _("Invoice"),
     "kuitansi": _("Receipt of payment (kuitansi)"),
 }
-# The invoice exists from invoicing on, the kuitansi from payment on (the state table says when).
-INVOICED = statuses_from(OrderStatus.INVOICED)
-PAID = statuses_from(OrderStatus.PAID)
 
 
 def _url(order: PurchaseOrder, kind: str) -> str:
@@ -37,15 +33,19 @@ def _url(order: PurchaseOrder, kind: str) -> str:
 
 
 def available(order: PurchaseOrder, receipts) -> list[tuple[str, str, str]]:
-    """(kind, title, url) of each document the order has by now."""
+    """(kind, title, url) of each document the order has by now: the surat pesanan, each BAST,
+    each invoice (one per termin) and the kuitansi of each invoice paid."""
     found = [("purchase-order", TITLES["purchase-order"], _url(order, "purchase-order"))]
     for receipt in receipts:
         kind = f"bast-{receipt.pk}"
         found.append((kind, f"BAST {receipt.number}", _url(order, kind)))
-    if order.status in INVOICED:
-        found.append(("invoice", TITLES["invoice"], _url(order, "invoice")))
-    if order.status in PAID:
-        found.append(("kuitansi", TITLES["kuitansi"], _url(order, "kuitansi")))
+    for invoice in order.invoices.order_by("pk"):
+        kind = f"invoice-{invoice.pk}"
+        found.append((kind, f"{TITLES['invoice']} {invoice.number}", _url(order, kind)))
+    for payment in order.payments.filter(status=PaymentStatus.SUCCEEDED).select_related("invoice"):
+        kind = f"kuitansi-{payment.pk}"
+        title = f"{TITLES['kuitansi']} KW/{payment.invoice.number}"
+        found.append((kind, title, _url(order, kind)))
     return found
 
 
@@ -97,22 +97,31 @@ def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
         context["bast_lines"] = rows = _bast_lines(order, receipt, lines)
         context["complete"] = all(row["owed"] == 0 for row in rows)
         filename = _file_name(receipt.number, "berita-acara-serah-terima")
-    elif kind == "invoice" and order.status in INVOICED:
-        template, context["invoice"] = "orders/documents/invoice.html", order.invoice
-        context["invoice_lines"] = [
-            (line, invoiced_amount(line)) for line in lines if line.received_quantity
-        ]
-        filename = _file_name(order.invoice.number, "faktur")
-    elif kind == "kuitansi" and order.status in PAID:
+    elif kind.startswith("invoice-") and whole_number(kind[8:]) is not None:
+        invoice = order.invoices.filter(pk=whole_number(kind[8:])).first()
+        if invoice is None:
+            raise Http404
+        template, context["invoice"] = "orders/documents/invoice.html", invoice
+        context["invoice_lines"] = invoice.lines.select_related("line")
+        context["receipts"] = invoice.receipts.order_by("pk")
+        context["termin"] = order.invoices.filter(pk__lte=invoice.pk).count()
+        filename = _file_name(invoice.number, "faktur")
+    elif kind.startswith("kuitansi-") and whole_number(kind[9:]) is not None:
+        payment = (
+            order.payments.filter(pk=whole_number(kind[9:]), status=PaymentStatus.SUCCEEDED)
+            .select_related("invoice")
+            .first()
+        )
+        if payment is None:
+            raise Http404
         template = "orders/documents/kuitansi.html"
-        payment = order.payments.get(status=PaymentStatus.SUCCEEDED)
         context.update(
-            invoice=order.invoice,
+            invoice=payment.invoice,
             payment=payment,
             amount_in_words=rupiah_in_words(payment.amount),
             stamp_duty=payment.amount > _policy(order).stamp_duty_threshold,
         )
-        filename = _file_name(f"KW/{order.invoice.number}", "kuitansi")
+        filename = _file_name(f"KW/{payment.invoice.number}", "kuitansi")
     else:
         raise Http404
     with translation.override("id"):

@@ -224,15 +224,22 @@ class ReceiveForm(_LinesForm):
 
 
 class PayForm(forms.Form):
+    """A treasury transfer of one invoice (the page shows one form per invoice waiting)."""
+
+    invoice = forms.IntegerField(widget=forms.HiddenInput)
     sp2d_number = forms.CharField(label=_("SP2D number"))
     sp2d_date = forms.DateField(label=_("SP2D date"), widget=date_input())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, invoice, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["invoice"].initial = invoice.pk
         self.fields["sp2d_date"].initial = timezone.localdate()
 
 
 class RefundForm(forms.Form):
+    """Money given back of one payment (one form per payment made)."""
+
+    payment = forms.IntegerField(widget=forms.HiddenInput)
     amount = forms.IntegerField(
         label=_("Amount to refund (Rp)"),
         min_value=1,
@@ -240,14 +247,13 @@ class RefundForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), widget=text_area(), required=False)
 
-    def __init__(self, *args, order=None, **kwargs):
+    def __init__(self, *args, payment, **kwargs):
         super().__init__(*args, **kwargs)
-        paid = order.payments.filter(status=PaymentStatus.SUCCEEDED).first() if order else None
-        if paid is not None:
-            self.fields["amount"].help_text = _(
-                "At most %(most)s. A card payment is refunded through the card provider; a "
-                "treasury transfer back is recorded here once it is made."
-            ) % {"most": format_rupiah(refundable(paid))}
+        self.fields["payment"].initial = payment.pk
+        self.fields["amount"].help_text = _(
+            "At most %(most)s. A card payment is refunded through the card provider; a "
+            "treasury transfer back is recorded here once it is made."
+        ) % {"most": format_rupiah(refundable(payment))}
 
 
 ACTION_FORMS = {
@@ -262,17 +268,117 @@ ACTION_FORMS = {
 }
 
 
-def action_form(action_name: str, *, order, lines, user, data=None) -> forms.Form:
-    """The form of one action on one order, bound to `data` when it was posted."""
+def action_parts(action_name: str, order) -> list:
+    """What one action acts on, each with a form of its own: every invoice waiting (pay), every
+    payment with something left to refund (refund); [None] for an action on the whole order."""
+    if action_name == "pay":
+        return list(order.invoices.unpaid().order_by("pk"))
+    if action_name == "refund":
+        paid = order.payments.filter(status=PaymentStatus.SUCCEEDED).select_related("invoice")
+        return [payment for payment in paid.order_by("pk") if refundable(payment) > 0]
+    return [None]
+
+
+def action_prefix(action_name: str, part=None) -> str:
+    return action_name if part is None else f"{action_name}-{part.pk}"
+
+
+def action_form(action_name: str, *, order, lines, user, data=None, part=None) -> forms.Form:
+    """The form of one action on one order (and one invoice or payment of it), bound to `data`
+    when it was posted."""
     form_class = ACTION_FORMS.get(action_name, forms.Form)
-    options = {"prefix": action_name}
+    options = {"prefix": action_prefix(action_name, part)}
     if issubclass(form_class, _LinesForm):
         options.update(order=order, lines=lines)
     if form_class is ReceiveForm:
         options["user"] = user
+    if form_class is PayForm:
+        options["invoice"] = part
     if form_class is RefundForm:
-        options["order"] = order
+        options["payment"] = part
     return form_class(data, **options)
+
+
+def confirmation(action_name: str, *, order, part=None, preview=None) -> dict | None:
+    """What the page asks before an action that cannot be undone, with the amount at stake:
+    {"question", "yes"}; None for an action that needs no confirmation."""
+    facts = {
+        "number": order.number,
+        "amount": format_rupiah(order.total),
+        "vendor": order.vendor.display_name,
+        "department": order.department.name,
+    }
+    if action_name == "approve":
+        question = _(
+            "Approve order %(number)s of %(amount)s from %(vendor)s? The vendor is told at "
+            "once and the amount stays committed on the budget line."
+        )
+        yes = _("Yes, approve %(amount)s")
+    elif action_name == "reject":
+        question = _(
+            "Reject order %(number)s of %(amount)s? The requester is told your reason, and the "
+            "budget and stock it held are given back. This cannot be undone."
+        )
+        yes = _("Yes, reject the order")
+    elif action_name == "cancel":
+        question = _(
+            "Cancel order %(number)s of %(amount)s? The budget and stock it held are given "
+            "back, and everyone in it is told. This cannot be undone."
+        )
+        yes = _("Yes, cancel the order")
+    elif action_name == "decline":
+        question = _(
+            "Decline order %(number)s of %(amount)s from %(department)s? The department is "
+            "told your reason. This cannot be undone."
+        )
+        yes = _("Yes, decline the order")
+    elif action_name == "invoice":
+        facts.update(
+            amount=format_rupiah(preview.amount),
+            receipts=", ".join(preview.receipts),
+            left=format_rupiah(preview.left),
+        )
+        if preview.final:
+            question = _(
+                "Send an invoice of %(amount)s for what was received (%(receipts)s)? It is the "
+                "final invoice of order %(number)s: everything due has been received."
+            )
+        else:
+            question = _(
+                "Send an invoice of %(amount)s for what was received so far (%(receipts)s)? The "
+                "rest of order %(number)s, worth %(left)s, can still be shipped and billed "
+                "later."
+            )
+        yes = _("Yes, send the invoice of %(amount)s")
+    elif action_name == "pay":
+        facts.update(
+            invoice=part.number,
+            amount=format_rupiah(part.amount),
+            bank=part.bank_name,
+            account=part.bank_account_number,
+            holder=part.bank_account_holder,
+        )
+        question = _(
+            "Record invoice %(invoice)s as paid: %(amount)s by treasury transfer to %(bank)s "
+            "%(account)s in the name of %(holder)s? This cannot be undone."
+        )
+        yes = _("Yes, record the payment of %(amount)s")
+    elif action_name == "close_short":
+        question = _(
+            "Close order %(number)s short? What was not shipped is cancelled, its budget and "
+            "stock given back, and the vendor is told. This cannot be undone."
+        )
+        yes = _("Yes, close the order short")
+    elif action_name == "refund":
+        facts["most"] = format_rupiah(refundable(part))
+        question = _(
+            "Refund the amount you entered (at most %(most)s) of this payment? A card payment "
+            "is given back through the card provider at once. This cannot be undone."
+        )
+        yes = _("Yes, refund")
+    else:
+        return None
+    return {"question": question % facts, "yes": yes % facts}
 
 
 def service_values(form: forms.Form, values: dict) -> dict:

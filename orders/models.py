@@ -2,11 +2,12 @@
 standing orders, and the idempotency keys that make replayed requests harmless."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -113,6 +114,8 @@ class Transition:
 S = OrderStatus
 SHIPPING = frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED})
 RECEIVING = frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED})
+# Where an invoice may be waiting for payment: billed per BAST while the rest is delivered.
+BILLING = RECEIVING | {S.INVOICED}
 
 
 def _step(sources, targets, actors, label, **flags) -> Transition:
@@ -153,12 +156,17 @@ TRANSITIONS: dict[str, Transition] = {
         {Actor.RECEIVER},
         _("Record receipt (BAST)"),
     ),
-    "invoice": _step(RECEIVING, {S.INVOICED}, {Actor.VENDOR}, _("Send invoice"), moves_stock=True),
+    # The vendor bills what was received and not yet billed (a BAST or several: one termin)
+    # while the rest is still on its way; the invoice that bills the last of it is the final one.
+    "invoice": _step(
+        RECEIVING, {S.PARTIALLY_RECEIVED, S.INVOICED}, {Actor.VENDOR}, _("Send invoice")
+    ),
     # The PPK ends an order the vendor stopped delivering: the rest not shipped is given back,
     # and what arrives of what was shipped is billed and paid as usual.
     "close_short": _step(
         {S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED},
-        {S.SHIPPED, S.PARTIALLY_RECEIVED, S.RECEIVED},
+        # What was delivered may all be billed, or paid, already.
+        {S.SHIPPED, S.PARTIALLY_RECEIVED, S.RECEIVED, S.INVOICED, S.PAID},
         {Actor.APPROVER},
         _("Close short"),
         forward=False,
@@ -166,17 +174,19 @@ TRANSITIONS: dict[str, Transition] = {
         moves_budget=True,
     ),
     # A treasury transfer is paid by the treasurer; a card payment by the provider's webhook.
+    # Each invoice is paid on its own; the order is paid when its final invoice and every one
+    # before it are.
     "pay": _step(
-        {S.INVOICED},
-        {S.PAID},
+        BILLING,
+        BILLING | {S.PAID},
         {Actor.TREASURER, Actor.PAYMENT_PROVIDER},
         _("Pay"),
         moves_budget=True,
     ),
     # Money given back leaves the order where it is; the ledger's realisation falls.
     "refund": _step(
-        {S.PAID, S.CLOSED},
-        {S.PAID, S.CLOSED},
+        BILLING | {S.PAID, S.CLOSED},
+        BILLING | {S.PAID, S.CLOSED},
         {Actor.TREASURER, Actor.FINANCE},
         _("Refund"),
         forward=False,
@@ -185,20 +195,6 @@ TRANSITIONS: dict[str, Transition] = {
     "close": _step({S.PAID}, {S.CLOSED}, {Actor.REQUESTER, Actor.APPROVER}, _("Close")),
 }
 PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if step.actors - MACHINES]
-
-# Shipping is due only while something is left to ship, receiving while something shipped is
-# not yet received: the same test on an order's loaded lines and in a query of them.
-WORK_LEFT = {
-    "ship": (
-        lambda line: line.shipped_quantity < line.due_quantity,
-        Q(shipped_quantity__lt=F("quantity") - F("cancelled_quantity")),
-    ),
-    "receive": (
-        lambda line: line.received_quantity < line.shipped_quantity,
-        Q(received_quantity__lt=F("shipped_quantity")),
-    ),
-}
-
 
 # Steps of an order's timeline that are not a status of their own.
 TIMELINE_LABELS = {
@@ -327,6 +323,8 @@ class OrderLine(models.Model):
     stock_held = models.BooleanField(_("stock held"), default=True)
     shipped_quantity = models.DecimalField(_("shipped"), default=0, **QUANTITY)
     received_quantity = models.DecimalField(_("received"), default=0, **QUANTITY)
+    # What of the received has been billed, by one invoice or several (one per termin).
+    invoiced_quantity = models.DecimalField(_("invoiced"), default=0, **QUANTITY)
     # What will never come: the rest not shipped when the PPK closed the order short.
     cancelled_quantity = models.DecimalField(_("cancelled"), default=0, **QUANTITY)
 
@@ -345,6 +343,12 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(received_quantity__gte=0, received_quantity__lte=F("shipped_quantity")),
                 name="order_line_received_within_shipped",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    invoiced_quantity__gte=0, invoiced_quantity__lte=F("received_quantity")
+                ),
+                name="order_line_invoiced_within_received",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -411,6 +415,10 @@ class DeliveryReceipt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The invoice that billed what this BAST received (none yet: still to be billed).
+    invoice = models.ForeignKey(
+        "Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="receipts"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -434,10 +442,30 @@ class ReceiptLine(models.Model):
         return f"{self.quantity} {self.line.product_name}"
 
 
+class InvoiceQuerySet(models.QuerySet):
+    def unpaid(self):
+        return self.filter(paid_at__isnull=True)
+
+
+class InvoiceManager(models.Manager.from_queryset(InvoiceQuerySet)):
+    """Every invoice is read with `paid_at`: when its one succeeded payment was made (None while
+    it waits), derived from the payments rather than stored twice."""
+
+    def get_queryset(self):
+        paid = Payment.objects.filter(invoice=models.OuterRef("pk"), status=PaymentStatus.SUCCEEDED)
+        return super().get_queryset().annotate(paid_at=models.Subquery(paid.values("paid_at")[:1]))
+
+
 class Invoice(models.Model):
-    order = models.OneToOneField(PurchaseOrder, on_delete=models.CASCADE, related_name="invoice")
+    """A bill for what was received and not yet billed: one BAST or several (a termin). An order
+    may have several; the one issued when everything due had been received is final."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="invoices")
     number = models.CharField(_("number"), max_length=40, unique=True)
     amount = RupiahField(_("amount"))
+    final = models.BooleanField(
+        _("final"), help_text=_("Issued when everything due had been received.")
+    )
     # Where the money goes, as the vendor's account stood when it billed: a later change of
     # account does not redirect an invoice already issued.
     bank_name = models.CharField(_("bank"), max_length=100)
@@ -448,7 +476,10 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = InvoiceManager()
+
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         constraints = [
@@ -457,6 +488,32 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class InvoiceLine(models.Model):
+    """What one invoice bills of one order line: the quantity received since the last invoice,
+    and its amount, priced so that a line's invoices add up to the line priced once."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="invoice_lines")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    amount = RupiahField(_("amount"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="invoice_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="invoice_line_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.line.unit} {self.line.product_name}"
 
 
 class PaymentMethod(models.TextChoices):
@@ -690,6 +747,52 @@ class StandingOrderRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standing_order} {self.period:%Y-%m} {self.outcome}"
+
+
+@dataclass(frozen=True)
+class WorkLeft:
+    """Whether a step has something to act on, beyond the order's status: tested on one order
+    (its lines and invoices as loaded) and as a condition on orders in a query."""
+
+    on_order: Callable[[PurchaseOrder], bool]
+    in_query: Callable[[], Q]
+
+
+def _lines_where(**condition) -> Q:
+    return Q(Exists(OrderLine.objects.filter(order=OuterRef("pk"), **condition)))
+
+
+# Shipping is due only while something is left to ship, receiving while something shipped is
+# not yet received, invoicing while something received is not yet billed, paying while an
+# invoice waits, a refund once something was paid.
+WORK_LEFT = {
+    "ship": WorkLeft(
+        lambda order: any(line.shipped_quantity < line.due_quantity for line in order.lines.all()),
+        lambda: _lines_where(shipped_quantity__lt=F("quantity") - F("cancelled_quantity")),
+    ),
+    "receive": WorkLeft(
+        lambda order: any(
+            line.received_quantity < line.shipped_quantity for line in order.lines.all()
+        ),
+        lambda: _lines_where(received_quantity__lt=F("shipped_quantity")),
+    ),
+    "invoice": WorkLeft(
+        lambda order: any(
+            line.invoiced_quantity < line.received_quantity for line in order.lines.all()
+        ),
+        lambda: _lines_where(invoiced_quantity__lt=F("received_quantity")),
+    ),
+    "pay": WorkLeft(
+        lambda order: any(invoice.paid_at is None for invoice in order.invoices.all()),
+        lambda: Q(Exists(Invoice.objects.unpaid().filter(order=OuterRef("pk")))),
+    ),
+    "refund": WorkLeft(
+        lambda order: any(invoice.paid_at is not None for invoice in order.invoices.all()),
+        lambda: Q(
+            Exists(Payment.objects.filter(order=OuterRef("pk"), status=PaymentStatus.SUCCEEDED))
+        ),
+    ),
+}
 
 
 class IdempotencyKey(models.Model):

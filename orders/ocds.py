@@ -30,7 +30,6 @@ PARTY_SCALE_EXTENSION = (
 # Our four scales on the extension's partyScale codelist.
 SCALES = {Scale.MICRO: "micro", Scale.SMALL: "sme", Scale.MEDIUM: "sme", Scale.LARGE: "large"}
 CONTRACTED = statuses_from(OrderStatus.ACCEPTED) - {OrderStatus.CANCELLED}
-PAID = statuses_from(OrderStatus.PAID)
 REFUSED_BY_VENDOR = {OrderStatus.DECLINED, OrderStatus.EXPIRED}
 WITHDRAWN = REFUSED_BY_VENDOR | {OrderStatus.CANCELLED}
 
@@ -73,7 +72,7 @@ def _tags(order: PurchaseOrder) -> list[str]:
     tags = ["tender", "award"]
     if order.status in CONTRACTED:
         tags.append("contract")
-    if order.status in PAID:
+    if order.payments.all():  # paid, in full or an invoice (termin) of it
         tags.append("implementation")
     return tags
 

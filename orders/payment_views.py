@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,8 +21,10 @@ from orders.services.transitions import may_act
 @require_POST
 def card_payment_begin(request, pk):
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+    if not may_act(request.user, order, "pay"):
+        raise PermissionDenied
     try:
-        card = card_payment_start(order=order, by=request.user)
+        card = card_payment_start(order=order, by=request.user, invoice=request.POST.get("invoice"))
     except DomainError as error:
         for message in error.messages():
             messages.error(request, message)

@@ -3,8 +3,9 @@
 import datetime
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,12 +21,14 @@ from orders.models import (
     CartItem,
     DeliveryReceipt,
     Export,
+    Invoice,
     OrderLine,
     OrderStatus,
     Payment,
     PurchaseOrder,
     StandingOrder,
 )
+from orders.spend import priced, to_bill
 from procurement.evaluation import Evaluation, policy_evaluate
 from procurement.models import Policy
 from procurement.selectors import (
@@ -41,7 +44,10 @@ from vendors.permissions import vendor_of
 def _with_details(orders: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
     return orders.select_related(
         "department", "vendor", "requester", "approver", "budget_line__fiscal_year"
-    ).prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
+    ).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+        Prefetch("invoices", queryset=Invoice.objects.order_by("pk")),
+    )
 
 
 def _visible(user) -> QuerySet[PurchaseOrder]:
@@ -129,7 +135,11 @@ def order_timeline(order: PurchaseOrder) -> QuerySet[AuditEvent]:
 
 def order_payments(order: PurchaseOrder) -> QuerySet[Payment]:
     """Every attempt to pay the order, declined cards included, with its refunds."""
-    return order.payments.select_related("paid_by").prefetch_related("refunds").order_by("pk")
+    return (
+        order.payments.select_related("paid_by", "invoice")
+        .prefetch_related("refunds")
+        .order_by("pk")
+    )
 
 
 def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:
@@ -174,12 +184,54 @@ def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrd
     return [order for order in candidates if today > deadlines[order.pk]]
 
 
-def payment_due_date(order: PurchaseOrder, days: int | None = None) -> datetime.date:
-    """The day an invoiced order should be paid by: the policy's days after the invoice
-    (pass `days` when reading many, from payment_due_days_by_year)."""
+def payment_due_date(invoice: Invoice, days: int | None = None) -> datetime.date:
+    """The day an invoice should be paid by: the policy's days after it was issued (pass `days`
+    when reading many, from payment_due_days_by_year)."""
     if days is None:
-        days = policy_for(order.budget_line.fiscal_year).payment_due_days
-    return timezone.localtime(order.invoice.issued_at).date() + datetime.timedelta(days=days)
+        days = policy_for(invoice.order.budget_line.fiscal_year).payment_due_days
+    return timezone.localtime(invoice.issued_at).date() + datetime.timedelta(days=days)
+
+
+def order_invoices(order: PurchaseOrder) -> list[Invoice]:
+    """The order's invoices, oldest first, each with when it was paid, the BASTs it bills, and
+    its day due."""
+    invoices = list(order.invoices.prefetch_related("receipts").order_by("pk"))
+    days = policy_for(order.budget_line.fiscal_year).payment_due_days if invoices else 0
+    for invoice in invoices:
+        invoice.due_date = payment_due_date(invoice, days)
+        invoice.receipt_numbers = [receipt.number for receipt in invoice.receipts.all()]
+    return invoices
+
+
+@dataclass(frozen=True)
+class InvoicePreview:
+    """What sending an invoice now would bill, before the vendor taps."""
+
+    amount: int
+    final: bool  # everything due has been received: nothing more will be billed
+    receipts: list[str]  # the BASTs it bills
+    left: int  # the value of what is still to come (0 on the final invoice)
+
+
+def invoice_preview(order: PurchaseOrder) -> InvoicePreview:
+    lines = list(order.lines.all())
+    return InvoicePreview(
+        amount=sum(amount for _quantity, amount in to_bill(lines).values()),
+        final=all(line.received_quantity == line.due_quantity for line in lines),
+        receipts=[r.number for r in order.receipts.filter(invoice__isnull=True).order_by("pk")],
+        left=sum(priced(line, line.due_quantity - line.received_quantity) for line in lines),
+    )
+
+
+def invoices_unpaid() -> QuerySet[Invoice]:
+    """Every invoice waiting for payment, with its order and what its reminders read."""
+    return Invoice.objects.unpaid().select_related(
+        "order__department",
+        "order__vendor",
+        "order__requester",
+        "order__approver",
+        "order__budget_line__fiscal_year",
+    )
 
 
 def payment_due_days_by_year() -> dict[int, int]:
@@ -226,7 +278,7 @@ def orders_waiting_for(user, *, limit: int = 20) -> QuerySet[PurchaseOrder]:
             continue
         due = Q(status__in=step.sources)
         if name in WORK_LEFT:
-            due &= Exists(OrderLine.objects.filter(WORK_LEFT[name][1], order=OuterRef("pk")))
+            due &= WORK_LEFT[name].in_query()
         for actor in step.actors:
             if actor == Actor.VENDOR and vendor is not None:
                 waiting |= due & Q(vendor=vendor)

@@ -3,16 +3,24 @@ documents and standing orders. Each page calls the same services as the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import products_for_buyers
 from market.bounds import whole_number
-from market.errors import DomainError, InvalidInput
-from market.forms import run_form, show_domain_error
+from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from market.forms import (
+    failed_form_errors,
+    failed_form_keep,
+    failed_form_take,
+    run_form,
+    show_domain_error,
+)
 from market.home import Panel
 from market.models import DepartmentRole
 from market.money import round_rupiah
@@ -25,6 +33,9 @@ from orders.forms import (
     ExportForm,
     StandingOrderForm,
     action_form,
+    action_parts,
+    action_prefix,
+    confirmation,
     service_values,
 )
 from orders.models import PEOPLE_ACTIONS, TRANSITIONS, Export, OrderStatus, timeline_label
@@ -34,7 +45,9 @@ from orders.selectors import (
     export_to_download,
     exports_downloadable,
     exports_of,
+    invoice_preview,
     order_filter,
+    order_invoices,
     order_payments,
     order_receipts,
     order_timeline,
@@ -49,9 +62,9 @@ from orders.selectors import (
 from orders.services import exports, placing, standing
 from orders.services.acting import order_act
 from orders.services.payments import card_payment_problem
-from orders.services.transitions import allowed_actions
+from orders.services.transitions import allowed_actions, may_act
 from procurement.selectors import fiscal_year_current, report_departments
-from vendors.permissions import vendor_of
+from vendors.permissions import acts_for, vendor_of
 
 
 def _requester_department(request):
@@ -200,35 +213,65 @@ def vendor_orders(request):
     )
 
 
-def _order_page(request, order, *, posted_action: str = "", posted_form=None, status=200):
+def _order_page(request, order):
+    """An order with what this person may do to it now: one form per action (per invoice to
+    pay, per payment to refund). A form that failed comes back with its input and problems,
+    and an action that asked for confirmation comes back open (redirect-after-POST)."""
     lines = list(order.lines.all())
-    actions = [
-        {
-            "name": name,
-            "label": TRANSITIONS[name].label,
-            "refusal": not TRANSITIONS[name].forward,
-            "form": posted_form
-            if name == posted_action
-            else action_form(name, order=order, lines=lines, user=request.user),
-        }
-        for name in allowed_actions(request.user, order)
-    ]
-    paying = any(action["name"] == "pay" for action in actions)
+    failed = failed_form_take(request, page=_page_key(order))
+    preview = None
+    actions = []
+    for name in allowed_actions(request.user, order):
+        if name == "invoice":
+            preview = invoice_preview(order)
+        for part in action_parts(name, order):
+            prefix = action_prefix(name, part)
+            again = failed is not None and failed["prefix"] == prefix
+            form = action_form(
+                name,
+                order=order,
+                lines=lines,
+                user=request.user,
+                part=part,
+                data=failed["data"] if again else None,
+            )
+            if again:
+                failed_form_errors(form, failed["errors"])
+            actions.append(
+                {
+                    "name": name,
+                    "prefix": prefix,
+                    "part": part,
+                    "label": TRANSITIONS[name].label,
+                    "refusal": not TRANSITIONS[name].forward,
+                    "form": form,
+                    "confirm": confirmation(name, order=order, part=part, preview=preview),
+                    "open": again,
+                    # Card payment is offered beside the transfer, or the page says why not.
+                    "card_problem": card_payment_problem(order, part) if name == "pay" else None,
+                }
+            )
     context = {
         "order": order,
         "lines": lines,
         "actions": actions,
+        "failed_form": next((a["form"] for a in actions if a["open"]), None),
         "response_deadline": response_deadlines([order]).get(order.pk),
-        "invoice": getattr(order, "invoice", None) if order.status in documents.INVOICED else None,
-        # Card payment is offered beside the transfer, or the page says why it is not.
-        "card_problem": card_payment_problem(order) if paying else None,
+        "invoices": order_invoices(order),
+        # The vendor's bank account: for the vendor and for those who pay it.
+        "show_account": acts_for(request.user, order.vendor_id)
+        or may_act(request.user, order, "pay"),
         "payments": order_payments(order),
         "timeline": [
             {"event": event, "status": timeline_label(event)} for event in order_timeline(order)
         ],
         "documents": documents.available(order, order_receipts(order)),
     }
-    return render(request, "orders/order_detail.html", context, status=status)
+    return render(request, "orders/order_detail.html", context)
+
+
+def _page_key(order) -> str:
+    return f"order:{order.pk}"
 
 
 @login_required
@@ -237,15 +280,53 @@ def order_detail(request, pk):
     return _order_page(request, order)
 
 
+def _posted_part(action: str, order, posted):
+    """The invoice or payment an action's form was for (None for a whole-order action)."""
+    parts = action_parts(action, order)
+    if parts == [None]:
+        return None
+    chosen = next((part for part in parts if str(part.pk) == str(posted)), None)
+    if chosen is None:
+        raise Conflict(
+            _("Order %(number)s has moved on meanwhile; here it is as it stands now.")
+            % {"number": order.number},
+            code="moved_on",
+        )
+    return chosen
+
+
 @login_required
-@require_POST
 def order_action(request, pk, action):
+    """Take an action from the order's page. Someone who may not act is refused (403) before
+    anything they posted is read; any answer ends in a redirect to the order, so that a reload
+    never posts again (a failed form comes back there with its problems)."""
     if action not in PEOPLE_ACTIONS:
         raise Http404
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+    if request.method != "POST":  # a reload or a bookmark of the action's address
+        return redirect("order-detail", pk=pk)
+    if not may_act(request.user, order, action):
+        raise PermissionDenied
+    try:
+        part = _posted_part(action, order, request.POST.get("part"))
+    except DomainError as error:
+        show_domain_error(request, error)
+        return redirect("order-detail", pk=pk)
     form = action_form(
-        action, order=order, lines=list(order.lines.all()), user=request.user, data=request.POST
+        action,
+        order=order,
+        lines=list(order.lines.all()),
+        user=request.user,
+        part=part,
+        data=request.POST,
     )
+    detail = reverse("order-detail", args=[pk])
+    preview = invoice_preview(order) if action == "invoice" else None
+    if confirmation(action, order=order, part=part, preview=preview) and (
+        request.POST.get("confirmed") != "yes"
+    ):
+        failed_form_keep(request, form, page=_page_key(order), confirming=True)
+        return redirect(f"{detail}#action-{form.prefix}")
     try:
         run_form(
             form,
@@ -256,12 +337,14 @@ def order_action(request, pk, action):
                 values=service_values(form, values),
             ),
         )
+    except NotAllowed:
+        raise PermissionDenied from None
     except DomainError as error:
         show_domain_error(request, error, form)
-        order = orders_visible_to(request.user).get(pk=pk)
-        return _order_page(request, order, posted_action=action, posted_form=form, status=400)
+        failed_form_keep(request, form, page=_page_key(order))
+        return redirect(detail)
     messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
-    return redirect("order-detail", pk=pk)
+    return redirect(detail)
 
 
 @login_required
@@ -342,6 +425,12 @@ def standing_order_stop(request, pk):
 def orders_panel(request) -> Panel | None:
     """Home page: the orders on which this person has the next step."""
     waiting = list(orders_waiting_for(request.user))
+    for order in waiting:  # a treasurer pays the invoices waiting, not the order's total
+        order.to_pay = (
+            sum(invoice.amount for invoice in order.invoices.all() if invoice.paid_at is None)
+            if may_act(request.user, order, "pay")
+            else 0
+        )
     if (
         not waiting
         and vendor_of(request.user) is None

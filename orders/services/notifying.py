@@ -11,7 +11,7 @@ from django.urls import reverse
 from market.models import DepartmentRole, User
 from market.selectors import finance_officers, people_of_department
 from market.services.notifications import notify
-from orders.models import Actor, PurchaseOrder
+from orders.models import Actor, Invoice, PurchaseOrder
 from orders.selectors import orders_visible_to, payment_due_date
 from vendors.permissions import acts_for
 from vendors.selectors import vendor_people
@@ -20,9 +20,6 @@ FINANCE = "finance"
 # A step of the state table happens once by itself (each of several shipments is news of its
 # own); a reminder or the daily check may run again, and is told once per person.
 ONCE_PER_PERSON = {"expires_soon", "approval_waiting", "payment_due_soon", "payment_overdue"}
-
-# Once invoiced, the amount that matters is the invoice's (what was received), not the order's.
-BILLED = {"invoice", "pay", "card_failed", "payment_due_soon", "payment_overdue"}
 
 # event (an action of TRANSITIONS, "submit", or a reminder) -> what each audience is told
 AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -48,8 +45,9 @@ AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
-def once_key(order_id: int, event: str) -> str:
-    return f"order:{order_id}:{event}"
+def once_key(order_id: int, event: str, invoice_id: int | None = None) -> str:
+    key = f"order:{order_id}:{event}"
+    return f"{key}:invoice:{invoice_id}" if invoice_id else key
 
 
 def _people(order: PurchaseOrder, audience: str) -> list[User]:
@@ -68,14 +66,19 @@ def _may_see(user: User, order: PurchaseOrder) -> bool:
     return orders_visible_to(user).filter(pk=order.pk).exists()
 
 
-def order_notify(*, order: PurchaseOrder, event: str, by: User | None, **facts) -> None:
-    """Tell the event's audiences about the order (inside the action that moved it)."""
+def order_notify(
+    *, order: PurchaseOrder, event: str, by: User | None, invoice: Invoice | None = None, **facts
+) -> None:
+    """Tell the event's audiences about the order (inside the action that moved it). An event
+    about one invoice (billed, paid, due) names the invoice's amount, not the order's."""
     link = reverse("order-detail", args=[order.pk])
+    if event == "invoice" and invoice is None:
+        invoice = order.invoices.order_by("pk").last()
     amount = facts.pop("amount", None)
     if amount is None:
-        amount = order.invoice.amount if event in BILLED else order.total
+        amount = invoice.amount if invoice else order.total
     if event == "invoice":
-        facts.setdefault("date", payment_due_date(order).isoformat())
+        facts.setdefault("date", payment_due_date(invoice).isoformat())
     for kind, audiences in AUDIENCES.get(event, ()):
         people = [
             person
@@ -97,5 +100,7 @@ def order_notify(*, order: PurchaseOrder, event: str, by: User | None, **facts) 
             },
             target=order,
             link=link,
-            key=once_key(order.pk, event) if event in ONCE_PER_PERSON else "",
+            key=once_key(order.pk, event, invoice and invoice.pk)
+            if event in ONCE_PER_PERSON
+            else "",
         )

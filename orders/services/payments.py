@@ -26,7 +26,7 @@ from market.services.audit import audit_record
 from market.transactions import action
 from orders import stripe_gateway
 from orders.models import (
-    OrderStatus,
+    Invoice,
     Payment,
     PaymentMethod,
     PaymentStatus,
@@ -41,6 +41,7 @@ from orders.services.transitions import (
     order_lock,
     order_mark_paid,
     record_step,
+    unpaid_invoice,
 )
 from orders.spend import spend_of
 from procurement.selectors import policy_for
@@ -61,15 +62,15 @@ class CardPayment:
     publishable_key: str
 
 
-def card_payment_problem(order: PurchaseOrder) -> str | None:
-    """Why this order's invoice cannot be paid by card here, or None."""
+def card_payment_problem(order: PurchaseOrder, invoice: Invoice) -> str | None:
+    """Why this invoice cannot be paid by card here, or None."""
     if not stripe_gateway.card_payments_enabled():
         return _(
             "Card payments are not set up on this server (no Stripe keys); pay by treasury "
             "transfer."
         )
     cap = policy_for(order.budget_line.fiscal_year).card_cap
-    if order.invoice.amount > cap:
+    if invoice.amount > cap:
         return _(
             "The government card pays invoices up to %(cap)s (the policy's card cap); pay this "
             "one by treasury transfer."
@@ -82,13 +83,13 @@ def _idempotency_key(payment: Payment) -> str:
 
 
 @action
-def card_payment_start(*, order: PurchaseOrder, by) -> CardPayment:
-    """The treasurer starts (or takes up again) paying an invoiced order by card."""
+def card_payment_start(*, order: PurchaseOrder, by, invoice: int | None = None) -> CardPayment:
+    """The treasurer starts (or takes up again) paying one invoice of an order by card."""
     order = lock_for_step(order, "pay", by)
-    problem = card_payment_problem(order)
+    invoice = unpaid_invoice(order, invoice)
+    problem = card_payment_problem(order, invoice)
     if problem:
         raise InvalidInput({"method": [problem]})
-    invoice = order.invoice
     open_attempt = (
         invoice.payments.select_for_update(of=("self",))
         .filter(method=PaymentMethod.CARD, status=PaymentStatus.PENDING)
@@ -205,7 +206,7 @@ def _intent_succeeded(intent) -> str:
             after={"payment": payment.pk, "received": received, "expected": expected},
         )
         return "amount does not match the invoice"
-    if order.status != OrderStatus.INVOICED:
+    if Invoice.objects.filter(pk=payment.invoice_id).unpaid().first() is None:
         # Paid meanwhile by transfer: the card's money must go back; say so where it is read.
         payment.failure_message = _("The invoice was already paid; refund this card payment.")
         payment.save(update_fields=["failure_message"])
@@ -236,7 +237,13 @@ def _intent_failed(intent) -> str:
         target=order,
         after={"payment": payment.pk, "reason": payment.failure_message},
     )
-    order_notify(order=order, event="card_failed", by=None, reason=payment.failure_message)
+    order_notify(
+        order=order,
+        event="card_failed",
+        by=None,
+        invoice=payment.invoice,
+        reason=payment.failure_message,
+    )
     return "failed"
 
 
@@ -319,10 +326,24 @@ def refundable(payment: Payment) -> int:
     return payment.amount - (taken["total"] or 0)
 
 
+def _paid(order: PurchaseOrder, payment_id) -> Payment:
+    """The succeeded payment of the order to refund, locked: the one named, or the only one."""
+    paid = order.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("pk")
+    if payment_id not in (None, ""):
+        paid = paid.filter(pk=whole_number(payment_id) or 0)
+        if not paid.exists():
+            raise InvalidInput({"payment": [_("This payment of the order was not made.")]})
+    elif paid.count() != 1:
+        raise InvalidInput({"payment": [_("Choose the payment to refund.")]})
+    return lock_row(Payment.objects, paid.values_list("pk", flat=True)[0])
+
+
 @action
-def order_refund(*, order: PurchaseOrder, by, amount, reason: str) -> Refund:
-    """The treasurer or a finance officer gives money back: through Stripe for a card payment,
-    recorded by hand for a transfer. Never more than is left of what was paid."""
+def order_refund(
+    *, order: PurchaseOrder, by, amount, reason: str, payment: int | None = None
+) -> Refund:
+    """The treasurer or a finance officer gives money back of one payment: through Stripe for a
+    card payment, recorded by hand for a transfer. Never more than is left of what was paid."""
     errors = {}
     rupiah = whole_number(amount)
     if rupiah is None or not 0 < rupiah <= MAX_RUPIAH:
@@ -333,10 +354,10 @@ def order_refund(*, order: PurchaseOrder, by, amount, reason: str) -> Refund:
     elif problem := text_problem(reason, most=NOTE_LENGTH):
         errors["reason"] = [problem]
     order = lock_for_step(order, "refund", by)
-    payment = lock_row(
-        Payment.objects.filter(order=order, status=PaymentStatus.SUCCEEDED),
-        order.payments.get(status=PaymentStatus.SUCCEEDED).pk,
-    )
+    try:
+        payment = _paid(order, payment)
+    except InvalidInput as invalid:
+        raise InvalidInput({**errors, **invalid.fields}) from None
     left = refundable(payment)
     if "amount" not in errors and rupiah > left:
         errors["amount"] = [

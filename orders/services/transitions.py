@@ -24,7 +24,6 @@ from market.bounds import (
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from market.locks import lock_all, lock_row
 from market.models import DepartmentRole, OrganisationRole, User
-from market.money import round_rupiah
 from market.permissions import has_department_role, roles_of
 from market.services.audit import audit_record
 from market.transactions import action
@@ -36,6 +35,7 @@ from orders.models import (
     Actor,
     DeliveryReceipt,
     Invoice,
+    InvoiceLine,
     OrderLine,
     OrderStatus,
     Payment,
@@ -48,7 +48,7 @@ from orders.models import (
 )
 from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
-from orders.spend import invoiced_amount, spend_of
+from orders.spend import priced, spend_of, spend_of_invoice, to_bill
 from procurement.selectors import policy_for
 from procurement.services import (
     budget_lines_lock,
@@ -94,16 +94,15 @@ def may_act(user, order: PurchaseOrder, action_name: str) -> bool:
 def allowed_actions(user, order: PurchaseOrder) -> list[str]:
     """The actions this person may take on this order now (for pages and the API).
 
-    Shipping is offered only while something is left to ship, receiving only while something
-    shipped is not yet received.
+    Each step is offered only while it has something to act on (orders.models.WORK_LEFT):
+    something left to ship, to receive, to bill, an invoice to pay.
     """
-    lines = list(order.lines.all())
     return [
         name
         for name in PEOPLE_ACTIONS
         if order.status in TRANSITIONS[name].sources
         and may_act(user, order, name)
-        and (name not in WORK_LEFT or any(WORK_LEFT[name][0](line) for line in lines))
+        and (name not in WORK_LEFT or WORK_LEFT[name].on_order(order))
     ]
 
 
@@ -259,6 +258,21 @@ def delivery_status(lines: list[OrderLine]) -> str:
     return OrderStatus.ACCEPTED
 
 
+def order_status(lines: list[OrderLine], invoices: list[Invoice]) -> str:
+    """Where the order stands, derived from its lines and invoices in one place: while goods are
+    still due, where delivery stands (invoices of what arrived so far wait beside it); once
+    everything due has been received (or a final invoice was issued), whether it is all billed
+    and all paid."""
+    complete = all(line.received_quantity == line.due_quantity for line in lines)
+    if not (complete or any(invoice.final for invoice in invoices)):
+        return delivery_status(lines)
+    if any(line.invoiced_quantity < line.received_quantity for line in lines):
+        return OrderStatus.RECEIVED
+    if invoices and all(invoice.paid_at is not None for invoice in invoices):
+        return OrderStatus.PAID
+    return OrderStatus.INVOICED
+
+
 def _quantities_for(
     lines: list[OrderLine], quantities: dict, *, limit, too_many: str
 ) -> dict[int, Decimal]:
@@ -389,12 +403,21 @@ def order_receive(
     return receipt
 
 
+def invoice_number(order: PurchaseOrder, termin: int) -> str:
+    """INV/<the order's number without SP>, and -2, -3… for the second and later termins."""
+    number = f"INV/{order.number.split('/', 1)[1]}"
+    return number if termin == 1 else f"{number}-{termin}"
+
+
 @action
 def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
-    """The vendor bills what was received; what was never shipped is no longer held."""
+    """The vendor bills what was received and not yet billed (the BASTs since its last invoice);
+    the rest of the order can still be shipped and billed later. Billing the last of it, when
+    everything due has been received, is the final invoice."""
     order = lock_for_step(order, "invoice", by)
-    lines = list(order.lines.all())
-    amount = sum(invoiced_amount(line) for line in lines)
+    lines = lock_all(order.lines.all())
+    billed = to_bill(lines)
+    amount = sum(line_amount for _quantity, line_amount in billed.values())
     if amount <= 0:
         raise DomainError(
             _("What was received is worth less than one rupiah; there is nothing to bill yet."),
@@ -403,27 +426,60 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
     vendor = order.vendor
     invoice = Invoice.objects.create(
         order=order,
-        number=f"INV/{order.number.split('/', 1)[1]}",
+        number=invoice_number(order, order.invoices.count() + 1),
         amount=amount,
+        final=all(line.received_quantity == line.due_quantity for line in lines),
         bank_name=vendor.bank_name,
         bank_account_number=vendor.bank_account_number,
         bank_account_holder=vendor.bank_account_holder,
         issued_by=by,
     )
-    unshipped = {
-        line.product_id: line.due_quantity - line.shipped_quantity
-        for line in lines
-        if line.stock_held and line.due_quantity > line.shipped_quantity
-    }
-    if unshipped:
-        stock_release(quantities=unshipped)
-    record_step(order, "invoice", by, _target("invoice"), invoice=invoice.number, amount=amount)
+    for line in lines:
+        if line.pk in billed:
+            quantity, line_amount = billed[line.pk]
+            InvoiceLine.objects.create(
+                invoice=invoice, line=line, quantity=quantity, amount=line_amount
+            )
+            line.invoiced_quantity += quantity
+            line.save(update_fields=["invoiced_quantity"])
+    receipts = order.receipts.filter(invoice__isnull=True).order_by("pk")
+    numbers = list(receipts.values_list("number", flat=True))
+    receipts.update(invoice=invoice)
+    record_step(
+        order,
+        "invoice",
+        by,
+        order_status(lines, list(order.invoices.all())),
+        invoice=invoice.number,
+        amount=amount,
+        receipts=numbers,
+        final=invoice.final,
+    )
     return invoice
 
 
-def sp2d_date_window(order: PurchaseOrder) -> tuple[datetime.date, datetime.date]:
+def unpaid_invoice(order: PurchaseOrder, invoice_id=None) -> Invoice:
+    """The invoice of the order to pay: the one named, or the only one waiting; a field error
+    when it is not waiting, or when several wait and none is named."""
+    waiting = list(order.invoices.unpaid().order_by("pk"))
+    if not waiting:
+        raise Conflict(
+            _("No invoice of order %(number)s is waiting for payment.") % {"number": order.number},
+            code="nothing_to_pay",
+        )
+    if invoice_id not in (None, ""):
+        chosen = next((i for i in waiting if str(i.pk) == str(invoice_id)), None)
+        if chosen is None:
+            raise InvalidInput({"invoice": [_("This invoice is not waiting for payment.")]})
+        return chosen
+    if len(waiting) != 1:
+        raise InvalidInput({"invoice": [_("Choose the invoice to pay.")]})
+    return waiting[0]
+
+
+def sp2d_date_window(invoice: Invoice) -> tuple[datetime.date, datetime.date]:
     """An SP2D pays an invoice already issued: dated between the invoice and today."""
-    return timezone.localtime(order.invoice.issued_at).date(), timezone.localdate()
+    return timezone.localtime(invoice.issued_at).date(), timezone.localdate()
 
 
 def _sp2d_taken(order: PurchaseOrder, number: str, on: datetime.date) -> bool:
@@ -437,35 +493,46 @@ def _sp2d_taken(order: PurchaseOrder, number: str, on: datetime.date) -> bool:
 
 @action
 def order_pay(
-    *, order: PurchaseOrder, by: User, sp2d_number: str, sp2d_date: datetime.date | None
+    *,
+    order: PurchaseOrder,
+    by: User,
+    sp2d_number: str,
+    sp2d_date: datetime.date | None,
+    invoice: int | None = None,
 ) -> Payment:
-    """The treasurer pays by treasury transfer (SP2D), recorded paid at once."""
+    """The treasurer pays one invoice by treasury transfer (SP2D), recorded paid at once."""
     order = lock_for_step(order, "pay", by)
     number = (sp2d_number or "").strip()
     errors = {}
-    earliest, latest = sp2d_date_window(order)
+    try:
+        billed = unpaid_invoice(order, invoice)
+    except InvalidInput as invalid:  # reported with the other fields' problems
+        errors.update(invalid.fields)
+        billed = None
     problem = text_problem(number, most=SP2D_LENGTH)
     if problem:
         errors["sp2d_number"] = [problem]
-    problem = date_problem(sp2d_date, earliest=earliest, latest=latest)
-    if problem:
-        errors["sp2d_date"] = [problem]
-    elif "sp2d_number" not in errors and _sp2d_taken(order, number, sp2d_date):
-        errors["sp2d_number"] = [
-            _("SP2D %(number)s of %(year)s already paid another invoice.")
-            % {"number": number, "year": sp2d_date.year}
-        ]
+    if billed is not None:
+        earliest, latest = sp2d_date_window(billed)
+        problem = date_problem(sp2d_date, earliest=earliest, latest=latest)
+        if problem:
+            errors["sp2d_date"] = [problem]
+        elif "sp2d_number" not in errors and _sp2d_taken(order, number, sp2d_date):
+            errors["sp2d_number"] = [
+                _("SP2D %(number)s of %(year)s already paid another invoice.")
+                % {"number": number, "year": sp2d_date.year}
+            ]
     if errors:
         raise InvalidInput(errors)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
                 order=order,
-                invoice=order.invoice,
+                invoice=billed,
                 organisation_id=order.department.organisation_id,
                 method=PaymentMethod.TREASURY_TRANSFER,
-                attempt=next_attempt(order.invoice),
-                amount=order.invoice.amount,
+                attempt=next_attempt(billed),
+                amount=billed.amount,
                 sp2d_number=number,
                 sp2d_date=sp2d_date,
                 paid_by=by,
@@ -486,29 +553,33 @@ def next_attempt(invoice: Invoice) -> int:
     return (last or 0) + 1
 
 
-def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by: User | None) -> Payment:
-    """The one way an order becomes paid, whichever way the money came (the SP2D form, the
-    card provider's webhook), inside the caller's action with the order locked: the
-    commitment becomes realisation, what is still committed beyond the invoice is released,
-    the attempt is recorded succeeded."""
-    lines = list(order.lines.all())
-    invoice = order.invoice
-    realised = spend_of(order, lines, invoiced_amount)
-    budget_realise(
-        line=order.budget_line,
-        spend=dataclasses.replace(realised, billed_at=invoice.issued_at),
-    )
+def _release_what_is_left(order: PurchaseOrder) -> None:
+    """The order is settled: what is still committed for it (never delivered, or a rupiah of
+    rounding) goes back to the budget line."""
     rest = order_commitment(line=order.budget_line, order_id=order.pk)
     if rest:
         budget_release(
             line=order.budget_line,
             spend=dataclasses.replace(
-                realised, amounts_by_category={p.strip("/"): a for p, a in rest.items()}
+                spend_of(order, []),
+                amounts_by_category={path.strip("/"): amount for path, amount in rest.items()},
             ),
         )
+
+
+def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by: User | None) -> Payment:
+    """The one way an invoice becomes paid, whichever way the money came (the SP2D form, the
+    card provider's webhook), inside the caller's action with the order locked: what it bills
+    becomes realisation, the attempt is recorded succeeded, and when every invoice of a fully
+    billed order is paid the order is paid and what is still committed is released."""
+    invoice = payment.invoice
+    budget_realise(line=order.budget_line, spend=spend_of_invoice(order, invoice))
     payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, timezone.now()
     payment.failure_message = ""
     payment.save(update_fields=["status", "paid_at", "failure_message"])
+    status = order_status(list(order.lines.all()), list(order.invoices.all()))
+    if status == OrderStatus.PAID:
+        _release_what_is_left(order)
     reference = {"sp2d": payment.sp2d_number} if payment.sp2d_number else {}
     if payment.provider_payment_id:
         reference = {"provider_payment": payment.provider_payment_id}
@@ -516,9 +587,10 @@ def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by: User | None) 
         order,
         "pay",
         by,
-        _target("pay"),
+        status,
         amount=payment.amount,
         method=payment.method,
+        invoice=invoice.number,
         **reference,
     )
     return payment
@@ -535,7 +607,7 @@ def order_close_short(*, order: PurchaseOrder, by: User, reason: str) -> Purchas
     released = spend_of(
         order,
         lines,
-        lambda line: line.total - round_rupiah(line.shipped_quantity * line.unit_price),
+        lambda line: line.total - priced(line, line.shipped_quantity),
     )
     unshipped = {}
     for line in lines:
@@ -547,12 +619,15 @@ def order_close_short(*, order: PurchaseOrder, by: User, reason: str) -> Purchas
         stock_release(quantities=unshipped)
     if released.total:
         budget_release(line=order.budget_line, spend=released)
+    status = order_status(lines, list(order.invoices.all()))
+    if status == OrderStatus.PAID:  # everything delivered was billed and paid already
+        _release_what_is_left(order)
     order.reason = reason
     return record_step(
         order,
         "close_short",
         by,
-        delivery_status(lines),
+        status,
         reason=reason,
         amount=released.total,
         cancelled={

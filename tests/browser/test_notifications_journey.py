@@ -25,7 +25,8 @@ def test_the_bell_leads_each_person_to_their_turn(new_page, live_server, world):
     approver.get_by_role("button", name="Buka").click()
     expect(approver).to_have_url(f"{url}/orders/{order.pk}/")
     expect(approver.get_by_role("link", name="Notifikasi, 0 belum dibaca")).to_be_visible()
-    approver.get_by_role("button", name="Setujui").click()
+    approver.locator("summary", has_text="Setujui").click()
+    approver.get_by_role("button", name="Ya, setujui Rp1.450.000").click()
     expect(approver.get_by_text("Disetujui").first).to_be_visible()
 
     vendor = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

@@ -26,7 +26,8 @@ def test_people_are_offered_only_what_they_may_use(new_page, live_server, world)
     # A wrong password is said once, plainly.
     finance = new_page()
     sign_in(finance, url, finance_officer(username="hendra").username, "wrong")
-    expect(finance.get_by_text("Nama pengguna atau kata sandi salah")).to_be_visible()
+    wrong = "Nama pengguna atau kata sandi salah"
+    expect(finance.locator(".errors", has_text=wrong)).to_be_visible()
 
     # A finance officer reads orders and standing orders but has no cart and stops nothing.
     sign_in(finance, url, "hendra", PASSWORD)
@@ -71,9 +72,11 @@ def test_one_sp2d_number_cannot_pay_two_invoices(new_page, live_server, world):
     sign_in(page, live_server.url, world.treasurer.username, PASSWORD)
     for order, expected in ((first, "Dibayar"), (second, "Ditagihkan")):
         page.goto(f"{live_server.url}/orders/{order.pk}/")
+        page.locator("summary", has_text="Catat transfer kas daerah (SP2D)").click()
         page.get_by_label("Nomor SP2D").fill("00456/SP2D/LS/2026")
-        page.get_by_role("button", name="Catat transfer kas daerah (SP2D)").click()
+        page.get_by_role("button", name="Ya, catat pembayaran").click()
         expect(page.locator(".status")).to_have_text(expected)
+    expect(page.locator(".error-summary")).to_contain_text("sudah dipakai")
     field = page.locator(".field.has-error")
     expect(field).to_contain_text("SP2D 00456/SP2D/LS/2026 tahun")
     expect(field).to_contain_text("sudah dipakai untuk membayar tagihan lain")
@@ -92,5 +95,6 @@ def test_a_standing_order_below_the_minimum_is_refused_on_its_field(new_page, li
     )
     page.get_by_label("Tanggal setiap bulan").fill("1")
     page.get_by_role("button", name="Jadwalkan").click()
-    expect(page.get_by_text("Pemesanan Beras lokal paling sedikit 10 kg.")).to_be_visible()
+    minimum = "Pemesanan Beras lokal paling sedikit 10 kg."
+    expect(page.locator(".field-error", has_text=minimum)).to_be_visible()
     assert not world.department.standing_orders.exists()

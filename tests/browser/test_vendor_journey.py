@@ -58,9 +58,12 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
     vendor.get_by_role("button", name="Daftar").click()
     errors = vendor.locator(".field-error")
     expect(errors).to_have_count(4)
-    expect(vendor.get_by_text("NIB harus tepat 13 digit.")).to_be_visible()
-    expect(vendor.get_by_text("Nomor rekening terdiri dari 6 sampai 20 angka.")).to_be_visible()
-    expect(vendor.get_by_text("Pilih desa tempat usaha terdaftar")).to_be_visible()
+    for problem in (
+        "NIB harus tepat 13 digit.",
+        "Nomor rekening terdiri dari 6 sampai 20 angka.",
+        "Pilih desa tempat usaha terdaftar",
+    ):
+        expect(vendor.locator(".field-error", has_text=problem)).to_be_visible()
 
     field("Nama badan usaha").fill(fields["Nama badan usaha"])
     field("NIB").fill(fields["NIB"])
@@ -86,7 +89,8 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
     vendor.get_by_role("link", name="Ubah profil dan rekening bank").click()
     vendor.get_by_label("Nomor rekening").fill("12-ab")
     vendor.get_by_role("button", name="Simpan").click()
-    expect(vendor.get_by_text("Nomor rekening terdiri dari 6 sampai 20 angka.")).to_be_visible()
+    account_problem = "Nomor rekening terdiri dari 6 sampai 20 angka."
+    expect(vendor.locator(".field-error", has_text=account_problem)).to_be_visible()
     vendor.get_by_label("Nomor rekening").fill("1000-2009-99")
     vendor.get_by_role("button", name="Simpan").click()
     expect(vendor.get_by_role("status")).to_have_text("Profil disimpan.")

@@ -59,9 +59,9 @@ def test_a_card_payment_starts_an_intent_in_idr_cents_with_the_invoice_in_metada
     }
     (create,) = fake_stripe.calls("post", "/v1/payment_intents")
     assert create["form"]["amount"] == str(INVOICE * 100) and create["form"]["currency"] == "idr"
-    assert create["key"] == f"pasar-invoice-{order.invoice.pk}-attempt-1"
+    assert create["key"] == f"pasar-invoice-{order.invoices.get().pk}-attempt-1"
     assert create["form"]["metadata[order]"] == order.number
-    assert create["form"]["metadata[invoice]"] == order.invoice.number
+    assert create["form"]["metadata[invoice]"] == order.invoices.get().number
     assert create["form"]["metadata[payment_id]"] == str(payment.pk)
     assert payment.provider_payment_id == "pi_fake1" and payment.status == "pending"
     order.refresh_from_db()
@@ -107,7 +107,7 @@ def test_the_webhook_alone_marks_the_order_paid_and_realises_the_budget(
     assert world.line.realised == INVOICE and world.line.committed == 0
     assert budget_line_counters_from_ledger(line=world.line) == (0, INVOICE)
     realised = SpendEntry.objects.filter(kind="realise").first()
-    assert realised.billed_at == order.invoice.issued_at
+    assert realised.billed_at == order.invoices.get().issued_at
     paid = AuditEvent.objects.get(action="order.pay")
     assert paid.actor is None and paid.after["provider_payment"] == "pi_fake1"
     told = set(Notification.objects.filter(kind="order.paid").values_list("recipient", flat=True))
@@ -116,7 +116,7 @@ def test_the_webhook_alone_marks_the_order_paid_and_realises_the_budget(
         d["kind"]
         for d in api_as(world.treasurer).get(f"/api/v1/orders/{order.pk}/").json()["documents"]
     ]
-    assert "kuitansi" in kinds
+    assert any(kind.startswith("kuitansi-") for kind in kinds)
 
     # The same event again (Stripe retries): acknowledged, nothing changes.
     replay = deliver(client, event("payment_intent.succeeded", intent_of(payment)))
@@ -344,7 +344,7 @@ def test_the_card_page_loads_stripe_js_and_the_intent(login, world, fake_stripe,
 def test_payment_days_are_kept_for_the_delay_figures(api_as, world, client, fake_stripe):
     order = invoiced(world)
     issued = timezone.now() - datetime.timedelta(days=9)
-    order.invoice.__class__.objects.filter(pk=order.invoice.pk).update(issued_at=issued)
+    order.invoices.filter(pk=order.invoices.get().pk).update(issued_at=issued)
     act(
         api_as(world.treasurer),
         order.pk,

@@ -50,13 +50,13 @@ def test_the_invoice_and_kuitansi_are_the_vendors_papers_with_the_amount_in_word
     )
     order.refresh_from_db()
     vendor = world.rice.vendor
-    invoice, invoice_name = documents.html(order, "invoice")
+    invoice, invoice_name = documents.html(order, f"invoice-{order.invoices.get().pk}")
     header = invoice.split("</header>")[0]
     assert vendor.legal_name in header and vendor.npwp in header
     assert "Pemerintah Kabupaten" not in header
     assert invoice_name.startswith("faktur-INV-DISDIK-")
 
-    kuitansi, kuitansi_name = documents.html(order, "kuitansi")
+    kuitansi, kuitansi_name = documents.html(order, f"kuitansi-{order.payments.get().pk}")
     assert vendor.legal_name in kuitansi.split("</header>")[0]
     assert "Lima juta delapan ratus ribu rupiah" in kuitansi
     assert 'class="stamp"' in kuitansi
@@ -69,7 +69,7 @@ def test_no_stamp_duty_box_at_or_below_five_million(world):
         order=order, by=world.treasurer, sp2d_number="10/SP2D", sp2d_date=timezone.localdate()
     )
     order.refresh_from_db()
-    kuitansi = documents.html(order, "kuitansi")[0]
+    kuitansi = documents.html(order, f"kuitansi-{order.payments.get().pk}")[0]
     assert "Satu juta empat ratus lima puluh ribu rupiah" in kuitansi
     assert 'class="stamp"' not in kuitansi
 
@@ -96,5 +96,5 @@ def test_an_issued_invoice_keeps_the_account_it_was_billed_to(world):
     order = invoiced(world, "100")
     vendor_update(vendor=world.rice.vendor, by=world.rice_seller, bank_account_number="7777777777")
     order.refresh_from_db()
-    invoice = documents.html(order, "invoice")[0]
+    invoice = documents.html(order, f"invoice-{order.invoices.get().pk}")[0]
     assert "1000200030" in invoice and "7777777777" not in invoice

@@ -42,7 +42,7 @@ def test_a_visa_card_pays_the_invoice_through_the_signed_webhook(api_as, world, 
         "sk_test_pasar", base_addresses={"api": stripe_at}
     ).v1.payment_intents.retrieve(payment.provider_payment_id)
     assert (intent.amount, intent.currency) == (1_450_000 * 100, "idr")
-    assert intent.metadata["invoice"] == order.invoice.number
+    assert intent.metadata["invoice"] == order.invoices.get().number
 
     assert confirm_as_stripe_js(stripe_at, payment.provider_payment_id, "pm_card_visa").status == (
         "succeeded"

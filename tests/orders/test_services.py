@@ -243,14 +243,22 @@ def test_partial_shipping_and_receiving_derive_the_state_and_the_invoice(world):
             signed_by_name="Siti",
         )
     invoice = transitions.order_invoice(order=order, by=world.rice_seller)
-    assert invoice.amount == 587_250  # 40.5 kg x 14,500
-    refresh(world.rice)
-    assert world.rice.reserved == 0 and world.rice.stock == Decimal(940)
+    assert invoice.amount == 587_250 and not invoice.final  # 40.5 kg x 14,500, a termin
+    refresh(world.rice, order)
+    # The 40 kg not shipped are still held for this order: it goes on.
+    assert world.rice.reserved == 40 and world.rice.stock == Decimal(940)
+    assert order.status == OrderStatus.PARTIALLY_RECEIVED
     transitions.order_pay(
         order=order, by=world.treasurer, sp2d_number="1/SP2D", sp2d_date=timezone.localdate()
     )
-    refresh(world.line)
-    assert (world.line.committed, world.line.realised) == (0, 587_250)
+    refresh(world.line, order)
+    assert order.status == OrderStatus.PARTIALLY_RECEIVED
+    assert (world.line.committed, world.line.realised) == (1_450_000 - 587_250, 587_250)
+    # The vendor stops: the PPK closes it short; 19.5 kg shipped are still to be received.
+    transitions.order_close_short(order=order, by=world.approver, reason="Stok habis")
+    refresh(world.rice, world.line, order)
+    assert world.rice.reserved == 0 and order.status == OrderStatus.PARTIALLY_RECEIVED
+    assert world.line.committed == 870_000 - 587_250  # what was shipped
     ledger_matches(world.line)
 
 

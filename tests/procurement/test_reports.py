@@ -35,7 +35,7 @@ from vendors.models import Vendor
 pytestmark = pytest.mark.django_db
 
 PAID_RICE = 1_450_000  # 100 kg x 14,500
-PARTLY_RECEIVED_RICE = 587_250  # 40.5 of 100 kg received and paid; the rest released
+PARTLY_RECEIVED_RICE = 587_250  # 40.5 of 100 kg received and paid; the rest closed short
 FURNITURE_PAID, REFUNDED = 10_000_000, 2_000_000
 APPROVED_BESEK = 450_000  # 100 x 4,500, approved, not yet paid
 DINKES_COOPERATIVE = 500_000
@@ -65,8 +65,9 @@ def year(world):
     transitions.order_cancel(order=cancelled, by=world.requester, reason="Salah jumlah")
 
     partly = world.order((world.rice, "100"))[0]
-    seller = flow_to_received(world, partly, ship="60", receive="40.5")
+    seller = flow_to_received(world, partly, ship="40.5", receive="40.5")
     invoice_and_pay(world, partly, seller, "2/SP2D")
+    transitions.order_close_short(order=partly, by=world.approver, reason="Stok habis")
 
     # A medium business from outside the regency: spending, but none of the measures.
     furniture = ProductFactory(
