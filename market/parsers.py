@@ -1,7 +1,8 @@
 """The API's parsers, with limits: a JSON body over JSON_MAX_BYTES answers 413 and JSON nested
-deeper than JSON_MAX_DEPTH answers 400, before either costs memory or a 500; text that no
-database, page or log can keep (a NUL, a lone UTF-16 surrogate), in any body, answers 400
-naming where it is, before any view reads it.
+deeper than JSON_MAX_DEPTH answers 400, before either costs memory or a 500; a body that is not
+JSON answers 400 saying where, in the reader's language; text that no database, page or log can
+keep (a NUL, a lone UTF-16 surrogate), in any body, answers 400 naming where it is, before any
+view reads it.
 
 Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards forms and uploads, but REST framework reads a JSON
 body from the raw stream, past that check. No request of ours nests more than a few levels.
@@ -9,6 +10,7 @@ Kept apart from market.rest: REST framework loads its parsers while that module 
 """
 
 import io
+import json
 
 from django.conf import settings
 from django.utils.datastructures import MultiValueDict
@@ -65,6 +67,18 @@ def _refuse_unkeepable_text(data) -> None:
         raise exceptions.ValidationError(errors)
 
 
+def _not_json(cause) -> str:
+    """Why a body is not JSON, in the reader's language (REST framework says it in English)."""
+    if isinstance(cause, json.JSONDecodeError):
+        return _("The body is not valid JSON (line %(line)s, column %(column)s).") % {
+            "line": cause.lineno,
+            "column": cause.colno,
+        }
+    if isinstance(cause, UnicodeDecodeError):
+        return _("The body is not text in UTF-8.")
+    return _("The body is not valid JSON.")
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         most = settings.JSON_MAX_BYTES
@@ -75,6 +89,8 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             data, deep = None, True
+        except exceptions.ParseError as error:
+            raise exceptions.ParseError(_not_json(error.__context__)) from None
         else:
             deep = _nesting(data, settings.JSON_MAX_DEPTH) > settings.JSON_MAX_DEPTH
         if deep:
