@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +14,7 @@ from catalog.filters import ProductFilter
 from catalog.models import Category, Product, ProductImage, Unit
 from catalog.selectors import category_tree, products_for_buyers, products_of_vendor_for
 from market.bounds import DESCRIPTION_LENGTH, TITLE_LENGTH
+from market.parsers import FormParser, MultiPartParser
 from market.rest import CountKeptPagination, run_serializer
 from vendors.permissions import own_vendor_or_404
 

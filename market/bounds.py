@@ -82,13 +82,28 @@ def rupiah_problem(value: int, *, most: int = MAX_RUPIAH, least: int = 0) -> str
     return None
 
 
+# A UTF-16 surrogate code point: JSON's "\ud800" escape gives one alone, which no UTF-8 text
+# (a database's, a page's, a log's) can hold.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def characters_problem(text: str) -> str | None:
+    """Why text holds a character that no database, page or log can keep, or None: a NUL
+    (PostgreSQL refuses it in text) or a lone surrogate (it has no UTF-8 encoding)."""
+    if "\x00" in text:
+        return _("Null characters are not allowed.")
+    if not text.isascii() and SURROGATE.search(text):
+        return _("Text may not hold a lone UTF-16 surrogate character.")
+    return None
+
+
 def text_problem(value: str, *, most: int, required: bool = True) -> str | None:
     """Why a free-text value is not acceptable, or None."""
     text = (value or "").strip()
     if required and not text:
         return _("This field is required.")
-    if "\x00" in text:
-        return _("Null characters are not allowed.")
+    if problem := characters_problem(text):
+        return problem
     if len(text) > most:
         return _("Use at most %(most)s characters (this has %(length)s).") % {
             "most": format_number(most),

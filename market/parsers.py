@@ -1,5 +1,8 @@
-"""The API's JSON parser, with limits: a body over JSON_MAX_BYTES answers 413 and JSON nested
-deeper than JSON_MAX_DEPTH answers 400, before either costs memory or a 500.
+"""The API's parsers, with limits: a JSON body over JSON_MAX_BYTES answers 413 and JSON nested
+deeper than JSON_MAX_DEPTH answers 400, before either costs memory or a 500; a body that is not
+JSON answers 400 saying where, in the reader's language; text that no database, page or log can
+keep (a NUL, a lone UTF-16 surrogate), in any body, answers 400 naming where it is, before any
+view reads it.
 
 Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards forms and uploads, but REST framework reads a JSON
 body from the raw stream, past that check. No request of ours nests more than a few levels.
@@ -7,10 +10,14 @@ Kept apart from market.rest: REST framework loads its parsers while that module 
 """
 
 import io
+import json
 
 from django.conf import settings
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, status
+
+from market.bounds import SURROGATE, characters_problem
 
 
 class TooLarge(exceptions.APIException):
@@ -29,6 +36,49 @@ def _nesting(value, limit: int) -> int:
     return deepest
 
 
+def _name(key) -> str:
+    """A key as an error may name it: without the characters that make it unprintable."""
+    return SURROGATE.sub("\ufffd", str(key).replace("\x00", ""))
+
+
+def _text_errors(value):
+    """The problems of the text in parsed input, shaped like it: `[message]` for a string,
+    `{key or index: ...}` for an object or a list, naming each key or value at fault; None
+    when there are none. Form fields (a MultiValueDict) are named by their key alone."""
+    if isinstance(value, str):
+        problem = characters_problem(value)
+        return [problem] if problem else None
+    if isinstance(value, MultiValueDict):
+        items = ((key, [v for v in values if isinstance(v, str)]) for key, values in value.lists())
+        return _text_errors({key: "".join(values) for key, values in items})
+    if isinstance(value, dict | list):
+        errors = {}
+        for key, child in value.items() if isinstance(value, dict) else enumerate(value):
+            problem = isinstance(key, str) and characters_problem(key)
+            found = [problem] if problem else _text_errors(child)
+            if found:
+                errors[_name(key)] = found
+        return errors or None
+    return None
+
+
+def _refuse_unkeepable_text(data) -> None:
+    if errors := _text_errors(data):
+        raise exceptions.ValidationError(errors)
+
+
+def _not_json(cause) -> str:
+    """Why a body is not JSON, in the reader's language (REST framework says it in English)."""
+    if isinstance(cause, json.JSONDecodeError):
+        return _("The body is not valid JSON (line %(line)s, column %(column)s).") % {
+            "line": cause.lineno,
+            "column": cause.colno,
+        }
+    if isinstance(cause, UnicodeDecodeError):
+        return _("The body is not text in UTF-8.")
+    return _("The body is not valid JSON.")
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         most = settings.JSON_MAX_BYTES
@@ -39,8 +89,25 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             data, deep = None, True
+        except exceptions.ParseError as error:
+            raise exceptions.ParseError(_not_json(error.__context__)) from None
         else:
             deep = _nesting(data, settings.JSON_MAX_DEPTH) > settings.JSON_MAX_DEPTH
         if deep:
             raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
+        _refuse_unkeepable_text(data)
         return data
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_unkeepable_text(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_unkeepable_text(parsed.data)
+        return parsed

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.fields import SkipField
 from rest_framework.permissions import AllowAny
@@ -83,6 +84,13 @@ class CountKeptPaginator(Paginator):
 
 class CountKeptPagination(PageNumberPagination):
     django_paginator_class = CountKeptPaginator
+
+
+# REST framework's own words that its Indonesian catalogue lacks; ours translates them.
+REST_FRAMEWORK_WORDS = (
+    gettext_noop("Not a valid string."),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
+)
 
 
 def _error(code: str, message, http_status: int, fields=None) -> Response:

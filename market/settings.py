@@ -301,8 +301,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
         "market.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "market.parsers.FormParser",
+        "market.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "market.rest.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -21,16 +21,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH, whole_number
+from market.bounds import ADDRESS_LENGTH, MAX_RUPIAH, NAME_LENGTH, NOTE_LENGTH, whole_number
 from market.errors import DomainError, InvalidInput
 from market.models import Department, User
 from market.money import round_rupiah
 from market.openapi import refusal
+from market.parsers import JSONParser
 from market.rest import PublicApiView, run_serializer
 from orders import documents, ocds, stripe_gateway
 from orders.documents import export_file_response
 from orders.idempotency import idempotent
 from orders.models import (
+    PROVIDER_ID_LENGTH,
     SP2D_LENGTH,
     TRANSITIONS,
     Export,
@@ -623,13 +625,50 @@ def _without_method(values: dict) -> dict:
     return {name: value for name, value in values.items() if name != "method"}
 
 
+class JsonText(serializers.CharField):
+    """A JSON string as sent, never a number taken for one: the services read the body as is."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def provider_amount_field() -> serializers.IntegerField:
+    most = stripe_gateway.to_provider(MAX_RUPIAH)
+    return serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=most)
+
+
 class StripeWebhookApi(APIView):
     """Stripe's events, signed with STRIPE_WEBHOOK_SECRET (`Stripe-Signature`, five minutes'
-    tolerance): 400 when the signature fails; each event kept once by its id (a replay answers
-    200 and changes nothing); unknown types acknowledged and ignored."""
+    tolerance): 400 when the signature fails; then 400 naming the field when the signed body is
+    not an event; each event kept once by its id (a replay answers 200 and changes nothing);
+    unknown types acknowledged and ignored."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        """What the services read of an event, each of its type; the rest is kept as sent."""
+
+        class DataSerializer(serializers.Serializer):
+            class ObjectSerializer(serializers.Serializer):
+                class ErrorSerializer(serializers.Serializer):
+                    message = JsonText(required=False, allow_null=True, allow_blank=True)
+
+                id = JsonText(required=False, max_length=PROVIDER_ID_LENGTH)
+                status = JsonText(required=False, max_length=50)
+                currency = JsonText(required=False, max_length=10)
+                amount = provider_amount_field()
+                amount_received = provider_amount_field()
+                last_payment_error = ErrorSerializer(required=False, allow_null=True)
+
+            object = ObjectSerializer()
+
+        id = JsonText(max_length=PROVIDER_ID_LENGTH)
+        type = JsonText(max_length=100)
+        data = DataSerializer()
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT},
@@ -645,14 +684,17 @@ class StripeWebhookApi(APIView):
         if not stripe_gateway.card_payments_enabled():
             raise NotFound()
         try:
-            # The body exactly as sent: the signature is over these bytes.
-            event = stripe_gateway.event_from_webhook(
+            # The body exactly as sent: the signature is over these bytes. Checked before the
+            # body is read: who sent it first, what it says after.
+            stripe_gateway.webhook_verify(
                 request._request.body, request.headers.get("Stripe-Signature")
             )
-        except (stripe.SignatureVerificationError, ValueError):
+        except (stripe.SignatureVerificationError, UnicodeDecodeError):
             raise DomainError(
                 _("The signature of this event is not valid."), code="bad_signature"
             ) from None
+        self.InputSerializer(data=request.data).is_valid(raise_exception=True)
+        event = stripe_gateway.event_of(request.data)
         outcome = payments.stripe_event_receive(event=event)
         return Response({"received": True, "outcome": outcome})
 

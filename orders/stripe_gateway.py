@@ -5,11 +5,15 @@ Nothing here decides anything; orders.services.payments does, and only the signe
 says a card payment succeeded.
 """
 
+import logging
+
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from market.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 CURRENCY = "idr"
 # Tests hand the SDK a fake transport (stripe.HTTPClient) here; None is the SDK's own.
@@ -48,6 +52,18 @@ def client() -> stripe.StripeClient:
     )
 
 
+class ProviderRefused(DomainError):
+    """Stripe refused the request itself (e.g. a refund of a payment that failed or is already
+    refunded); `reason` is Stripe's own words."""
+
+    code = "provider_refused"
+    default_message = _("The card provider refused.")
+
+    def __init__(self, reason: str | None):
+        self.reason = reason or ""
+        super().__init__(reason or None)
+
+
 def _calling(call):
     try:
         return call()
@@ -55,6 +71,9 @@ def _calling(call):
         raise DomainError(
             declined.user_message or _("The card provider refused."), code="card_error"
         ) from None
+    except (stripe.InvalidRequestError, stripe.IdempotencyError) as refused:
+        logger.warning("Stripe refused a request: %s (code %s)", refused, refused.code)
+        raise ProviderRefused(refused.user_message) from None
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as error:
         raise ProviderUnavailable() from error
 
@@ -91,9 +110,14 @@ def refund_create(*, intent_id: str, rupiah: int, idempotency_key: str, metadata
     )
 
 
-def event_from_webhook(payload: bytes, signature: str | None):
-    """The event Stripe signed; raises stripe.SignatureVerificationError (or ValueError for a
-    body that is not an event) otherwise. Stripe's tolerance: five minutes."""
-    return stripe.Webhook.construct_event(
+def webhook_verify(payload: bytes, signature: str | None) -> None:
+    """Raises stripe.SignatureVerificationError (or UnicodeDecodeError, for bytes Stripe never
+    signs) unless Stripe signed these very bytes. Stripe's tolerance: five minutes."""
+    stripe.WebhookSignature.verify_header(
         payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
     )
+
+
+def event_of(values: dict) -> stripe.Event:
+    """The event a verified webhook's body holds, as the SDK hands events over."""
+    return stripe.Event.construct_from(values, settings.STRIPE_SECRET_KEY)

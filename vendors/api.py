@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH, whole_number
 from market.models import Village
 from market.openapi import refusal
+from market.parsers import FormParser, MultiPartParser
 from market.permissions import IsPlatformAdmin
 from market.rest import run_serializer
 from market.throttles import AuditedScopedRateThrottle

@@ -373,16 +373,26 @@ def order_refund(
         payment=payment, order=order, amount=rupiah, reason=reason, refunded_by=by
     )
     if payment.method == PaymentMethod.CARD:
-        result = stripe_gateway.refund_create(
-            intent_id=payment.provider_payment_id,
-            rupiah=rupiah,
-            idempotency_key=f"pasar-payment-{payment.pk}-refund-{number}",
-            metadata={"order": order.number, "refund_id": str(refund.pk)},
-        )
+        try:
+            result = stripe_gateway.refund_create(
+                intent_id=payment.provider_payment_id,
+                rupiah=rupiah,
+                idempotency_key=f"pasar-payment-{payment.pk}-refund-{number}",
+                metadata={"order": order.number, "refund_id": str(refund.pk)},
+            )
+        except stripe_gateway.ProviderRefused as refused:  # e.g. a payment already refunded
+            raise DomainError(
+                _("The card provider refused to refund this payment: %(reason)s")
+                % {"reason": refused.reason},
+                code="refund_refused",
+                field="amount",
+            ) from None
         refund.provider_refund_id = result.id
         refund.save(update_fields=["provider_refund_id"])
         if result.status in ("failed", "canceled"):
-            raise DomainError(_("The card provider refused the refund."), code="refund_refused")
+            raise DomainError(
+                _("The card provider refused the refund."), code="refund_refused", field="amount"
+            )
         if result.status == "succeeded":
             _refund_succeeded(refund)
     else:

@@ -22,7 +22,9 @@ class FakeStripe(stripe.HTTPClient):
         self.intents: dict[str, dict] = {}
         self.by_key: dict[str, dict] = {}
         self.refund_status = "succeeded"
+        self.refusal: dict | None = None  # a refund Stripe refuses: {"message", "code", "param"}
         self.down = False
+        self.form_by_key: dict[str, dict] = {}
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         if self.down:
@@ -33,8 +35,21 @@ class FakeStripe(stripe.HTTPClient):
         )
         key = (headers or {}).get("Idempotency-Key")
         self.requests.append({"method": method, "path": path, "form": form, "key": key})
+        if key and key in self.form_by_key and self.form_by_key[key] != form:
+            return (
+                _error(
+                    "idempotency_error",
+                    "Keys for idempotent requests can only be used "
+                    "with the same parameters they were first used with.",
+                ),
+                400,
+                {},
+            )
         if key and key in self.by_key:
-            return json.dumps(self.by_key[key]), 200, {}
+            status, answer = self.by_key[key]
+            return json.dumps(answer), status, {}
+        if key:
+            self.form_by_key[key] = form
         if method == "post" and path == "/v1/payment_intents":
             number = len(self.intents) + 1
             intent = {
@@ -50,6 +65,11 @@ class FakeStripe(stripe.HTTPClient):
             answer = intent
         elif method == "get" and path.startswith("/v1/payment_intents/"):
             answer = self.intents[path.rsplit("/", 1)[-1]]
+        elif method == "post" and path == "/v1/refunds" and self.refusal:
+            answer = {"error": {"type": "invalid_request_error", **self.refusal}}
+            if key:
+                self.by_key[key] = 400, answer  # Stripe keeps a refusal under its key too
+            return json.dumps(answer), 400, {}
         elif method == "post" and path == "/v1/refunds":
             answer = {
                 "id": f"re_fake{len(self.requests)}",
@@ -61,11 +81,15 @@ class FakeStripe(stripe.HTTPClient):
         else:
             return json.dumps({"error": {"message": f"not faked: {method} {path}"}}), 404, {}
         if key:
-            self.by_key[key] = answer
+            self.by_key[key] = 200, answer
         return json.dumps(answer), 200, {}
 
     def calls(self, method: str, path: str) -> list[dict]:
         return [r for r in self.requests if r["method"] == method and r["path"] == path]
+
+
+def _error(kind: str, message: str) -> str:
+    return json.dumps({"error": {"type": kind, "message": message}})
 
 
 def event(kind: str, obj: dict, *, event_id: str | None = None) -> dict:
