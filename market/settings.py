@@ -29,6 +29,10 @@ AUDIT_KEYS = {
     ),
     AUDIT_KEY_ID: AUDIT_KEY,
 }
+# Where each signed checkpoint of the chain's head is appended, at least every minute while
+# events are written: a file on storage the database's administrators cannot write, made
+# append-only (README, "Audit trail"). Empty: audit-checkpoints.log beside the private files.
+AUDIT_CHECKPOINT_LOG = env.str("AUDIT_CHECKPOINT_LOG", default="")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
