@@ -17,7 +17,7 @@ from market.forms import AuditFilterForm, show_domain_error
 from market.home import panels_for
 from market.models import AuditEvent, Department, DepartmentRole, Membership, OrganisationRole
 from market.permissions import home_sections, roles_of
-from market.selectors import audit_events, audit_last_check
+from market.selectors import audit_chain_status, audit_events
 from market.services.accounts import password_set
 from market.services.audit import audit_review
 from market.services.notifications import notification_preferences_set
@@ -182,7 +182,7 @@ def audit_trail(request):
             "older": page[-1].sequence if older else None,
             "query": query.urlencode(),
             "can_review": roles.is_auditor,
-            "check": audit_last_check(),
+            "chain": audit_chain_status(),
         },
     )
 

@@ -113,13 +113,35 @@ def test_department_staff_and_vendors_have_no_audit_page(login, world, trail):
         assert login(person).get("/audit/").status_code == 404
 
 
-def test_the_last_nightly_check_is_shown(login, world, trail):
+def test_the_page_states_the_newest_checkpoint_and_the_last_walk_of_the_chain(login, world, trail):
+    from market.models import AuditChainHead
+    from market.services.audit import audit_head_sign
+    from tests.market.test_audit import _tamper
+
     client = login(finance_officer())
-    assert "Rantai belum diperiksa" in client.get("/audit/").content.decode()
+    page = client.get("/audit/").content.decode()
+    assert "Belum ada titik periksa yang ditandatangani" in page
+    assert "belum ditelusuri" in page
+
+    # A checkpoint published on the transparency page: the page says so, and what it covers.
+    signed = audit_head_sign()
+    page = client.get("/audit/").content.decode()
+    assert signed.sequence == AuditEvent.objects.count()
+    assert f"jejak sampai peristiwa #{signed.sequence} utuh" in page
+    assert "Rantai belum diperiksa" not in page and "Belum ada titik periksa" not in page
+    audit_record(actor=None, action="test.event")
+    page = client.get("/audit/").content.decode()
+    assert "1 peristiwa yang ditulis sesudahnya akan ditandatangani dalam satu menit" in page
+
     audit_check_record(report=audit_verify_chain())
     checked = AuditEvent.objects.count()
-    assert "peristiwa, utuh" in client.get("/audit/").content.decode()
-    assert f": {checked} peristiwa" in client.get("/audit/").content.decode()
+    assert f": {checked} peristiwa, utuh" in client.get("/audit/").content.decode()
+
+    # The signed event removed and the head moved back: the page says the trail lost it.
+    _tamper(f"DELETE FROM market_auditevent WHERE sequence >= {signed.sequence}")
+    AuditChainHead.objects.filter(pk=1).update(sequence=signed.sequence - 1)
+    page = client.get("/audit/").content.decode()
+    assert f"Jejak tidak lagi memuat peristiwa #{signed.sequence}" in page
 
 
 @pytest.mark.parametrize("events", [10, 80])
