@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults, i18n
 
+from market.audit_words import events_in_words
 from market.bounds import whole_number
 from market.errors import DomainError
 from market.forms import AuditFilterForm, show_domain_error
@@ -178,20 +179,10 @@ def audit_trail(request):
         "market/audit.html",
         {
             "form": form,
-            "events": [{"event": event, "changes": _changes(event)} for event in page],
+            "events": events_in_words(page, request.user),
             "older": page[-1].sequence if older else None,
             "query": query.urlencode(),
             "can_review": roles.is_auditor,
             "chain": audit_chain_status(),
         },
     )
-
-
-def _changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) of an event, side by side."""
-    before, after = event.before or {}, event.after or {}
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return [("", before, after)]
-    return [
-        (key, before.get(key, ""), after.get(key, "")) for key in dict.fromkeys([*before, *after])
-    ]

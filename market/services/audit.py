@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from market.audit_privacy import private_values_replaced
 from market.bounds import text_problem
 from market.errors import Conflict, InvalidInput, NotAllowed
 from market.locks import lock_row
@@ -73,16 +74,18 @@ def audit_record(
     action commits, in the order recorded, and a nested action that fails takes its events with
     it; outside one it is linked at once and returned.
     """
+    object_type = target._meta.label_lower if target is not None else ""
     event = AuditEvent(
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=getattr(actor, "username", "") or "system",
         action=action,
-        object_type=target._meta.label_lower if target is not None else "",
+        object_type=object_type,
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:200] if target is not None else "",
-        before=_normalise(before),
-        after=_normalise(after),
+        # Private values are kept only as fingerprints (market.audit_privacy).
+        before=private_values_replaced(object_type, _normalise(before)),
+        after=private_values_replaced(object_type, _normalise(after)),
     )
     if in_action():
         defer_until_commit("audit", event, flush=_link)

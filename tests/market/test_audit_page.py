@@ -70,11 +70,33 @@ def test_finance_filters_by_department_person_action_object_and_date(login, worl
     assert bad.status_code == 200 and "Masukkan tanggal yang valid." in bad.content.decode()
 
 
-def test_each_event_shows_before_and_after_side_by_side(login, world, trail):
+def test_each_event_shows_before_and_after_side_by_side_in_words(login, world, trail):
     page = login(inspector()).get("/audit/", {"action": "budget_line.set_allocation"})
     html = page.content.decode()
     assert "<th>Sebelum</th><th>Sesudah</th>" in html
-    assert "<tr><td><code>allocated</code></td><td>" in html and "5000000" in html
+    assert "<tr><td>Pagu</td><td>Rp100.000.000</td><td>Rp5.000.000</td></tr>" in html
+
+
+def test_order_events_name_the_products_quantities_and_units(login, world):
+    from tests.orders.test_inputs import receive, shipped
+
+    order, line = shipped(world, "100", "60")
+    receipt = receive(world, order, line, "50")
+    transitions.order_close_short(order=order, by=world.approver, reason="Penyedia berhenti")
+    client = login(finance_officer())
+    page = client.get("/audit/", {"about": order.number}).content.decode()
+    assert f"{{&#x27;{line.pk}&#x27;" not in page  # no more {'17': '60.000'}
+    assert "<tr><td>Dikirim</td><td></td><td>60 kg Beras lokal</td></tr>" in page
+    assert f"{receipt.number}: 50 kg Beras lokal" in page
+    assert "<tr><td>Dibatalkan</td><td></td><td>40 kg Beras lokal</td></tr>" in page
+    assert "<tr><td>Jumlah</td><td></td><td>Rp580.000</td></tr>" in page
+    assert "100 kg Beras lokal @ Rp14.500" in page  # as submitted
+    assert "<strong>Dikirim sebagian</strong>" in page  # what happened, as on the order page
+
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get("/audit/", {"about": order.number}).content.decode()
+    assert "<tr><td>Shipped</td><td></td><td>60 kg Beras lokal</td></tr>" in english
+    assert "<th>Before</th><th>After</th>" in english
 
 
 def test_marking_events_reviewed_and_seeing_what_nobody_has(login, world, trail):
@@ -160,6 +182,41 @@ def test_the_audit_page_runs_a_fixed_number_of_queries(
         assert f"before={older}" in page
         second = client.get("/audit/", {"before": older}).content.decode()
         assert second.count('class="card audit-event"') == events - 50
+
+
+@pytest.mark.parametrize("rounds", [2, 12])
+def test_events_of_every_kind_read_in_words_with_a_fixed_number_of_queries(
+    login, world, django_assert_max_num_queries, rounds
+):
+    from tests.factories import VendorFactory
+
+    officer = finance_officer()
+    (order,) = world.order((world.rice, "10"))
+    line = order.lines.get()
+    for n in range(rounds):  # orders' lines, vendors' villages, budget lines, people
+        audit_record(
+            actor=officer, action="order.ship", target=order, after={"shipped": {str(line.pk): "1"}}
+        )
+        vendor = VendorFactory()
+        audit_record(
+            actor=officer,
+            action="vendor.update",
+            target=vendor,
+            after={"village_id": vendor.village_id, "phone": "+628120000"},
+        )
+        audit_record(
+            actor=officer, action="budget_line.update", target=world.line, after={"allocated": n}
+        )
+        audit_record(
+            actor=officer,
+            action="person.notification_preferences",
+            target=world.requester,
+            after={"whatsapp_number": "+62813"},
+        )
+    client = login(officer)
+    with django_assert_max_num_queries(16):
+        page = client.get("/audit/").content.decode()
+    assert "1 kg Beras lokal" in page and world.rice.vendor.village.name in page
 
 
 @committing
