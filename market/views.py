@@ -1,5 +1,7 @@
 """Pages of the market app: sign-in, the home page per role, and the health check."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults, i18n
@@ -22,6 +25,7 @@ from market.selectors import audit_chain_status, audit_events
 from market.services.accounts import password_set
 from market.services.audit import audit_review
 from market.services.notifications import notification_preferences_set
+from market.throttles import sign_in_wait
 
 
 class SignInForm(AuthenticationForm):
@@ -31,10 +35,38 @@ class SignInForm(AuthenticationForm):
     }
 
 
+def sign_in_limited(view):
+    """A sign-in page's door: a POST from an address past the sign-in rate is answered 429
+    before any password is looked at (market.throttles.sign_in_wait)."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        if request.method == "POST" and (seconds := sign_in_wait(request)) is not None:
+            return too_many_sign_ins(request, seconds)
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
+def too_many_sign_ins(request, seconds: int):
+    message = ngettext(
+        "Too many sign-in attempts from this address. Try again in %(seconds)d second.",
+        "Too many sign-in attempts from this address. Try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    response = _error_answer(request, 429, "throttled", message)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     authentication_form = SignInForm
+
+    @method_decorator(sign_in_limited)
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
