@@ -179,6 +179,7 @@ def _newest(checkpoints: list[Checkpoint]) -> Checkpoint:
 
 
 def audit_checkpoint_latest() -> Checkpoint | None:
-    """The newest checkpoint held outside the database (the log or the storage)."""
-    latest = audit_checkpoints(limit=20)
+    """The newest checkpoint held outside the database (the log or the storage). The log's
+    last lines are all read: a night's walk may append its checkpoint after a newer one."""
+    latest = [*_log_latest(20), *_stored_latest(1)]
     return _newest(latest) if latest else None
