@@ -225,3 +225,22 @@ def test_the_head_is_signed_every_half_minute_by_beat():
 
     task = PeriodicTask.objects.get(task="worker.sign_audit_head")
     assert task.enabled and (task.interval.every, task.interval.period) == (30, "seconds")
+
+
+def test_a_head_moved_back_behind_events_still_there_is_caught():
+    events = _record(4)
+    _move_head(2, events[1].hash)  # events #3 and #4 left in place
+    report = audit_verify_chain()
+    assert not report.ok and report.broken_sequence == 3
+    assert report.reason == "the head was moved back before this event"
+
+
+def test_events_written_during_a_walk_are_left_for_the_next_one(monkeypatch):
+    from market.services import audit
+
+    events = _record(5)
+    heads = iter([(3, events[2].hash), (5, events[4].hash)])
+    # The walk read the head when it stood at #3; #4 and #5 committed (moving it) meanwhile.
+    monkeypatch.setattr(audit, "_head", lambda: next(heads))
+    report = audit_verify_chain()
+    assert report.ok and report.checked == 3 and report.head == (3, events[2].hash)
