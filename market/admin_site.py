@@ -17,6 +17,12 @@ class AdminSite(admin.AdminSite):
     site_header = _("Pasar Sistemik administration")
     index_title = _("Administration")
 
+    def login(self, request, extra_context=None):
+        """Django's admin sign-in, limited per client address like every sign-in."""
+        from market.views import sign_in_limited
+
+        return sign_in_limited(super().login)(request, extra_context)
+
     def admin_view(self, view, cacheable=False):
         protected = super().admin_view(view, cacheable)
 

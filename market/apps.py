@@ -12,9 +12,11 @@ class MarketConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
+        from market.audit_privacy import register_private_fields
         from market.audit_scope import register_department_objects
         from market.middleware import mark_signed_in
         from market.models import Department, Membership, User
+        from market.permissions import PERSON_PRIVATE_FIELDS, person_private_fields_for
         from market.signals import revoke_tokens_when_access_changes
         from market.throttles import audit_lockout
 
@@ -28,6 +30,9 @@ class MarketConfig(AppConfig):
         )
         register_department_objects(
             "market.membership", lambda department: Membership.objects.filter(department=department)
+        )
+        register_private_fields(
+            "market.user", fields=PERSON_PRIVATE_FIELDS, readable=person_private_fields_for
         )
 
 

@@ -65,6 +65,17 @@ def roles_of(user) -> Roles:
     return cached
 
 
+# A person's own ways to be reached (their e-mail address, phone and WhatsApp number): theirs and
+# the administrators' to read, in the audit trail too (market.audit_privacy).
+PERSON_PRIVATE_FIELDS = frozenset({"email", "phone", "whatsapp_number"})
+
+
+def person_private_fields_for(user, person_id: str) -> frozenset[str]:
+    """The private fields of the person `person_id` this user may read."""
+    own = user is not None and user.is_authenticated and str(user.pk) == str(person_id)
+    return PERSON_PRIVATE_FIELDS if own or roles_of(user).is_platform_admin else frozenset()
+
+
 def has_department_role(user, department: Department | int, *roles: str) -> bool:
     department_id = department if isinstance(department, int) else department.pk
     return roles_of(user).in_department(department_id, *roles)

@@ -1,10 +1,13 @@
 """Reads of the market app."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from market.audit_scope import department_events
 from market.models import (
     ApiToken,
+    AuditChainHead,
     AuditCheck,
     AuditEvent,
     Department,
@@ -15,6 +18,7 @@ from market.models import (
     User,
     Village,
 )
+from market.services.audit_checkpoints import Checkpoint, audit_checkpoint_latest
 
 
 def district_list() -> QuerySet[District]:
@@ -94,8 +98,34 @@ def audit_events(
     return list(events.order_by("-sequence")[: limit + 1])
 
 
-def audit_last_check() -> AuditCheck | None:
-    return AuditCheck.objects.order_by("-ran_at").first()
+@dataclass(frozen=True)
+class ChainStatus:
+    """Where the audit trail's proof stands, for the audit page."""
+
+    checkpoint: Checkpoint | None  # the newest signed checkpoint held outside the database
+    checkpoint_held: bool  # the trail still holds the event it recorded, with its hash
+    written_since: int  # events after it, to be covered by the next one
+    last_check: AuditCheck | None  # the last walk of the whole chain (nightly)
+
+
+def audit_chain_status() -> ChainStatus:
+    checkpoint = audit_checkpoint_latest()
+    head = AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+    held, since = False, head
+    if checkpoint is not None:
+        held = (
+            checkpoint.sequence == 0
+            or AuditEvent.objects.filter(
+                sequence=checkpoint.sequence, hash=checkpoint.hash
+            ).exists()
+        )
+        since = max(head - checkpoint.sequence, 0)
+    return ChainStatus(
+        checkpoint=checkpoint,
+        checkpoint_held=held,
+        written_since=since,
+        last_check=AuditCheck.objects.order_by("-ran_at", "-pk").first(),
+    )
 
 
 def notifications_of(user, *, unread: bool = False) -> QuerySet[Notification]:

@@ -29,6 +29,10 @@ AUDIT_KEYS = {
     ),
     AUDIT_KEY_ID: AUDIT_KEY,
 }
+# Where each signed checkpoint of the chain's head is appended, at least every minute while
+# events are written: a file on storage the database's administrators cannot write, made
+# append-only (README, "Audit trail"). Empty: audit-checkpoints.log beside the private files.
+AUDIT_CHECKPOINT_LOG = env.str("AUDIT_CHECKPOINT_LOG", default="")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -263,7 +267,10 @@ LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS_ONLY else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
 SECURE_HSTS_PRELOAD = HTTPS_ONLY
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+# Reverse proxies in front of the app that add the client's address to X-Forwarded-For.
+PROXIES_IN_FRONT = env.int("PROXIES_IN_FRONT", default=1 if BEHIND_TLS_PROXY else 0)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -309,11 +316,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "market.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "market.rest.exception_handler",
-    # Per client address (market.throttles): token sign-in and vendor registration.
+    # Per client address (market.throttles): every sign-in path together (the page, the admin,
+    # the API's token), and vendor registration.
     "DEFAULT_THROTTLE_RATES": {
         "sign_in": env.str("SIGN_IN_RATE", default="20/min"),
         "registration": env.str("REGISTRATION_RATE", default="10/hour"),
     },
+    # The client's address: the connection's, or behind N proxies the one the nearest added to
+    # X-Forwarded-For. A client's own X-Forwarded-For is never believed, or it could give
+    # itself a new address, and a new count, with every request.
+    "NUM_PROXIES": PROXIES_IN_FRONT,
 }
 
 # API tokens (django-rest-knox with market.models.ApiToken): a token unused for

@@ -1,5 +1,7 @@
 """Pages of the market app: sign-in, the home page per role, and the health check."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,20 +9,23 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults, i18n
 
+from market.audit_words import events_in_words
 from market.bounds import whole_number
 from market.errors import DomainError
 from market.forms import AuditFilterForm, show_domain_error
 from market.home import panels_for
 from market.models import AuditEvent, Department, DepartmentRole, Membership, OrganisationRole
 from market.permissions import home_sections, roles_of
-from market.selectors import audit_events, audit_last_check
+from market.selectors import audit_chain_status, audit_events
 from market.services.accounts import password_set
 from market.services.audit import audit_review
 from market.services.notifications import notification_preferences_set
+from market.throttles import sign_in_wait
 
 
 class SignInForm(AuthenticationForm):
@@ -30,10 +35,38 @@ class SignInForm(AuthenticationForm):
     }
 
 
+def sign_in_limited(view):
+    """A sign-in page's door: a POST from an address past the sign-in rate is answered 429
+    before any password is looked at (market.throttles.sign_in_wait)."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        if request.method == "POST" and (seconds := sign_in_wait(request)) is not None:
+            return too_many_sign_ins(request, seconds)
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
+def too_many_sign_ins(request, seconds: int):
+    message = ngettext(
+        "Too many sign-in attempts from this address. Try again in %(seconds)d second.",
+        "Too many sign-in attempts from this address. Try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    response = _error_answer(request, 429, "throttled", message)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     authentication_form = SignInForm
+
+    @method_decorator(sign_in_limited)
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -182,20 +215,10 @@ def audit_trail(request):
         "market/audit.html",
         {
             "form": form,
-            "events": [{"event": event, "changes": _changes(event)} for event in page],
+            "events": events_in_words(page, request.user),
             "older": page[-1].sequence if older else None,
             "query": query.urlencode(),
             "can_review": roles.is_auditor,
-            "check": audit_last_check(),
+            "chain": audit_chain_status(),
         },
     )
-
-
-def _changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) of an event, side by side."""
-    before, after = event.before or {}, event.after or {}
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return [("", before, after)]
-    return [
-        (key, before.get(key, ""), after.get(key, "")) for key in dict.fromkeys([*before, *after])
-    ]

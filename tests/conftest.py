@@ -150,6 +150,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0006_heartbeat_schedule", "create"),
     ("worker.migrations.0007_export_sweeper", "create"),
     ("worker.migrations.0008_expired_tokens_schedule", "create"),
+    ("worker.migrations.0009_audit_head_schedule", "create"),
 ]
 
 

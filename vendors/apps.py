@@ -7,7 +7,15 @@ class VendorsConfig(AppConfig):
     verbose_name = _("Vendors")
 
     def ready(self):
+        from market.audit_privacy import register_private_fields
         from market.home import register_panel
+        from vendors.permissions import AUDIT_FINGERPRINTED, private_fields_for
         from vendors.views import vendor_panel
 
         register_panel(vendor_panel, order=10)
+        register_private_fields(
+            "vendors.vendor",
+            fields=AUDIT_FINGERPRINTED,
+            last_digits={"bank_account_number"},
+            readable=private_fields_for,
+        )

@@ -57,10 +57,17 @@ AUDITOR_FIELDS = frozenset(
 )
 
 
-def private_fields_for(user, vendor: Vendor) -> frozenset[str]:
-    """The private fields of `vendor` this person may read (none for everyone else)."""
+# The audit trail keeps of these only a fingerprint, and of the account number its last four
+# digits (market.audit_privacy): the private fields finance officers may not read.
+AUDIT_FINGERPRINTED = frozenset(PRIVATE_FIELDS) - AUDITOR_FIELDS - {"created_at"}
+
+
+def private_fields_for(user, vendor: Vendor | int | str) -> frozenset[str]:
+    """The private fields of `vendor` (or the vendor of that id) this person may read (none
+    for everyone else)."""
     roles = roles_of(user)
-    if roles.is_platform_admin or acts_for(user, vendor):
+    vendor_id = vendor.pk if isinstance(vendor, Vendor) else int(vendor)
+    if roles.is_platform_admin or acts_for(user, vendor_id):
         return frozenset(PRIVATE_FIELDS)
     if roles.is_auditor:
         return AUDITOR_FIELDS

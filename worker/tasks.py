@@ -1,29 +1,26 @@
 """Thin Celery tasks: each loads what it needs and calls a service; safe to run twice."""
 
-import logging
-
 from celery import shared_task
 
 from market.health import worker_heard
 from market.services.api_tokens import api_tokens_forget_expired
-from market.services.audit import audit_check_record, audit_verify_chain
-from market.services.audit_checkpoints import audit_checkpoint_latest, audit_checkpoint_write
+from market.services.audit import audit_chain_check, audit_head_sign
 from worker.outbox import message_deliver, messages_deliver, outbox_sweep
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(name="worker.verify_audit_chain")
 def verify_audit_chain() -> dict:
-    """Nightly: walk the audit chain against the last signed checkpoint, so tampering is
-    noticed within a day; then sign a new checkpoint of a chain found intact."""
-    report = audit_verify_chain(checkpoint=audit_checkpoint_latest())
-    audit_check_record(report=report)
-    if not report.ok:
-        logger.error("Audit chain broken at event #%s: %s", report.broken_sequence, report.reason)
-    else:
-        audit_checkpoint_write()
+    """Nightly: walk the whole audit chain against the newest signed checkpoint; then sign a
+    checkpoint of a chain found intact."""
+    report = audit_chain_check()
     return {"ok": report.ok, "checked": report.checked, "broken_sequence": report.broken_sequence}
+
+
+@shared_task(name="worker.sign_audit_head")
+def sign_audit_head() -> dict | None:
+    """Every 30 seconds: sign the audit chain's head if it moved (what was signed, or None)."""
+    checkpoint = audit_head_sign()
+    return {"sequence": checkpoint.sequence, "time": checkpoint.time} if checkpoint else None
 
 
 @shared_task(name="worker.deliver_messages", acks_late=True)

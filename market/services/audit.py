@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -12,15 +13,22 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from market.audit_privacy import private_values_replaced
 from market.bounds import text_problem
 from market.errors import Conflict, InvalidInput, NotAllowed
 from market.locks import lock_row
 from market.models import AuditChainHead, AuditCheck, AuditEvent, AuditReview
 from market.permissions import roles_of
-from market.services.audit_checkpoints import Checkpoint
+from market.services.audit_checkpoints import (
+    Checkpoint,
+    audit_checkpoint_latest,
+    audit_checkpoint_write,
+)
 from market.transactions import action, defer_until_commit, in_action
 
 GENESIS_HASH = "0" * 64
+
+logger = logging.getLogger(__name__)
 
 
 def _normalise(value):
@@ -66,16 +74,18 @@ def audit_record(
     action commits, in the order recorded, and a nested action that fails takes its events with
     it; outside one it is linked at once and returned.
     """
+    object_type = target._meta.label_lower if target is not None else ""
     event = AuditEvent(
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=getattr(actor, "username", "") or "system",
         action=action,
-        object_type=target._meta.label_lower if target is not None else "",
+        object_type=object_type,
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:200] if target is not None else "",
-        before=_normalise(before),
-        after=_normalise(after),
+        # Private values are kept only as fingerprints (market.audit_privacy).
+        before=private_values_replaced(object_type, _normalise(before)),
+        after=private_values_replaced(object_type, _normalise(after)),
     )
     if in_action():
         defer_until_commit("audit", event, flush=_link)
@@ -148,6 +158,8 @@ class ChainReport:
     checked: int
     broken_sequence: int | None = None
     reason: str = ""
+    # The head the walk ended at (sequence, hash), when the chain holds.
+    head: tuple[int, str] | None = None
 
 
 def _link_problem(event: AuditEvent) -> str:
@@ -160,6 +172,11 @@ def _link_problem(event: AuditEvent) -> str:
     return "" if hmac.compare_digest(event.hash, expected) else "content does not match its hash"
 
 
+def _head() -> tuple[int, str]:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+
+
 def audit_verify_chain(
     *, checkpoint: Checkpoint | None = None, since: bool = False, batch_size: int = 2000
 ) -> ChainReport:
@@ -168,13 +185,17 @@ def audit_verify_chain(
     With a `checkpoint` (signed, kept outside the database) the chain must still hold the event
     it recorded, with its hash: a trail cut short, rewound or emptied since is named. `since`:
     start the walk at the checkpoint's event instead of the first one.
+
+    The head is read first and the walk ends at it: events written meanwhile (each commits
+    with the head it moved) are left for the next walk instead of looking like a break.
     """
     if checkpoint is not None and not checkpoint.signature_holds():
         reason = "the checkpoint's signature does not hold"
         return ChainReport(False, 0, checkpoint.sequence, reason)
+    head_sequence, head_hash = _head()
     start = checkpoint if since and checkpoint is not None else None
     expected_previous, expected_sequence = GENESIS_HASH, 1
-    events = AuditEvent.objects.order_by("sequence")
+    events = AuditEvent.objects.filter(sequence__lte=head_sequence).order_by("sequence")
     if start is not None:
         anchor = AuditEvent.objects.filter(sequence=start.sequence).first()
         if anchor is None or anchor.hash != start.hash:
@@ -195,13 +216,16 @@ def audit_verify_chain(
         expected_previous, expected_sequence = event.hash, event.sequence + 1
         checked += 1
     last = expected_sequence - 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    head_sequence = head.sequence if head else 0
-    if head_sequence != last or (head and head_sequence and head.hash != expected_previous):
+    if head_sequence != last or (head_sequence and head_hash != expected_previous):
         return ChainReport(False, checked, last + 1, "events after this one are missing")
     if checkpoint is not None and checkpoint.sequence > last:
         return ChainReport(False, checked, last + 1, _checkpoint_lost(checkpoint))
-    return ChainReport(True, checked)
+    # Events beyond the head read at the start are fine if a writer has moved the head past
+    # them since; beyond the head as it is now, someone moved it back.
+    beyond = AuditEvent.objects.filter(sequence__gt=last).order_by("-sequence").first()
+    if beyond is not None and _head()[0] < beyond.sequence:
+        return ChainReport(False, checked, last + 1, "the head was moved back before this event")
+    return ChainReport(True, checked, head=(last, expected_previous))
 
 
 def _checkpoint_lost(checkpoint: Checkpoint) -> str:
@@ -254,3 +278,45 @@ def audit_check_record(*, report: ChainReport) -> AuditCheck:
         broken_sequence=report.broken_sequence,
         reason=report.reason[:200],
     )
+
+
+def _log_break(report: ChainReport) -> None:
+    logger.error("Audit chain broken at event #%s: %s", report.broken_sequence, report.reason)
+
+
+def _record_break(report: ChainReport) -> None:
+    """Keep a broken walk for the audit page, once while the chain stays broken the same way."""
+    _log_break(report)
+    last = AuditCheck.objects.order_by("-ran_at", "-pk").first()
+    same = last is not None and not last.ok and last.broken_sequence == report.broken_sequence
+    if not (same and last.reason == report.reason[:200]):
+        audit_check_record(report=report)
+
+
+def audit_chain_check() -> ChainReport:
+    """Nightly: walk the whole chain against the newest checkpoint and keep the result; sign
+    the head the walk ended at when the chain holds, also as a file in the private storage."""
+    report = audit_verify_chain(checkpoint=audit_checkpoint_latest())
+    audit_check_record(report=report)
+    if report.ok:
+        audit_checkpoint_write(head=report.head, keep_file=True)
+    else:
+        _log_break(report)
+    return report
+
+
+def audit_head_sign() -> Checkpoint | None:
+    """At least every minute: when the head has moved since the newest checkpoint, walk the
+    events written since (from that checkpoint's event) and sign the head they end at, so at
+    most the events written since the last signing can vanish unnoticed. A chain that no
+    longer holds is not signed; the break is kept for the audit page."""
+    latest = audit_checkpoint_latest()
+    if latest is not None and (latest.sequence, latest.hash) == _head():
+        return None
+    if latest is None and _head()[0] == 0:
+        return None  # nothing written yet
+    report = audit_verify_chain(checkpoint=latest, since=latest is not None)
+    if not report.ok:
+        _record_break(report)
+        return None
+    return audit_checkpoint_write(head=report.head, keep_file=False)

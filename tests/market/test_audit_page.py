@@ -70,11 +70,33 @@ def test_finance_filters_by_department_person_action_object_and_date(login, worl
     assert bad.status_code == 200 and "Masukkan tanggal yang valid." in bad.content.decode()
 
 
-def test_each_event_shows_before_and_after_side_by_side(login, world, trail):
+def test_each_event_shows_before_and_after_side_by_side_in_words(login, world, trail):
     page = login(inspector()).get("/audit/", {"action": "budget_line.set_allocation"})
     html = page.content.decode()
     assert "<th>Sebelum</th><th>Sesudah</th>" in html
-    assert "<tr><td><code>allocated</code></td><td>" in html and "5000000" in html
+    assert "<tr><td>Pagu</td><td>Rp100.000.000</td><td>Rp5.000.000</td></tr>" in html
+
+
+def test_order_events_name_the_products_quantities_and_units(login, world):
+    from tests.orders.test_inputs import receive, shipped
+
+    order, line = shipped(world, "100", "60")
+    receipt = receive(world, order, line, "50")
+    transitions.order_close_short(order=order, by=world.approver, reason="Penyedia berhenti")
+    client = login(finance_officer())
+    page = client.get("/audit/", {"about": order.number}).content.decode()
+    assert f"{{&#x27;{line.pk}&#x27;" not in page  # no more {'17': '60.000'}
+    assert "<tr><td>Dikirim</td><td></td><td>60 kg Beras lokal</td></tr>" in page
+    assert f"{receipt.number}: 50 kg Beras lokal" in page
+    assert "<tr><td>Dibatalkan</td><td></td><td>40 kg Beras lokal</td></tr>" in page
+    assert "<tr><td>Jumlah</td><td></td><td>Rp580.000</td></tr>" in page
+    assert "100 kg Beras lokal @ Rp14.500" in page  # as submitted
+    assert "<strong>Dikirim sebagian</strong>" in page  # what happened, as on the order page
+
+    client.post("/i18n/setlang/", {"language": "en"})
+    english = client.get("/audit/", {"about": order.number}).content.decode()
+    assert "<tr><td>Shipped</td><td></td><td>60 kg Beras lokal</td></tr>" in english
+    assert "<th>Before</th><th>After</th>" in english
 
 
 def test_marking_events_reviewed_and_seeing_what_nobody_has(login, world, trail):
@@ -113,13 +135,35 @@ def test_department_staff_and_vendors_have_no_audit_page(login, world, trail):
         assert login(person).get("/audit/").status_code == 404
 
 
-def test_the_last_nightly_check_is_shown(login, world, trail):
+def test_the_page_states_the_newest_checkpoint_and_the_last_walk_of_the_chain(login, world, trail):
+    from market.models import AuditChainHead
+    from market.services.audit import audit_head_sign
+    from tests.market.test_audit import _tamper
+
     client = login(finance_officer())
-    assert "Rantai belum diperiksa" in client.get("/audit/").content.decode()
+    page = client.get("/audit/").content.decode()
+    assert "Belum ada titik periksa yang ditandatangani" in page
+    assert "belum ditelusuri" in page
+
+    # A checkpoint published on the transparency page: the page says so, and what it covers.
+    signed = audit_head_sign()
+    page = client.get("/audit/").content.decode()
+    assert signed.sequence == AuditEvent.objects.count()
+    assert f"jejak sampai peristiwa #{signed.sequence} utuh" in page
+    assert "Rantai belum diperiksa" not in page and "Belum ada titik periksa" not in page
+    audit_record(actor=None, action="test.event")
+    page = client.get("/audit/").content.decode()
+    assert "1 peristiwa yang ditulis sesudahnya akan ditandatangani dalam satu menit" in page
+
     audit_check_record(report=audit_verify_chain())
     checked = AuditEvent.objects.count()
-    assert "peristiwa, utuh" in client.get("/audit/").content.decode()
-    assert f": {checked} peristiwa" in client.get("/audit/").content.decode()
+    assert f": {checked} peristiwa, utuh" in client.get("/audit/").content.decode()
+
+    # The signed event removed and the head moved back: the page says the trail lost it.
+    _tamper(f"DELETE FROM market_auditevent WHERE sequence >= {signed.sequence}")
+    AuditChainHead.objects.filter(pk=1).update(sequence=signed.sequence - 1)
+    page = client.get("/audit/").content.decode()
+    assert f"Jejak tidak lagi memuat peristiwa #{signed.sequence}" in page
 
 
 @pytest.mark.parametrize("events", [10, 80])
@@ -138,6 +182,41 @@ def test_the_audit_page_runs_a_fixed_number_of_queries(
         assert f"before={older}" in page
         second = client.get("/audit/", {"before": older}).content.decode()
         assert second.count('class="card audit-event"') == events - 50
+
+
+@pytest.mark.parametrize("rounds", [2, 12])
+def test_events_of_every_kind_read_in_words_with_a_fixed_number_of_queries(
+    login, world, django_assert_max_num_queries, rounds
+):
+    from tests.factories import VendorFactory
+
+    officer = finance_officer()
+    (order,) = world.order((world.rice, "10"))
+    line = order.lines.get()
+    for n in range(rounds):  # orders' lines, vendors' villages, budget lines, people
+        audit_record(
+            actor=officer, action="order.ship", target=order, after={"shipped": {str(line.pk): "1"}}
+        )
+        vendor = VendorFactory()
+        audit_record(
+            actor=officer,
+            action="vendor.update",
+            target=vendor,
+            after={"village_id": vendor.village_id, "phone": "+628120000"},
+        )
+        audit_record(
+            actor=officer, action="budget_line.update", target=world.line, after={"allocated": n}
+        )
+        audit_record(
+            actor=officer,
+            action="person.notification_preferences",
+            target=world.requester,
+            after={"whatsapp_number": "+62813"},
+        )
+    client = login(officer)
+    with django_assert_max_num_queries(16):
+        page = client.get("/audit/").content.decode()
+    assert "1 kg Beras lokal" in page and world.rice.vendor.village.name in page
 
 
 @committing

@@ -2,21 +2,24 @@
 edit an event and recompute every later hash and the head; delete the last events and move the
 head back; TRUNCATE the table; or empty it and reset the head. Each makes verify_audit fail,
 naming what it found: the hashes are keyed with AUDIT_KEY, which is not in the database, and
-the head is compared with a signed checkpoint kept outside it."""
+the head is compared with the newest signed checkpoint kept outside it (signed at least every
+minute while events are written, so at most the last minute's events can vanish unnoticed)."""
 
 import hashlib
 import hmac
 import json
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from market.models import AuditChainHead, AuditEvent
+from market.models import AuditChainHead, AuditCheck, AuditEvent
 from market.services.audit import _hashed_fields, audit_record, audit_verify_chain
 from market.services.audit_checkpoints import (
     Checkpoint,
     audit_checkpoint_latest,
+    audit_checkpoint_log,
     audit_checkpoint_write,
     audit_checkpoints,
 )
@@ -161,3 +164,83 @@ def test_checkpoints_are_published_on_the_transparency_page_and_open_data(client
     assert page.status_code == 200 and checkpoint.signature in page.content.decode()
     published = client.get("/api/v1/public/audit-checkpoints/").json()
     assert [Checkpoint(**row) for row in published] == [checkpoint]
+
+
+def test_events_deleted_after_the_nightly_checkpoint_are_caught_by_the_minute_checkpoint():
+    from worker.tasks import sign_audit_head, verify_audit_chain
+
+    events = _record(3)
+    verify_audit_chain()  # the night's walk of the chain, and its checkpoint of event #3
+    nightly = audit_checkpoint_latest()
+    events += _record(3)
+    sign_audit_head()  # a minute later: the head, event #6, signed
+    events += _record(1)  # event #7: written after the newest checkpoint, the window left
+    _tamper("DELETE FROM market_auditevent WHERE sequence > 4")  # #5 to #7
+    _move_head(4, events[3].hash)
+
+    assert nightly.sequence == 3 and audit_verify_chain(checkpoint=nightly).ok
+    for args in ((), ("--since-checkpoint",)):
+        assert "recorded event #6" in _verify_fails(*args)
+
+
+def test_the_checkpoint_log_outside_the_private_storage_still_holds_the_head(settings, tmp_path):
+    from worker.tasks import sign_audit_head
+
+    settings.AUDIT_CHECKPOINT_LOG = str(tmp_path / "elsewhere" / "audit-checkpoints.log")
+    events = _record(2)
+    audit_checkpoint_write()
+    events += _record(2)
+    sign_audit_head()
+    # Someone who can write both the database and the private storage removes its files...
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT / "audit-checkpoints")
+    _tamper("DELETE FROM market_auditevent WHERE sequence > 2")
+    _move_head(2, events[1].hash)
+    # ...but not the log, whose newest line recorded event #4.
+    assert "recorded event #4" in _verify_fails()
+    kept = tmp_path / "kept.log"
+    shutil.copy(audit_checkpoint_log(), kept)
+    assert "recorded event #4" in _verify_fails("--checkpoint", str(kept))
+
+
+def test_the_head_is_signed_when_it_moved_and_only_over_an_intact_chain():
+    from worker.tasks import sign_audit_head
+
+    assert sign_audit_head() is None  # nothing written yet
+    _record(2)
+    first = sign_audit_head()
+    assert first["sequence"] == 2 and audit_checkpoint_latest().sequence == 2
+    assert sign_audit_head() is None  # the head has not moved: nothing new to sign
+    assert len(audit_checkpoint_log().read_text().splitlines()) == 1
+    _record(1)
+    _tamper("UPDATE market_auditevent SET after = '{}' WHERE sequence = 3")
+    for _minute in range(2):  # refused, and recorded for the audit page once
+        assert sign_audit_head() is None
+    assert audit_checkpoint_latest().sequence == 2
+    check = AuditCheck.objects.get()
+    assert not check.ok and check.broken_sequence == 3
+
+
+def test_the_head_is_signed_every_half_minute_by_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="worker.sign_audit_head")
+    assert task.enabled and (task.interval.every, task.interval.period) == (30, "seconds")
+
+
+def test_a_head_moved_back_behind_events_still_there_is_caught():
+    events = _record(4)
+    _move_head(2, events[1].hash)  # events #3 and #4 left in place
+    report = audit_verify_chain()
+    assert not report.ok and report.broken_sequence == 3
+    assert report.reason == "the head was moved back before this event"
+
+
+def test_events_written_during_a_walk_are_left_for_the_next_one(monkeypatch):
+    from market.services import audit
+
+    events = _record(5)
+    heads = iter([(3, events[2].hash), (5, events[4].hash)])
+    # The walk read the head when it stood at #3; #4 and #5 committed (moving it) meanwhile.
+    monkeypatch.setattr(audit, "_head", lambda: next(heads))
+    report = audit_verify_chain()
+    assert report.ok and report.checked == 3 and report.head == (3, events[2].hash)

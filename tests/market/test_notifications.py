@@ -3,6 +3,7 @@ one's choice of channels, WhatsApp number and language."""
 
 import pytest
 
+from market.audit_privacy import audit_fingerprint
 from market.models import AuditEvent, ChannelPreference, Notification
 from market.services.notifications import notify
 from market.transactions import action_scope
@@ -112,7 +113,8 @@ def test_preferences_are_read_and_changed_with_every_problem_named_at_once(api_a
         "language": "en",
         "email": False,
         "whatsapp": True,
-        "whatsapp_number": "+6281234567890",
+        # the trail keeps only a fingerprint of the number (market.audit_privacy)
+        "whatsapp_number": {"fingerprint": audit_fingerprint("+6281234567890"), "key_id": "1"},
     }
 
 

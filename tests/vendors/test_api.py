@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from market.audit_privacy import audit_fingerprint
 from market.models import AuditEvent, DepartmentRole, Village
 from tests.factories import (
     UserFactory,
@@ -245,7 +246,8 @@ def test_a_vendor_changes_its_contact_and_bank_account_but_not_its_identity(api_
     )
     assert changed.status_code == 200, changed.json()
     assert changed.json()["bank_account_number"] == "3000400055"
-    assert AuditEvent.objects.get(action="vendor.update").after["contact_person"] == "Ibu Sari Dewi"
+    kept = AuditEvent.objects.get(action="vendor.update").after["contact_person"]
+    assert kept["fingerprint"] == audit_fingerprint("Ibu Sari Dewi")  # market.audit_privacy
 
     refused = client.patch(
         "/api/v1/vendor/profile/",

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
-from market.services.audit_checkpoints import audit_checkpoint_write
+from market.services.audit import audit_head_sign
 from market.transactions import action_scope
 
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
                 with action_scope():  # each app's seed commits once; its services join it
                     import_module(f"{app_config.name}.demo").seed(context)
                 self.stdout.write(f"Seeded {app_config.label}.")
-        # The transparency page shows the trail's signed head from the start, not from tonight.
-        audit_checkpoint_write()
+        # The transparency page shows the trail's signed head from the start, also where no
+        # beat runs to sign it (the demo without Redis).
+        audit_head_sign()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

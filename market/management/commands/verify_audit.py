@@ -1,5 +1,5 @@
-"""verify_audit: check the audit trail's keyed hash chain against the last signed checkpoint;
-exit 1 naming the first broken event."""
+"""verify_audit: check the audit trail's keyed hash chain against the newest signed checkpoint
+held outside the database; exit 1 naming the first broken event."""
 
 from pathlib import Path
 
@@ -11,8 +11,8 @@ from market.services.audit_checkpoints import Checkpoint, audit_checkpoint_lates
 
 class Command(BaseCommand):
     help = (
-        "Verify the audit trail's hash chain, and that it still holds the event the latest "
-        "signed checkpoint recorded."
+        "Verify the audit trail's hash chain, and that it still holds the event the newest "
+        "signed checkpoint (in the checkpoint log or the private storage) recorded."
     )
 
     def add_arguments(self, parser):
@@ -24,12 +24,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--checkpoint",
             type=Path,
-            help="a checkpoint file (as published) instead of the latest one in storage",
+            help="a checkpoint as published, or a copy of the checkpoint log (its newest is "
+            "used), instead of the newest one held by this installation",
         )
 
     def handle(self, *args, **options):
         if options["checkpoint"]:
-            checkpoint = Checkpoint.from_json(options["checkpoint"].read_text())
+            try:
+                checkpoint = Checkpoint.newest_in(options["checkpoint"].read_text())
+            except (OSError, ValueError) as unreadable:
+                raise CommandError(f"{options['checkpoint']}: {unreadable}") from None
         else:
             checkpoint = audit_checkpoint_latest()
         if options["since_checkpoint"] and checkpoint is None:
@@ -40,7 +44,11 @@ class Command(BaseCommand):
                 f"Audit chain broken at event #{report.broken_sequence}: {report.reason} "
                 f"({report.checked} events verified before it)."
             )
-        against = f", up to the checkpoint #{checkpoint.sequence}" if checkpoint else ""
+        against = (
+            f", up to the checkpoint #{checkpoint.sequence} of {checkpoint.time}"
+            if checkpoint
+            else ""
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Audit chain intact: {report.checked} events{against}.")
         )
