@@ -37,11 +37,13 @@ from orders.selectors import (
     order_filter,
     order_payments,
     order_receipts,
+    order_shipments,
     order_timeline,
     orders_listed_for,
     orders_visible_to,
     orders_waiting_for,
     requester_department,
+    response_deadline,
     response_deadlines,
     standing_orders_visible_to,
     vendor_inbox,
@@ -162,7 +164,9 @@ def cart(request):
     )
 
 
-def _order_list(request, orders, title, *, show_deadlines=False):
+def _order_list(request, orders, title, *, inbox=False):
+    """A list of orders; a vendor's inbox names the buying department and the day to answer by
+    where department staff read the vendor."""
     status = request.GET.get("status", "")
     orders = order_filter(
         orders,
@@ -170,7 +174,7 @@ def _order_list(request, orders, title, *, show_deadlines=False):
         number=request.GET.get("search", "")[:40],
     ).order_by("-created_at", "-id")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
-    deadlines = response_deadlines(page.object_list) if show_deadlines else {}
+    deadlines = response_deadlines(page.object_list) if inbox else {}
     for order in page.object_list:
         order.response_deadline = deadlines.get(order.pk)
     return render(
@@ -181,7 +185,7 @@ def _order_list(request, orders, title, *, show_deadlines=False):
             "statuses": OrderStatus.choices,
             "status": status,
             "title": title,
-            "show_deadlines": show_deadlines,
+            "inbox": inbox,
         },
     )
 
@@ -195,9 +199,7 @@ def order_list(request):
 def vendor_orders(request):
     if vendor_of(request.user) is None:
         raise Http404
-    return _order_list(
-        request, vendor_inbox(request.user), _("Incoming orders"), show_deadlines=True
-    )
+    return _order_list(request, vendor_inbox(request.user), _("Incoming orders"), inbox=True)
 
 
 def _order_page(request, order, *, posted_action: str = "", posted_form=None, status=200):
@@ -218,10 +220,12 @@ def _order_page(request, order, *, posted_action: str = "", posted_form=None, st
         "order": order,
         "lines": lines,
         "actions": actions,
-        "response_deadline": response_deadlines([order]).get(order.pk),
+        "response_deadline": response_deadline(order),
         "invoice": getattr(order, "invoice", None) if order.status in documents.INVOICED else None,
         # Card payment is offered beside the transfer, or the page says why it is not.
         "card_problem": card_payment_problem(order) if paying else None,
+        # The receiver reads what came in each shipment, and the vendor's note, before the BAST.
+        "shipments": order_shipments(order),
         "payments": order_payments(order),
         "timeline": [
             {"event": event, "status": timeline_label(event)} for event in order_timeline(order)
@@ -340,14 +344,20 @@ def standing_order_stop(request, pk):
 
 
 def orders_panel(request) -> Panel | None:
-    """Home page: the orders on which this person has the next step."""
+    """Home page: the orders on which this person has the next step, each with the other
+    party (the department, for its vendor) and, for an order to answer, the day to answer by."""
     waiting = list(orders_waiting_for(request.user))
-    if (
-        not waiting
-        and vendor_of(request.user) is None
-        and not roles_of(request.user).department_roles
-    ):
+    vendor = vendor_of(request.user)
+    if not waiting and vendor is None and not roles_of(request.user).department_roles:
         return None
+    deadlines = response_deadlines(waiting)
+    for order in waiting:
+        order.party = (
+            order.department.name
+            if vendor is not None and order.vendor_id == vendor.pk
+            else order.vendor.display_name
+        )
+        order.response_deadline = deadlines.get(order.pk)
     return Panel("orders/orders_panel.html", {"orders": waiting})
 
 
