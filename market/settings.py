@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "ExportKindEnum": "orders.models.Export.Kind",
         "DocumentKindEnum": "vendors.models.DocumentKind",
+        # The pages' and the messages' languages (market.notification_api): one enum.
+        "LanguageEnum": LANGUAGES,
     },
 }
 
