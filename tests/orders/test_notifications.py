@@ -240,7 +240,7 @@ def test_a_vendor_hears_of_its_verification_rejection_and_suspension(told):
     admin = UserFactory(is_staff=True)
     applied = VendorFactory(status=VendorStatus.APPLIED)
     owner, staff = vendor_member(applied), vendor_member(applied)
-    vendor_transition(vendor=applied, action="verify", by=admin)
+    vendor_transition(vendor=applied, action="verify", by=admin, reason="Dokumen diperiksa")
     assert told() == [(owner.username, "vendor.verified"), (staff.username, "vendor.verified")]
     vendor_transition(vendor=applied, action="suspend", by=admin, reason="Izin usaha kedaluwarsa")
     suspended = Notification.objects.filter(kind="vendor.suspended").first()
