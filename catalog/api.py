@@ -64,6 +64,9 @@ class ProductOutputSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     thumbnail_url = serializers.SerializerMethodField()
     in_stock = serializers.BooleanField()
+    unit_label = serializers.CharField(
+        source="get_unit_display", help_text="the unit in the reader's language"
+    )
 
     class Meta:
         model = Product
@@ -73,6 +76,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "description",
             "category",
             "unit",
+            "unit_label",
             "unit_price",
             "made_to_order",
             "stock",

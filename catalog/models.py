@@ -42,8 +42,11 @@ class Category(models.Model):
 
 
 class Unit(models.TextChoices):
+    """The one vocabulary of units: stored as these codes everywhere (products, order lines),
+    shown as their label in the reader's language (`pcs` is "buah" in Indonesian)."""
+
     KG = "kg", _("kg")
-    PIECE = "pcs", _("piece")
+    PIECE = "pcs", _("pcs")
     PACK = "pack", _("pack")
     SET = "set", _("set")
     BOX = "box", _("box")

@@ -41,7 +41,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Contact"), {"fields": ("full_name", "phone", "language")}),
+        (_("Contact"), {"fields": ("full_name", "phone", "language", "message_language")}),
     )
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     readonly_fields = ["date_joined", "last_login"]  # kept by Django, not typed

@@ -12,6 +12,13 @@ from market.errors import DomainError
 from market.inputs import call_with_every_error
 
 
+def required_by_service(field: forms.Field) -> forms.Field:
+    """Mark a field its service requires but the form leaves empty-able, so that the service
+    names what is missing beside every other problem: the page does not call it optional."""
+    field.required_by_service = True
+    return field
+
+
 def form_values(form: forms.Form) -> tuple[dict, dict]:
     """(values, errors) of a bound form: each field's cleaned value, None where it failed."""
     form.is_valid()

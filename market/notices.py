@@ -23,6 +23,8 @@ class Notice:
     body: Promise
     # The facts a WhatsApp template receives, in its order (after the reader's name).
     whatsapp: tuple[str, ...] = ("number", "party", "amount")
+    # Sentences added to the body only when their fact is given: (fact, sentence).
+    extras: tuple[tuple[str, Promise], ...] = ()
 
     def template_name(self, kind: str) -> str:
         return "pasar_" + kind.replace(".", "_")
@@ -42,9 +44,10 @@ NOTICES: dict[str, Notice] = {
     "order.to_accept": Notice(
         _("New order %(number)s to accept"),
         _(
-            "%(party)s ordered %(amount)s from you (order %(number)s). Accept or decline it "
-            "before it expires."
+            "%(party)s ordered %(amount)s from you (order %(number)s). Accept or decline it by "
+            "%(date)s, or it expires."
         ),
+        ("number", "party", "amount", "date"),
     ),
     "order.accepted": Notice(
         _("%(party)s accepted order %(number)s"),
@@ -76,6 +79,8 @@ NOTICES: dict[str, Notice] = {
             "Goods of order %(number)s (%(amount)s) are on their way from %(party)s. Record what "
             "arrives in a delivery receipt (BAST)."
         ),
+        ("number", "party", "amount", "note"),
+        extras=(("note", _("Note from the vendor: %(note)s")),),
     ),
     "order.received": Notice(
         _("%(party)s received goods of order %(number)s"),
@@ -91,7 +96,8 @@ NOTICES: dict[str, Notice] = {
     ),
     "order.paid": Notice(
         _("Order %(number)s was paid"),
-        _("%(party)s paid %(amount)s for order %(number)s."),
+        # Told to the vendor and the requester alike: the department pays, whoever reads it.
+        _("Order %(number)s with %(party)s was paid: %(amount)s."),
     ),
     "order.closed_short": Notice(
         _("Order %(number)s was closed short"),
@@ -212,12 +218,19 @@ def words(kind: str, params: dict, *, language: str | None = None) -> tuple[str,
         return kind, ""
     with translation.override(language) if language else contextlib.nullcontext():
         facts = _Facts(params or {})
-        return str(notice.title) % facts, str(notice.body) % facts
+        body = " ".join(
+            [
+                str(notice.body) % facts,
+                *(str(sentence) % facts for fact, sentence in notice.extras if facts[fact]),
+            ]
+        )
+        return str(notice.title) % facts, body
 
 
 def whatsapp_parameters(kind: str, params: dict, *, name: str, language: str) -> list[str]:
-    """The parameters a WhatsApp template receives: the reader's name, then its facts."""
+    """The parameters a WhatsApp template receives: the reader's name, then its facts (a fact
+    not given, such as a shipment's note, as a dash: a template parameter may not be empty)."""
     notice = NOTICES[kind]
     with translation.override(language):
         facts = _Facts(params or {})
-        return [name, *(str(facts[field]) for field in notice.whatsapp)]
+        return [name, *(str(facts[field]) or "—" for field in notice.whatsapp)]

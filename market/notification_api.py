@@ -103,10 +103,18 @@ class NotificationReadAllApi(APIView):
 
 class PreferencesApi(APIView):
     """Which channels reach the signed-in person besides the app (always on), the WhatsApp
-    number they reach, and the language messages are written in."""
+    number they reach, and their languages: `language` of their pages (as the page's language
+    switcher sets it), `message_language` of their e-mail and WhatsApp messages ("" for the
+    same as the pages)."""
 
     class PreferencesSerializer(serializers.Serializer):
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+        message_language = serializers.ChoiceField(
+            choices=settings.LANGUAGES,
+            required=False,
+            allow_blank=True,
+            help_text='"" for the same as the pages',
+        )
         in_app = serializers.BooleanField(read_only=True)
         email = serializers.BooleanField(required=False)
         whatsapp = serializers.BooleanField(required=False)

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
@@ -71,13 +70,20 @@ def notification_read_all(request):
 
 
 class PreferencesForm(forms.Form):
-    language = forms.ChoiceField(
+    # The pages' language is the switcher's (at the top of every page); this one is only the
+    # messages'.
+    message_language = forms.ChoiceField(
         label=gettext_lazy("Language of messages"),
         # Each language in its own words, so that a reader finds theirs whatever the page's.
         choices=[
-            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+            ("", gettext_lazy("The same as the pages")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
         ],
+        required=False,
         widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "E-mail and WhatsApp messages. The pages' language is chosen at the top of every page."
+        ),
     )
     email = forms.BooleanField(label=gettext_lazy("By e-mail"), required=False)
     whatsapp = forms.BooleanField(label=gettext_lazy("By WhatsApp"), required=False)
@@ -121,18 +127,9 @@ def notification_preferences(request):
         except DomainError as error:
             show_domain_error(request, error, form)
         else:
-            with translation.override(request.user.language):  # said in the language chosen
-                messages.success(request, _("Your choices are saved."))
-            response = redirect("notification-preferences")
-            # The pages follow the language chosen for messages.
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                request.user.language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
-            return response
+            # The pages keep their language: the messages' is a choice of its own.
+            messages.success(request, _("Your choices are saved."))
+            return redirect("notification-preferences")
     return render(
         request, "market/notification_preferences.html", {"form": form, "current": current}
     )

@@ -161,6 +161,8 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # Ours first; then django-celery-beat's admin, which ships no Indonesian of its own.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django_celery_beat"]
 USE_I18N = True
+# Formats of our own where Django's differ from how dates are written here (English day-first).
+FORMAT_MODULE_PATH = ["market.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Pontianak")
 USE_TZ = True
 
@@ -360,6 +362,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "ExportKindEnum": "orders.models.Export.Kind",
         "DocumentKindEnum": "vendors.models.DocumentKind",
+        # The pages' and the messages' languages (market.notification_api): one enum.
+        "LanguageEnum": LANGUAGES,
     },
 }
 

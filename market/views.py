@@ -85,7 +85,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 def set_language(request):
     """Django's language switch; a signed-in person's choice is also kept on the person, so
-    that e-mail and WhatsApp messages, and the pages on another device, follow it."""
+    that their pages on another device follow it, and their e-mail and WhatsApp messages too
+    unless they chose another language for those (the notification choices)."""
     response = i18n.set_language(request)
     language = request.POST.get("language") if request.method == "POST" else None
     user = request.user

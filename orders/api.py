@@ -55,7 +55,7 @@ from orders.selectors import (
     orders_listed_for,
     orders_visible_to,
     requester_department,
-    response_deadlines,
+    response_deadline,
     standing_orders_visible_to,
     vendor_inbox,
 )
@@ -95,6 +95,9 @@ class CartApi(APIView):
             name = serializers.CharField(source="product.name")
             vendor = serializers.CharField(source="product.vendor.display_name")
             unit = serializers.CharField(source="product.unit")
+            unit_label = serializers.CharField(
+                source="product.get_unit_display", help_text="the unit in the reader's language"
+            )
             unit_price = serializers.IntegerField(source="product.unit_price")
             quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
 
@@ -243,6 +246,9 @@ class OrderDetailSerializer(OrderSummarySerializer):
         product = serializers.IntegerField(source="product_id")
         product_name = serializers.CharField()
         unit = serializers.CharField()
+        unit_label = serializers.CharField(
+            source="get_unit_display", help_text="the unit in the reader's language"
+        )
         unit_price = serializers.IntegerField()
         quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
         total = serializers.IntegerField()
@@ -319,7 +325,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_response_deadline(self, order) -> str | None:
-        deadline = response_deadlines([order]).get(order.pk)
+        deadline = response_deadline(order)
         return deadline.isoformat() if deadline else None
 
     def get_timeline(self, order) -> list[dict]:

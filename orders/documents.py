@@ -18,7 +18,7 @@ from market.bounds import whole_number
 from market.money import rupiah_in_words
 from market.tabular import CONTENT_TYPES
 from orders.models import PaymentStatus, PurchaseOrder, ReceiptLine
-from orders.selectors import response_deadlines
+from orders.selectors import response_deadline
 from procurement.models import Policy
 
 TITLES = {
@@ -87,13 +87,19 @@ def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
     if kind == "purchase-order":
         template = "orders/documents/purchase_order.html"
         context["response_days"] = _policy(order).vendor_response_days
-        context["response_deadline"] = response_deadlines([order]).get(order.pk)
+        context["response_deadline"] = response_deadline(order)
         filename = _file_name(order.number, "surat-pesanan")
     elif kind.startswith("bast-") and whole_number(kind[5:]) is not None:
         receipt = order.receipts.filter(pk=whole_number(kind[5:])).prefetch_related("lines").first()
         if receipt is None:
             raise Http404
         template, context["receipt"] = "orders/documents/bast.html", receipt
+        # What the vendor wrote to the receiver with the goods this BAST covers.
+        context["shipment_notes"] = (
+            order.shipments.filter(shipped_at__lte=receipt.created_at)
+            .exclude(note="")
+            .order_by("shipped_at", "pk")
+        )
         context["bast_lines"] = rows = _bast_lines(order, receipt, lines)
         context["complete"] = all(row["owed"] == 0 for row in rows)
         filename = _file_name(receipt.number, "berita-acara-serah-terima")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from market.bounds import format_number
+from market.forms import required_by_service
 from market.money import format_rupiah
 from market.selectors import people_of_department
 from orders.models import Export, OrderLine, PaymentStatus
@@ -27,7 +28,10 @@ def text_area(rows: int = 2) -> forms.Textarea:
 
 
 class QuantityField(forms.CharField):
-    """A quantity as typed ("12,5" or "12.5"); the service parses it and says what is wrong."""
+    """A quantity as typed ("12,5" or "12.5"); the service parses it and says what is wrong,
+    a missing one included (so it is never labelled optional)."""
+
+    required_by_service = True
 
     def __init__(self, **kwargs):
         super().__init__(required=False, max_length=30, **kwargs)
@@ -155,7 +159,9 @@ class StandingOrderForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=text_area(), required=False)
+    reason = required_by_service(
+        forms.CharField(label=_("Reason"), widget=text_area(), required=False)
+    )
 
 
 class _LinesForm(forms.Form):
@@ -168,7 +174,7 @@ class _LinesForm(forms.Form):
         self.order = order
         for line in lines:
             self.fields[f"quantities-{line.pk}"] = QuantityField(
-                label=f"{line.product_name} ({line.unit})", help_text=self.left(line)
+                label=f"{line.product_name} ({line.get_unit_display()})", help_text=self.left(line)
             )
 
     def left(self, line) -> str:
@@ -195,7 +201,7 @@ class ShipForm(_LinesForm):
         return _left(
             _("%(quantity)s %(unit)s left to ship"),
             line.quantity - line.shipped_quantity,
-            line.unit,
+            line.get_unit_display(),
         )
 
 
@@ -219,7 +225,7 @@ class ReceiveForm(_LinesForm):
         return _left(
             _("%(quantity)s %(unit)s shipped, not yet received"),
             line.shipped_quantity - line.received_quantity,
-            line.unit,
+            line.get_unit_display(),
         )
 
 
@@ -245,7 +251,9 @@ class RefundForm(forms.Form):
         min_value=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    reason = forms.CharField(label=_("Reason"), widget=text_area(), required=False)
+    reason = required_by_service(
+        forms.CharField(label=_("Reason"), widget=text_area(), required=False)
+    )
 
     def __init__(self, *args, payment, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product
+from catalog.models import Product, Unit
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH
 from market.bounds import QUANTITY_FIELD as QUANTITY
 from market.models import Department, Organisation
@@ -311,7 +311,8 @@ class OrderLine(models.Model):
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     product_name = models.CharField(_("product"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=10)
+    # The product's unit code when ordered (catalog.models.Unit), shown as its label.
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     category = models.CharField(_("category"), max_length=80)
     # The category with its ancestors ("parent/child"), for the spend ledger's rules on parents.
     category_path = models.CharField(_("category path"), max_length=255)
@@ -360,7 +361,7 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} {self.unit} {self.product_name}"
+        return f"{self.quantity} {self.get_unit_display()} {self.product_name}"
 
     @property
     def due_quantity(self):

@@ -10,7 +10,7 @@ street address nor its NIB, which are private to the platform).
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders.models import (
     OrderLine,
@@ -84,20 +84,22 @@ def _tender_status(order: PurchaseOrder) -> str:
 
 
 def _items(order: PurchaseOrder) -> list[dict]:
-    return [
-        {
-            "id": str(line.pk),
-            "description": line.product_name,
-            "classification": {
-                "scheme": "x_PasarSistemik",
-                "id": line.category,
-                "description": line.category_path,
-            },
-            "quantity": float(line.quantity),
-            "unit": {"name": line.unit, "value": _value(line.unit_price)},
-        }
-        for line in order.lines.all()
-    ]
+    with translation.override("id"):  # units named in the release's language
+        return [_item(line) for line in order.lines.all()]
+
+
+def _item(line) -> dict:
+    return {
+        "id": str(line.pk),
+        "description": line.product_name,
+        "classification": {
+            "scheme": "x_PasarSistemik",
+            "id": line.category,
+            "description": line.category_path,
+        },
+        "quantity": float(line.quantity),
+        "unit": {"name": line.get_unit_display(), "value": _value(line.unit_price)},
+    }
 
 
 def release(order: PurchaseOrder, *, prefix: str) -> dict:

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Unit
 from catalog.selectors import category_paths
 from market.models import AuditEvent, Department, DepartmentRole
 from market.money import round_rupiah
@@ -26,6 +27,8 @@ from orders.models import (
     OrderStatus,
     Payment,
     PurchaseOrder,
+    Shipment,
+    ShipmentLine,
     StandingOrder,
 )
 from orders.spend import priced, to_bill
@@ -142,6 +145,13 @@ def order_payments(order: PurchaseOrder) -> QuerySet[Payment]:
     )
 
 
+def order_shipments(order: PurchaseOrder) -> QuerySet[Shipment]:
+    """What the vendor sent, shipment by shipment, with its note to the receiver."""
+    return order.shipments.prefetch_related(
+        Prefetch("lines", queryset=ShipmentLine.objects.select_related("line").order_by("pk"))
+    ).order_by("shipped_at", "pk")
+
+
 def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:
     return order.receipts.prefetch_related("lines__line").order_by("pk")
 
@@ -170,6 +180,12 @@ def response_deadlines(orders) -> dict[int, datetime.date]:
         )
         for order in approved
     }
+
+
+def response_deadline(order: PurchaseOrder) -> datetime.date | None:
+    """The last day the vendor may accept or decline this order; None unless it waits for the
+    vendor's answer. Pages, the API, documents and notices all read it here."""
+    return response_deadlines([order]).get(order.pk)
 
 
 def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrder]:
@@ -374,9 +390,11 @@ def order_lines_table(*, fiscal_year, departments) -> tuple[list, Iterator, int]
     def rows():
         # Translated once, in the language active while the rows are written.
         statuses = {value: str(label) for value, label in OrderStatus.choices}
+        units = {value: str(label) for value, label in Unit.choices}
         for row in lines.values_list(*(name for name, _label in columns)).iterator(chunk_size=2000):
             row = list(row)
             row[2] = statuses.get(row[2], row[2])
+            row[8] = units.get(row[8], row[8])
             row[3] = row[3].astimezone(tz).replace(tzinfo=None) if row[3] else None
             yield row
 

@@ -50,11 +50,13 @@ from orders.selectors import (
     order_invoices,
     order_payments,
     order_receipts,
+    order_shipments,
     order_timeline,
     orders_listed_for,
     orders_visible_to,
     orders_waiting_for,
     requester_department,
+    response_deadline,
     response_deadlines,
     standing_orders_visible_to,
     vendor_inbox,
@@ -175,7 +177,9 @@ def cart(request):
     )
 
 
-def _order_list(request, orders, title, *, show_deadlines=False):
+def _order_list(request, orders, title, *, inbox=False):
+    """A list of orders; a vendor's inbox names the buying department and the day to answer by
+    where department staff read the vendor."""
     status = request.GET.get("status", "")
     orders = order_filter(
         orders,
@@ -183,7 +187,7 @@ def _order_list(request, orders, title, *, show_deadlines=False):
         number=request.GET.get("search", "")[:40],
     ).order_by("-created_at", "-id")
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
-    deadlines = response_deadlines(page.object_list) if show_deadlines else {}
+    deadlines = response_deadlines(page.object_list) if inbox else {}
     for order in page.object_list:
         order.response_deadline = deadlines.get(order.pk)
     return render(
@@ -194,7 +198,7 @@ def _order_list(request, orders, title, *, show_deadlines=False):
             "statuses": OrderStatus.choices,
             "status": status,
             "title": title,
-            "show_deadlines": show_deadlines,
+            "inbox": inbox,
         },
     )
 
@@ -208,9 +212,7 @@ def order_list(request):
 def vendor_orders(request):
     if vendor_of(request.user) is None:
         raise Http404
-    return _order_list(
-        request, vendor_inbox(request.user), _("Incoming orders"), show_deadlines=True
-    )
+    return _order_list(request, vendor_inbox(request.user), _("Incoming orders"), inbox=True)
 
 
 def _order_page(request, order):
@@ -256,11 +258,13 @@ def _order_page(request, order):
         "lines": lines,
         "actions": actions,
         "failed_form": next((a["form"] for a in actions if a["open"]), None),
-        "response_deadline": response_deadlines([order]).get(order.pk),
+        "response_deadline": response_deadline(order),
         "invoices": order_invoices(order),
         # The vendor's bank account: for the vendor and for those who pay it.
         "show_account": acts_for(request.user, order.vendor_id)
         or may_act(request.user, order, "pay"),
+        # The receiver reads what came in each shipment, and the vendor's note, before the BAST.
+        "shipments": order_shipments(order),
         "payments": order_payments(order),
         "timeline": [
             {"event": event, "status": timeline_label(event)} for event in order_timeline(order)
@@ -423,7 +427,8 @@ def standing_order_stop(request, pk):
 
 
 def orders_panel(request) -> Panel | None:
-    """Home page: the orders on which this person has the next step."""
+    """Home page: the orders on which this person has the next step, each with the other
+    party (the department, for its vendor) and, for an order to answer, the day to answer by."""
     waiting = list(orders_waiting_for(request.user))
     for order in waiting:  # a treasurer pays the invoices waiting, not the order's total
         order.to_pay = (
@@ -431,12 +436,17 @@ def orders_panel(request) -> Panel | None:
             if may_act(request.user, order, "pay")
             else 0
         )
-    if (
-        not waiting
-        and vendor_of(request.user) is None
-        and not roles_of(request.user).department_roles
-    ):
+    vendor = vendor_of(request.user)
+    if not waiting and vendor is None and not roles_of(request.user).department_roles:
         return None
+    deadlines = response_deadlines(waiting)
+    for order in waiting:
+        order.party = (
+            order.department.name
+            if vendor is not None and order.vendor_id == vendor.pk
+            else order.vendor.display_name
+        )
+        order.response_deadline = deadlines.get(order.pk)
     return Panel("orders/orders_panel.html", {"orders": waiting})
 
 

@@ -13,7 +13,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from catalog.models import Category, Product
@@ -129,6 +129,15 @@ def stripe_at(settings, localstripe, live_server):
     with urllib.request.urlopen(f"{localstripe}/_config/webhooks/pasar", form.encode(), 5):
         pass
     return localstripe
+
+
+@pytest.fixture(autouse=True)
+def language_of_its_own():
+    """A request leaves its language active in the thread (the middleware activates it and
+    nothing puts it back): a page read in English must not make the next test's services speak
+    English. Each test ends back in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

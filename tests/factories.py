@@ -178,3 +178,17 @@ def vendor_member(vendor: Vendor | None = None, role=VendorRole.OWNER, **user_fi
     user = UserFactory(**user_fields)
     VendorMember.objects.create(vendor=vendor or VendorFactory(), user=user, role=role)
     return user
+
+
+def documents_uploaded(vendor: Vendor, kinds=("nib", "npwp")) -> Vendor:
+    """The vendor's NIB certificate and NPWP card (or `kinds`), uploaded by its owner, as
+    verification asks (vendors.services)."""
+    from tests.images import pdf_file
+    from vendors.services import vendor_document_add
+
+    owner = vendor.members.filter(role=VendorRole.OWNER).first() or VendorMember.objects.create(
+        vendor=vendor, user=UserFactory(), role=VendorRole.OWNER
+    )
+    for kind in kinds:
+        vendor_document_add(vendor=vendor, kind=kind, upload=pdf_file(f"{kind}.pdf"), by=owner.user)
+    return vendor

@@ -23,6 +23,10 @@ def test_the_example_files_import(capsys):
     call_command("import_products", str(EXAMPLES / "products.csv"))
 
     assert Vendor.objects.filter(status="verified").count() == 2
+    # Verified without documents uploaded here, with the import's reason recorded.
+    assert set(Vendor.objects.values_list("status_reason", flat=True)) == {
+        "Diverifikasi dari pendataan UMKM kecamatan (impor)."
+    }
     assert Product.objects.count() == 2
     coop = Vendor.objects.get(nib="9120100000002")
     assert coop.is_cooperative and coop.is_women_led and coop.scale == "micro"

@@ -8,6 +8,7 @@ from market.admin_mixins import AuditedAdminMixin, ServiceAdminMixin
 from market.errors import DomainError
 from vendors import services
 from vendors.models import Scale, ScaleCriteria, Vendor, VendorDocument, VendorMember
+from vendors.selectors import vendor_documents_missing
 
 EDITABLE = [field for field in services.DECLARED_FIELDS if field != "declared_scale"]
 
@@ -62,7 +63,14 @@ class VendorAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "scale", "is_cooperative", "is_women_led", "village__district"]
     search_fields = ["legal_name", "trading_name", "nib", "npwp"]
     list_select_related = ["village__district"]
-    readonly_fields = ["status", "status_reason", "status_changed_at", "scale", "created_at"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "documents_missing",
+        "scale",
+        "created_at",
+    ]
     inlines = [VendorMemberInline, VendorDocumentInline]
     actions = ["verify_selected"]
 
@@ -71,6 +79,10 @@ class VendorAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("documents missing for verification"))
+    def documents_missing(self, vendor):
+        return services.document_names(vendor_documents_missing(vendor)) if vendor.pk else ""
 
     def save_through_service(self, request, obj, form, change):
         return services.vendor_update(vendor=obj, by=request.user, **form.changes())

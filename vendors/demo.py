@@ -1,9 +1,19 @@
 """Demo vendors: small businesses and cooperatives across Kubu Raya (and one from outside)."""
 
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
+
 from market.demo import demo_password_hash
 from market.models import User, Village
-from vendors.models import Vendor, VendorStatus
-from vendors.services import OUTSIDE_REGENCY, vendor_register, vendor_transition
+from vendors.models import DocumentKind, Vendor, VendorStatus
+from vendors.services import (
+    OUTSIDE_REGENCY,
+    vendor_document_add,
+    vendor_register,
+    vendor_transition,
+)
 
 JUTA = 1_000_000
 
@@ -281,6 +291,32 @@ def _ids(n: int) -> tuple[str, str]:
     return f"91200{n:08d}", f"{n:02d}1234567891{n:03d}"[:15]
 
 
+# Every demo vendor has uploaded its NIB certificate and NPWP card, which verification needs,
+# except one application still waiting for its NPWP card (the reviewer sees what is missing).
+DOCUMENTS_UPLOADED = {"baru_terentang": (DocumentKind.NIB_CERTIFICATE,)}
+BOTH_DOCUMENTS = (DocumentKind.NIB_CERTIFICATE, DocumentKind.NPWP_CARD)
+
+
+def draw_document(title: str, number: str) -> SimpleUploadedFile:
+    """A scan of a document, drawn at seed time."""
+    image = Image.new("RGB", (600, 380), "#f4f1e8")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((12, 12, 588, 368), outline="#555555", width=3)
+    font = ImageFont.load_default(size=30)
+    draw.text((300, 150), title, fill="#222222", font=font, anchor="mm")
+    draw.text((300, 220), number, fill="#222222", font=font, anchor="mm")
+    output = BytesIO()
+    image.save(output, "PNG")
+    return SimpleUploadedFile("scan.png", output.getvalue(), content_type="image/png")
+
+
+def _upload_documents(vendor: Vendor, owner: User, username: str) -> None:
+    for kind in DOCUMENTS_UPLOADED.get(username, BOTH_DOCUMENTS):
+        number = vendor.nib if kind == DocumentKind.NIB_CERTIFICATE else vendor.npwp
+        upload = draw_document(str(DocumentKind(kind).label), number)
+        vendor_document_add(vendor=vendor, kind=kind, upload=upload, by=owner)
+
+
 def seed(context: dict) -> None:
     admin = context["admin"]
     villages = {village.code: village for village in Village.objects.all()}
@@ -322,6 +358,7 @@ def seed(context: dict) -> None:
             User.objects.filter(vendor_membership__vendor=vendor).update(
                 username=username, password=demo_password_hash()
             )
+            _upload_documents(vendor, User.objects.get(username=username), username)
             if status != VendorStatus.APPLIED:
                 verdict = "reject" if status == VendorStatus.REJECTED else "verify"
                 vendor_transition(

@@ -167,6 +167,11 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
+# What a vendor must have uploaded before an administrator verifies it (vendors.services),
+# unless the administrator records why it is verified without them.
+DOCUMENTS_FOR_VERIFICATION = (DocumentKind.NIB_CERTIFICATE, DocumentKind.NPWP_CARD)
+
+
 @deconstructible
 class PrivateStorage(FileSystemStorage):
     """Private files on disk (the "private" storage unless settings name another): under

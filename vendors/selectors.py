@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from market.models import User
 from market.permissions import roles_of
-from vendors.models import Vendor, VendorStatus
+from vendors.models import DOCUMENTS_FOR_VERIFICATION, Vendor, VendorDocument, VendorStatus
 from vendors.permissions import vendor_of
 
 
@@ -19,6 +19,26 @@ def vendors_visible_to(user) -> QuerySet[Vendor]:
     if own is not None:
         visible |= Q(pk=own.pk)
     return vendors.filter(visible)
+
+
+def documents_missing(vendors, kinds=DOCUMENTS_FOR_VERIFICATION) -> dict[int, list[str]]:
+    """{vendor id: the kinds of document among `kinds` it has not uploaded}, for a page of
+    vendors in one query."""
+    vendors = list(vendors)
+    held = set(
+        VendorDocument.objects.filter(vendor__in=vendors, kind__in=kinds)
+        .values_list("vendor_id", "kind")
+        .distinct()
+    )
+    return {
+        vendor.pk: [kind for kind in kinds if (vendor.pk, kind) not in held] for vendor in vendors
+    }
+
+
+def vendor_documents_missing(vendor: Vendor, kinds=DOCUMENTS_FOR_VERIFICATION) -> list[str]:
+    """The kinds of document among `kinds` this vendor has not uploaded (verification needs
+    them, or a reason)."""
+    return documents_missing([vendor], kinds)[vendor.pk]
 
 
 def vendor_filter(

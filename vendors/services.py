@@ -3,15 +3,18 @@
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from market.bounds import (
     ADDRESS_LENGTH,
@@ -32,6 +35,7 @@ from market.services.notifications import notify
 from market.transactions import action, on_rollback
 from market.uploads import clean_document, read_upload
 from vendors.models import (
+    DOCUMENTS_FOR_VERIFICATION,
     DocumentKind,
     Scale,
     ScaleCriteria,
@@ -42,7 +46,7 @@ from vendors.models import (
     VendorStatus,
 )
 from vendors.permissions import acts_for
-from vendors.selectors import vendor_people
+from vendors.selectors import vendor_documents_missing, vendor_people
 from vendors.validation import (
     normalise_bank_account,
     normalise_nib,
@@ -381,10 +385,17 @@ def vendor_register(*, password: str, **details) -> Vendor:
     return vendor
 
 
+# The districts' UMKM data collection checked each business's NIB and NPWP where it was made:
+# a vendor imported with --verify is verified with this reason recorded (in the organisation's
+# language), its documents not uploaded here.
+IMPORT_VERIFY_REASON = gettext_lazy("Verified from the districts' UMKM data collection (import).")
+
+
 @action
 def vendor_import(*, by, verify: bool = False, **details) -> Vendor:
     """A vendor from the districts' UMKM data collection, entered by an administrator; its
-    people get logins later (vendor_member_add)."""
+    people get logins later (vendor_member_add). Verified at once with `verify`, for the
+    reason IMPORT_VERIFY_REASON."""
     if not roles_of(by).is_platform_admin:
         raise NotAllowed(_("Only a platform administrator can import vendors."))
     errors = _Errors({})
@@ -393,7 +404,9 @@ def vendor_import(*, by, verify: bool = False, **details) -> Vendor:
     _save_new_vendor(vendor)
     audit_record(actor=by, action="vendor.import", target=vendor, after=_snapshot(vendor))
     if verify:
-        vendor = vendor_verify(vendor=vendor, by=by)
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(IMPORT_VERIFY_REASON)
+        vendor = vendor_verify(vendor=vendor, by=by, reason=reason)
     return vendor
 
 
@@ -423,12 +436,24 @@ def vendor_update(*, vendor: Vendor, by, **changes) -> Vendor:
     return vendor
 
 
-# action: (states it may start from, state it leads to, whether a reason is required)
+class Step(NamedTuple):
+    sources: frozenset[str]  # the states it may start from
+    target: str  # the state it leads to
+    needs_reason: bool
+    # Documents the vendor must have uploaded first; without them, a reason must be recorded.
+    documents: tuple[str, ...] = ()
+
+
 TRANSITIONS = {
-    "verify": ({VendorStatus.APPLIED}, VendorStatus.VERIFIED, False),
-    "reject": ({VendorStatus.APPLIED}, VendorStatus.REJECTED, True),
-    "suspend": ({VendorStatus.VERIFIED}, VendorStatus.SUSPENDED, True),
-    "reinstate": ({VendorStatus.SUSPENDED}, VendorStatus.VERIFIED, False),
+    "verify": Step(
+        frozenset({VendorStatus.APPLIED}),
+        VendorStatus.VERIFIED,
+        False,
+        documents=DOCUMENTS_FOR_VERIFICATION,
+    ),
+    "reject": Step(frozenset({VendorStatus.APPLIED}), VendorStatus.REJECTED, True),
+    "suspend": Step(frozenset({VendorStatus.VERIFIED}), VendorStatus.SUSPENDED, True),
+    "reinstate": Step(frozenset({VendorStatus.SUSPENDED}), VendorStatus.VERIFIED, False),
 }
 
 
@@ -447,33 +472,60 @@ def _organisation_name() -> str:
 
 
 def allowed_actions(vendor: Vendor) -> list[str]:
-    return [action for action, (sources, _, _) in TRANSITIONS.items() if vendor.status in sources]
+    return [name for name, step in TRANSITIONS.items() if vendor.status in step.sources]
+
+
+def document_names(kinds) -> str:
+    """The kinds of document as a reader names them: "NIB certificate, NPWP card"."""
+    return ", ".join(str(DocumentKind(kind).label) for kind in kinds)
+
+
+def _documents_missing_error(missing: list[str]) -> VendorError:
+    return VendorError(
+        ngettext(
+            "Missing: %(documents)s. Ask the vendor to upload it, or give the reason to verify "
+            "without it.",
+            "Missing: %(documents)s. Ask the vendor to upload them, or give the reason to verify "
+            "without them.",
+            len(missing),
+        )
+        % {"documents": document_names(missing)},
+        field="reason",
+        code="documents_missing",
+    )
 
 
 @action
 def vendor_transition(*, vendor: Vendor, action: str, by, reason: str = "") -> Vendor:
-    """Move a vendor along TRANSITIONS: verify, reject, suspend or reinstate."""
+    """Move a vendor along TRANSITIONS: verify, reject, suspend or reinstate. Verifying needs
+    the vendor's NIB certificate and NPWP card uploaded, or the reason to verify without them
+    (recorded, and the documents missing audited)."""
     if not roles_of(by).is_platform_admin:
         raise NotAllowed(_("Only a platform administrator can verify, reject or suspend vendors."))
-    sources, target, needs_reason = TRANSITIONS[action]
+    step = TRANSITIONS[action]
     vendor = lock_row(Vendor.objects, vendor.pk)
-    if vendor.status not in sources:
+    if vendor.status not in step.sources:
         raise Conflict(
             _("A vendor that is %(status)s cannot be changed this way.")
             % {"status": vendor.get_status_display().lower()},
             code="invalid_transition",
         )
     reason = (reason or "").strip()
-    if needs_reason and not reason:
+    if step.needs_reason and not reason:
         raise VendorError(_("Give a reason."), field="reason", code="reason_required")
     if problem := text_problem(reason, most=NOTE_LENGTH, required=False):
         raise InvalidInput({"reason": [problem]})
+    missing = vendor_documents_missing(vendor, step.documents) if step.documents else []
+    if missing and not reason:
+        raise _documents_missing_error(missing)
     before = _snapshot(vendor)
-    vendor.status, vendor.status_reason, vendor.status_changed_at = target, reason, timezone.now()
+    vendor.status, vendor.status_reason = step.target, reason
+    vendor.status_changed_at = timezone.now()
     vendor.save(update_fields=["status", "status_reason", "status_changed_at"])
-    audit_record(
-        actor=by, action=f"vendor.{action}", target=vendor, before=before, after=_snapshot(vendor)
-    )
+    after = _snapshot(vendor)
+    if step.documents:  # what the administrator verified without, and why (status_reason)
+        after["documents_missing"] = [str(kind) for kind in missing]
+    audit_record(actor=by, action=f"vendor.{action}", target=vendor, before=before, after=after)
     notify(
         kind=f"vendor.{TOLD[action]}",
         recipients=vendor_people(vendor.pk),
@@ -488,8 +540,8 @@ def vendor_transition(*, vendor: Vendor, action: str, by, reason: str = "") -> V
     return vendor
 
 
-def vendor_verify(*, vendor: Vendor, by) -> Vendor:
-    return vendor_transition(vendor=vendor, action="verify", by=by)
+def vendor_verify(*, vendor: Vendor, by, reason: str = "") -> Vendor:
+    return vendor_transition(vendor=vendor, action="verify", by=by, reason=reason)
 
 
 @action

@@ -18,7 +18,12 @@ from vendors.files import document_response
 from vendors.forms import DocumentForm, MemberForm, ProfileForm, ReasonForm, RegistrationForm
 from vendors.models import Scale, Vendor, VendorRole, VendorStatus
 from vendors.permissions import own_vendor_or_404, private_fields_for, vendor_of
-from vendors.selectors import vendor_statistics, vendors_visible_to
+from vendors.selectors import (
+    documents_missing,
+    vendor_documents_missing,
+    vendor_statistics,
+    vendors_visible_to,
+)
 
 
 def register(request):
@@ -133,6 +138,10 @@ def vendor_detail(request, pk):
         "is_admin": is_admin,
         "private_fields": private_fields_for(request.user, vendor),
         "documents": vendor.documents.all() if is_admin else [],
+        # What verification still lacks: the page asks for the reason to verify without it.
+        "documents_missing": services.document_names(vendor_documents_missing(vendor))
+        if is_admin
+        else "",
         "actions": services.allowed_actions(vendor) if is_admin else [],
         "reason_form": ReasonForm(),
         "products": vendor.products.filter(is_active=True).select_related("category")[:50]
@@ -150,6 +159,9 @@ def vendor_review(request):
     status = request.GET.get("status") or VendorStatus.APPLIED
     vendors = Vendor.objects.filter(status=status).select_related("village__district")
     page = Paginator(vendors.order_by("created_at", "id"), 30).get_page(request.GET.get("page"))
+    missing = documents_missing(page.object_list)
+    for vendor in page.object_list:
+        vendor.documents_missing = services.document_names(missing[vendor.pk])
     return render(
         request,
         "vendors/review.html",
@@ -189,4 +201,8 @@ def vendor_panel(request) -> Panel | None:
     vendor = vendor_of(request.user)
     if vendor is None:
         return None
-    return Panel("vendors/vendor_panel.html", {"vendor": vendor})
+    missing = vendor_documents_missing(vendor) if vendor.status == VendorStatus.APPLIED else []
+    return Panel(
+        "vendors/vendor_panel.html",
+        {"vendor": vendor, "documents_missing": services.document_names(missing)},
+    )

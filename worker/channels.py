@@ -43,7 +43,7 @@ def send_email(message: OutboxMessage, connection=None) -> str:
     person = notification.recipient
     if not person.email:
         raise PermanentFailure("The person has no e-mail address.")
-    with translation.override(person.language):
+    with translation.override(person.messages_language):
         title, body = words(notification.kind, notification.params)
         context = {
             "title": title,
@@ -51,7 +51,7 @@ def send_email(message: OutboxMessage, connection=None) -> str:
             "name": person.display_name,
             "link": absolute(notification.link),
             "preferences": absolute(reverse("notification-preferences")),
-            "language": person.language,
+            "language": person.messages_language,
         }
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
@@ -87,12 +87,12 @@ def send_whatsapp(message: OutboxMessage, connection=None) -> str:
     payload = {
         "to": person.phone,
         "template": NOTICES[notification.kind].template_name(notification.kind),
-        "language": person.language,
+        "language": person.messages_language,
         "parameters": whatsapp_parameters(
             notification.kind,
             notification.params,
             name=person.display_name,
-            language=person.language,
+            language=person.messages_language,
         ),
         "link": absolute(notification.link),
         "reference": _reference(message),

@@ -16,9 +16,19 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     # The WhatsApp number messages go to, as +62…; empty when the person gave none.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    # The language the person reads: pages without a choice of their own, e-mail, WhatsApp.
+    # The language of the person's pages (the switcher keeps it here, so that a browser
+    # without the switcher's cookie speaks it too), and of their messages unless they chose
+    # another for those.
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # The language of their e-mail and WhatsApp messages; empty: the same as their pages.
+    message_language = models.CharField(
+        _("language of messages"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the same as the pages."),
     )
 
     class Meta:
@@ -36,6 +46,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def messages_language(self) -> str:
+        """The language e-mail and WhatsApp messages are written in."""
+        return self.message_language or self.language
 
 
 class Organisation(models.Model):

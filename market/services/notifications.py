@@ -141,7 +141,7 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
 
 
 def _preference_errors(
-    *, language, email, whatsapp, whatsapp_number
+    *, language, message_language, email, whatsapp, whatsapp_number
 ) -> tuple[dict, dict[str, str]]:
     errors, clean = {}, {}
     if language is not None:
@@ -149,6 +149,13 @@ def _preference_errors(
             errors["language"] = [_("Choose Bahasa Indonesia or English.")]
         else:
             clean["language"] = language
+    if message_language is not None:
+        if message_language not in ("", *dict(settings.LANGUAGES)):
+            errors["message_language"] = [
+                _("Choose Bahasa Indonesia, English, or the same as the pages.")
+            ]
+        else:
+            clean["message_language"] = message_language
     for name, value in (("email", email), ("whatsapp", whatsapp)):
         if value is not None and not isinstance(value, bool):
             errors[name] = [_("Answer yes or no.")]
@@ -171,12 +178,14 @@ def _preference_errors(
 
 
 def preferences_of(user: User) -> dict:
-    """What a person receives and in which language (the page and the API show the same)."""
+    """What a person receives and in which language (the page and the API show the same):
+    `language` is their pages', `message_language` their messages' (empty: the same)."""
     turned_off = set(
         ChannelPreference.objects.filter(user=user, enabled=False).values_list("channel", flat=True)
     )
     return {
         "language": user.language,
+        "message_language": user.message_language,
         "in_app": True,
         "email": Channel.EMAIL not in turned_off,
         "whatsapp": Channel.WHATSAPP not in turned_off,
@@ -186,22 +195,31 @@ def preferences_of(user: User) -> dict:
     }
 
 
+AUDITED_PREFERENCES = ("language", "message_language", "email", "whatsapp", "whatsapp_number")
+
+
 @action
 def notification_preferences_set(
     *,
     user: User,
     by: User,
     language: str | None = None,
+    message_language: str | None = None,
     email: bool | None = None,
     whatsapp: bool | None = None,
     whatsapp_number: str | None = None,
 ) -> dict:
-    """Change a person's language, channels and WhatsApp number (fields left None stay);
-    every problem is reported at once and nothing is changed then."""
+    """Change a person's languages (of the pages, as the switcher does; of the messages, ""
+    for the same as the pages), channels and WhatsApp number (fields left None stay); every
+    problem is reported at once and nothing is changed then."""
     if by.pk != user.pk:
         raise NotAllowed(_("You may only change your own notification choices."))
     errors, clean = _preference_errors(
-        language=language, email=email, whatsapp=whatsapp, whatsapp_number=whatsapp_number
+        language=language,
+        message_language=message_language,
+        email=email,
+        whatsapp=whatsapp,
+        whatsapp_number=whatsapp_number,
     )
     person = lock_row(User.objects, user.pk)
     if whatsapp and not clean.get("phone", person.phone) and "whatsapp_number" not in errors:
@@ -223,10 +241,9 @@ def notification_preferences_set(
         actor=by,
         action="person.notification_preferences",
         target=person,
-        before={
-            name: before[name] for name in ("language", "email", "whatsapp", "whatsapp_number")
-        },
-        after={name: after[name] for name in ("language", "email", "whatsapp", "whatsapp_number")},
+        before={name: before[name] for name in AUDITED_PREFERENCES},
+        after={name: after[name] for name in AUDITED_PREFERENCES},
     )
-    user.language, user.phone = person.language, person.phone
+    user.language, user.message_language = person.language, person.message_language
+    user.phone = person.phone
     return after

@@ -12,7 +12,7 @@ from market.models import DepartmentRole, User
 from market.selectors import finance_officers, people_of_department
 from market.services.notifications import notify
 from orders.models import Actor, Invoice, PurchaseOrder
-from orders.selectors import orders_visible_to, payment_due_date
+from orders.selectors import orders_visible_to, payment_due_date, response_deadline
 from vendors.permissions import acts_for
 from vendors.selectors import vendor_people
 
@@ -79,6 +79,8 @@ def order_notify(
         amount = invoice.amount if invoice else order.total
     if event == "invoice":
         facts.setdefault("date", payment_due_date(invoice).isoformat())
+    if event == "approve":  # the vendor is told the day it must answer by
+        facts.setdefault("date", response_deadline(order).isoformat())
     for kind, audiences in AUDIENCES.get(event, ()):
         people = [
             person

@@ -160,8 +160,9 @@ def record_step(order: PurchaseOrder, action_name: str, by, status: str, **after
         before={"status": before},
         after={"status": status, **after},
     )
-    # A step names its own amount and reason where it has them (a refund's, a rejection's).
-    told = {name: after[name] for name in ("amount", "reason") if name in after}
+    # A step names its own amount, reason and note where it has them (a refund's, a
+    # rejection's, a shipment's).
+    told = {name: after[name] for name in ("amount", "reason", "note") if name in after}
     order_notify(order=order, event=action_name, by=by, **told)
     return order
 
@@ -296,7 +297,7 @@ def _quantities_for(
         elif quantity > limit(line):
             problem = too_many % {
                 "most": format_number(limit(line)),
-                "unit": line.unit,
+                "unit": line.get_unit_display(),
                 "product": line.product_name,
             }
         else:
@@ -338,7 +339,12 @@ def order_ship(*, order: PurchaseOrder, by: User, quantities: dict, note: str = 
     if shipped_products:
         stock_ship(quantities=shipped_products)
     record_step(
-        order, "ship", by, delivery_status(lines), shipped={str(k): v for k, v in checked.items()}
+        order,
+        "ship",
+        by,
+        delivery_status(lines),
+        shipped={str(k): v for k, v in checked.items()},
+        note=shipment.note,
     )
     return shipment
 

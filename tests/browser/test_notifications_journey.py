@@ -1,5 +1,6 @@
 """The bell: a PPK sees an order waiting, opens it from the bell and approves it; the vendor, on
-a phone, finds the new order under its bell and reads its news in English once it chooses to."""
+a phone, finds the new order under its bell, chooses English for its messages (the pages stay
+Indonesian), then switches the pages to English and reads its news there."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +39,9 @@ def test_the_bell_leads_each_person_to_their_turn(new_page, live_server, world):
     vendor.get_by_role("link", name="Surel, WhatsApp dan bahasa").click()
     vendor.get_by_label("English").check()
     vendor.get_by_role("button", name="Simpan").click()
-    expect(vendor.get_by_text("Your choices are saved.")).to_be_visible()
+    expect(vendor.get_by_text("Pilihan Anda disimpan.")).to_be_visible()
+    expect(vendor.locator("html")).to_have_attribute("lang", "id")
+    vendor.get_by_role("button", name="EN").click()
     vendor.get_by_role("link", name="Back to notifications").click()
     expect(vendor.get_by_text(f"New order {order.number} to accept")).to_be_visible()
     vendor.get_by_role("button", name="Open").click()

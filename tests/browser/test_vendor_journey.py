@@ -1,6 +1,7 @@
-"""Journey: a new vendor registers (told every mistake at once), the administrator verifies it
-seeing its bank account, the vendor corrects its bank account, adds a product with a photo,
-and a requester finds it by a misspelled search."""
+"""Journey: a new vendor registers (told every mistake at once) and uploads its NIB certificate,
+the administrator sees its NPWP card missing and verifies it with the reason, seeing its bank
+account, the vendor corrects its bank account, adds a product with a photo, and a requester
+finds it by a misspelled search."""
 
 import re
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from market.models import DepartmentRole
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory, member
-from tests.images import image_file
+from tests.images import PDF, image_file
 from tests.markers import committing
 
 pytestmark = [pytest.mark.browser, committing]
@@ -23,6 +24,8 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
     member(DepartmentRole.REQUESTER, DepartmentFactory(code="DISDIK"), username="requester")
     photo = tmp_path / "beras.jpg"
     photo.write_bytes(image_file("JPEG", (800, 600)).read())
+    certificate = tmp_path / "nib.pdf"
+    certificate.write_bytes(PDF)
 
     # A rice farmer registers from a phone.
     vendor = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -76,14 +79,25 @@ def test_register_verify_add_a_product_with_a_photo_and_find_it_misspelled(
     # The platform chose the username (registering never says which ones exist).
     expect(vendor.get_by_text(re.compile(r"untuk masuk adalah hasan\.\d{4}"))).to_be_visible()
 
-    # The administrator verifies it.
+    # It uploads its NIB certificate; its NPWP card is not at hand.
+    vendor.get_by_label("Jenis").select_option(label="Sertifikat NIB")
+    vendor.get_by_label("Berkas (PDF atau foto, maks. 10 MB)").set_input_files(certificate)
+    vendor.get_by_role("button", name="Unggah").click()
+    expect(vendor.get_by_role("status")).to_have_text("Dokumen diunggah.")
+
+    # The administrator sees what is missing, and verifies it giving the reason.
     admin = new_page()
     sign_in(admin, live_server.url, "admin", PASSWORD)
     admin.goto(f"{live_server.url}/vendors/review/")
+    expect(admin.get_by_text("Belum ada: Kartu NPWP")).to_be_visible()
     admin.get_by_role("link", name="UD Beras Sepuk Laut").click()
     expect(admin.get_by_text("Bank Kalbar 1000200555")).to_be_visible()
+    admin.get_by_label("Alasan memverifikasi tanpa dokumen itu").fill(
+        "Kartu NPWP asli diperlihatkan di kantor kecamatan"
+    )
     admin.get_by_role("button", name="Verifikasi").click()
     expect(admin.get_by_text("Terverifikasi", exact=True)).to_be_visible()
+    expect(admin.get_by_text("Kartu NPWP asli diperlihatkan di kantor kecamatan")).to_be_visible()
 
     # The vendor corrects its bank account; a wrong one is refused on its field.
     vendor.get_by_role("link", name="Ubah profil dan rekening bank").click()

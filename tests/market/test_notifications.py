@@ -2,12 +2,14 @@
 one's choice of channels, WhatsApp number and language."""
 
 import pytest
+from django.core import mail
 
 from market.audit_privacy import audit_fingerprint
-from market.models import AuditEvent, ChannelPreference, Notification
+from market.models import AuditEvent, ChannelPreference, Notification, OutboxMessage
 from market.services.notifications import notify
 from market.transactions import action_scope
 from tests.factories import UserFactory
+from worker.outbox import message_deliver
 
 pytestmark = pytest.mark.django_db
 FACTS = {"number": "SP/DISDIK/2026/00007", "party": "UD Beras Lokal", "amount": 725_000}
@@ -72,6 +74,7 @@ def test_preferences_are_read_and_changed_with_every_problem_named_at_once(api_a
     api = api_as(ani)
     assert api.get("/api/v1/notifications/preferences/").json() == {
         "language": "id",
+        "message_language": "",
         "in_app": True,
         "email": True,
         "whatsapp": True,
@@ -81,12 +84,17 @@ def test_preferences_are_read_and_changed_with_every_problem_named_at_once(api_a
     }
     refused = api.put(
         "/api/v1/notifications/preferences/",
-        {"language": "fr", "email": "maybe", "whatsapp_number": "call me"},
+        {"language": "fr", "message_language": "fr", "email": "maybe", "whatsapp_number": "x"},
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert refused.status_code == 400
-    assert set(refused.json()["error"]["fields"]) == {"language", "email", "whatsapp_number"}
+    assert set(refused.json()["error"]["fields"]) == {
+        "language",
+        "message_language",
+        "email",
+        "whatsapp_number",
+    }
     assert "Indonesian phone number" in refused.json()["error"]["fields"]["whatsapp_number"][0]
     needs_number = api.patch(
         "/api/v1/notifications/preferences/", {"whatsapp": True}, format="json"
@@ -111,6 +119,7 @@ def test_preferences_are_read_and_changed_with_every_problem_named_at_once(api_a
     event = AuditEvent.objects.get(action="person.notification_preferences")
     assert event.before["email"] is True and event.after == {
         "language": "en",
+        "message_language": "",
         "email": False,
         "whatsapp": True,
         # the trail keeps only a fingerprint of the number (market.audit_privacy)
@@ -177,17 +186,16 @@ def test_the_choices_page_offers_whatsapp_only_where_it_is_set_up(login, setting
     assert 'name="whatsapp_number"' in page.text
     refused = pages.post(
         "/notifications/preferences/",
-        {"language": "id", "whatsapp": "on", "whatsapp_number": "12"},
+        {"message_language": "", "whatsapp": "on", "whatsapp_number": "12"},
     )
     assert "Masukkan nomor telepon Indonesia" in refused.text
     saved = pages.post(
         "/notifications/preferences/",
-        {"language": "en", "whatsapp": "on", "whatsapp_number": "+62 812 3456 7890"},
+        {"message_language": "en", "whatsapp": "on", "whatsapp_number": "+62 812 3456 7890"},
     )
     assert saved.status_code == 302
     ani.refresh_from_db()
-    assert (ani.language, ani.phone) == ("en", "+6281234567890")
-    assert saved.cookies["django_language"].value == "en"
+    assert (ani.message_language, ani.phone) == ("en", "+6281234567890")
 
 
 def test_switching_the_page_language_keeps_it_on_the_person(client, login):
@@ -201,3 +209,34 @@ def test_switching_the_page_language_keeps_it_on_the_person(client, login):
     client.cookies.clear()
     pages = login(ani)
     assert "Sign out" in pages.get("/").text
+
+
+def emailed(person) -> str:
+    """The subject of the e-mail a new notification sends the person."""
+    message = OutboxMessage.objects.get(notification=tell(person), channel="email")
+    message_deliver(message_id=message.pk)
+    return mail.outbox[-1].subject
+
+
+def test_choosing_english_messages_leaves_the_pages_in_indonesian(login):
+    ani = UserFactory(email="ani@example.test")
+    pages = login(ani)
+    saved = pages.post(
+        "/notifications/preferences/", {"message_language": "en", "email": "on"}, follow=True
+    )
+    assert "django_language" not in saved.cookies
+    assert '<html lang="id">' in saved.text and "Pilihan Anda disimpan." in saved.text
+    assert '<html lang="id">' in pages.get("/").text
+    ani.refresh_from_db()
+    assert (ani.language, ani.message_language) == ("id", "en")
+    assert emailed(ani) == "Order SP/DISDIK/2026/00007 waits for your approval"
+
+
+def test_messages_follow_the_page_language_unless_another_was_chosen_for_them(login):
+    ani, budi = UserFactory(), UserFactory(message_language="id")
+    for person in (ani, budi):
+        login(person).post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert emailed(ani) == "Order SP/DISDIK/2026/00007 waits for your approval"
+    assert emailed(budi) == "Pesanan SP/DISDIK/2026/00007 menunggu persetujuan Anda"
+    budi.refresh_from_db()
+    assert (budi.language, budi.message_language) == ("en", "id")

@@ -7,6 +7,8 @@ from market.models import Department, DepartmentRole, Membership, User
 from market.permissions import roles_of
 from procurement.models import BudgetLine
 from procurement.selectors import fiscal_year_current
+from vendors.models import Vendor
+from vendors.selectors import documents_missing, vendor_documents_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,13 @@ def test_seed_demo_is_idempotent_and_seeds_every_login():
     assert roles_of(User.objects.get(username="finance")).is_auditor
     assert roles_of(User.objects.get(username="admin")).is_platform_admin
     call_command("verify_audit")
+    # Verification needs the NIB and NPWP documents: the verified vendors have both, and one
+    # application still lacks its NPWP card for the reviewer to see.
+    waiting = {
+        vendor.members.get().user.username: vendor
+        for vendor in Vendor.objects.filter(status="applied")
+    }
+    assert vendor_documents_missing(waiting["baru_terentang"]) == ["npwp"]
+    assert vendor_documents_missing(waiting["baru_sungaikakap"]) == []
+    verified = Vendor.objects.filter(status="verified")
+    assert not any(documents_missing(verified).values())

@@ -5,12 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from market.errors import DomainError
 from market.models import DepartmentRole, Notification, OutboxMessage
+from market.notices import whatsapp_parameters, words
 from orders.models import Invoice, PurchaseOrder
-from orders.selectors import orders_visible_to
+from orders.selectors import orders_visible_to, response_deadlines
 from orders.services import exports, placing, transitions
 from orders.services.reminders import order_reminders_send
 from orders.services.standing import standing_order_run
@@ -23,7 +25,7 @@ from tests.factories import (
     member,
     vendor_member,
 )
-from tests.orders.test_inputs import invoiced, receive
+from tests.orders.test_inputs import invoiced, receive, shipped
 from vendors.models import VendorStatus
 from vendors.services import vendor_transition
 
@@ -238,7 +240,7 @@ def test_a_vendor_hears_of_its_verification_rejection_and_suspension(told):
     admin = UserFactory(is_staff=True)
     applied = VendorFactory(status=VendorStatus.APPLIED)
     owner, staff = vendor_member(applied), vendor_member(applied)
-    vendor_transition(vendor=applied, action="verify", by=admin)
+    vendor_transition(vendor=applied, action="verify", by=admin, reason="Dokumen diperiksa")
     assert told() == [(owner.username, "vendor.verified"), (staff.username, "vendor.verified")]
     vendor_transition(vendor=applied, action="suspend", by=admin, reason="Izin usaha kedaluwarsa")
     suspended = Notification.objects.filter(kind="vendor.suspended").first()
@@ -280,3 +282,51 @@ def test_a_checkout_refused_tells_no_one(world, told):
     with pytest.raises(DomainError):  # more rice than there is
         world.order((world.rice, "5000"))
     assert told() == []
+
+
+def told_words(kind, person, language="id"):
+    notification = Notification.objects.get(kind=kind, recipient=person)
+    return words(notification.kind, notification.params, language=language)
+
+
+def test_a_paid_order_reads_as_the_department_paying_the_vendor_for_everyone(world):
+    order = invoiced(world)
+    transitions.order_pay(order=order, by=world.treasurer, sp2d_number="8/SP2D", sp2d_date=TODAY())
+    vendor = world.rice.vendor.display_name
+    _title, requesters = told_words("order.paid", world.requester)
+    assert requesters == f"Pesanan {order.number} dengan {vendor} telah dibayar: Rp1.450.000."
+    assert f"{vendor} membayar" not in requesters
+    _title, vendors = told_words("order.paid", world.rice_seller)
+    assert vendors == f"Pesanan {order.number} dengan Dinas Pendidikan telah dibayar: Rp1.450.000."
+
+
+def test_the_new_order_notice_gives_the_vendor_the_day_to_answer_by(world):
+    (order,) = world.order((world.rice, "10"))
+    transitions.order_approve(order=order, by=world.approver)
+    order.refresh_from_db()
+    deadline = response_deadlines([order])[order.pk]
+    told = Notification.objects.get(kind="order.to_accept")
+    assert told.params["date"] == deadline.isoformat()
+    with translation.override("id"):
+        day = date_format(deadline, "DATE_FORMAT")
+    _title, body = told_words("order.to_accept", world.rice_seller)
+    assert f"paling lambat {day}" in body
+    parameters = whatsapp_parameters(told.kind, told.params, name="Sari", language="id")
+    assert parameters[-1] == day
+
+
+def test_the_vendors_note_reaches_the_receiver_in_the_shipped_notice(world):
+    order, line = shipped(world, "100", "0.5")
+    transitions.order_ship(
+        order=order,
+        by=world.rice_seller,
+        quantities={line.pk: "40"},
+        note="Dua karung dikirim besok pagi",
+    )
+    first, latest = Notification.objects.filter(
+        kind="order.shipped", recipient=world.receiver
+    ).order_by("pk")
+    _title, body = words(latest.kind, latest.params, language="id")
+    assert body.endswith(". Catatan dari penyedia: Dua karung dikirim besok pagi")
+    # A shipment without a note says nothing of one.
+    assert "Catatan" not in words(first.kind, first.params, language="id")[1]

@@ -86,7 +86,13 @@ def test_administrator_verifies_rejects_suspends_and_reinstates(api_as):
     applied = VendorFactory(status=VendorStatus.APPLIED)
     client = api_as(admin)
 
-    assert client.post(f"/api/v1/vendors/{applied.pk}/verify/").json()["status"] == "verified"
+    missing = client.post(f"/api/v1/vendors/{applied.pk}/verify/", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 400 and missing.json()["error"]["code"] == "documents_missing"
+    assert "NIB certificate, NPWP card" in missing.json()["error"]["fields"]["reason"][0]
+    verified = client.post(
+        f"/api/v1/vendors/{applied.pk}/verify/", {"reason": "Dokumen asli diperiksa di kantor"}
+    )
+    assert verified.json()["status"] == "verified"
     missing_reason = client.post(f"/api/v1/vendors/{applied.pk}/suspend/", {"reason": ""})
     assert missing_reason.status_code == 400
     assert missing_reason.json()["error"]["fields"]["reason"]

@@ -3,7 +3,13 @@ from django.urls import reverse
 
 from market.audit_privacy import audit_fingerprint
 from market.models import DepartmentRole, User, Village
-from tests.factories import UserFactory, VendorFactory, member, vendor_member
+from tests.factories import (
+    UserFactory,
+    VendorFactory,
+    documents_uploaded,
+    member,
+    vendor_member,
+)
 from tests.images import pdf_file
 from vendors.models import Vendor, VendorStatus
 
@@ -69,7 +75,7 @@ def test_a_vendor_uploads_documents_and_adds_a_member_on_its_page(login):
 
 
 def test_the_administrator_verifies_from_the_vendor_page(login):
-    applied = VendorFactory(status=VendorStatus.APPLIED)
+    applied = documents_uploaded(VendorFactory(status=VendorStatus.APPLIED))
     client = login(UserFactory(is_staff=True))
 
     queue = client.get(reverse("vendor-review")).content.decode()
@@ -185,3 +191,38 @@ def test_someone_signed_in_is_not_offered_registration_nor_switched_to_a_new_log
     assert answer.status_code == 302
     assert not Vendor.objects.filter(legal_name=FORM["legal_name"]).exists()
     assert client.get(reverse("home")).wsgi_request.user == world.requester
+
+
+def test_the_reviewer_sees_which_documents_are_missing_and_may_verify_with_a_reason(
+    login, django_assert_max_num_queries
+):
+    lacking = documents_uploaded(VendorFactory(status=VendorStatus.APPLIED), kinds=["nib"])
+    complete = documents_uploaded(VendorFactory(status=VendorStatus.APPLIED))
+    client = login(UserFactory(is_staff=True))
+    with django_assert_max_num_queries(10):
+        queue = client.get(reverse("vendor-review")).content.decode()
+    rows = {
+        vendor.pk: queue.split(vendor.legal_name, 1)[1].split("</tr>", 1)[0]
+        for vendor in (lacking, complete)
+    }
+    assert "Belum ada: Kartu NPWP" in rows[lacking.pk]
+    assert "Lengkap" in rows[complete.pk]
+
+    page = client.get(reverse("vendor-detail", args=[lacking.pk])).content.decode()
+    assert "Belum ada: Kartu NPWP" in page
+    assert 'id="reason-verify"' in page  # verifying without it asks for the reason
+    refused = client.post(reverse("vendor-action", args=[lacking.pk, "verify"]), follow=True)
+    assert "Kartu NPWP" in refused.content.decode()
+    lacking.refresh_from_db()
+    assert lacking.status == VendorStatus.APPLIED
+    client.post(
+        reverse("vendor-action", args=[lacking.pk, "verify"]),
+        {"reason": "Kartu NPWP asli diperlihatkan di kantor"},
+    )
+    lacking.refresh_from_db()
+    assert lacking.status == VendorStatus.VERIFIED
+    assert lacking.status_reason == "Kartu NPWP asli diperlihatkan di kantor"
+    assert (
+        'id="reason-verify"'
+        not in client.get(reverse("vendor-detail", args=[complete.pk])).content.decode()
+    )

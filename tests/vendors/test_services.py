@@ -7,7 +7,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from market.errors import Conflict, InvalidInput, NotAllowed
 from market.models import AuditEvent, User, Village
 from market.uploads import UploadRejected
-from tests.factories import UserFactory, VendorFactory, vendor_member
+from tests.factories import UserFactory, VendorFactory, documents_uploaded, vendor_member
 from tests.images import exif_with_gps_and_rotation, image_file, pdf_bytes, pdf_file
 from vendors.models import ScaleCriteria, Vendor, VendorStatus
 from vendors.services import (
@@ -149,6 +149,7 @@ def test_duplicate_nib_or_npwp_are_refused_in_indonesian():
 
 def test_verification_steps_follow_the_transition_table():
     admin, vendor = UserFactory(is_staff=True), vendor_register(**registration())
+    documents_uploaded(vendor)
 
     vendor = vendor_transition(vendor=vendor, action="verify", by=admin)
     assert vendor.status == VendorStatus.VERIFIED
@@ -315,3 +316,34 @@ def test_a_pdf_carrying_scripts_or_files_is_refused_and_nothing_is_kept(
         )
     assert refused.value.code == code and "PDF" in refused.value.message
     assert not list(tmp_path.rglob("*.*"))
+
+
+def test_verifying_needs_the_nib_and_npwp_documents_and_says_which_are_missing():
+    admin, vendor = UserFactory(is_staff=True), vendor_register(**registration())
+    with pytest.raises(VendorError) as refused:
+        vendor_transition(vendor=vendor, action="verify", by=admin)
+    assert (refused.value.field, refused.value.code) == ("reason", "documents_missing")
+    assert "Sertifikat NIB, Kartu NPWP" in str(refused.value.message)
+
+    documents_uploaded(vendor, kinds=["nib", "other"])
+    with pytest.raises(VendorError) as refused:
+        vendor_transition(vendor=vendor, action="verify", by=admin)
+    assert "Kartu NPWP" in str(refused.value.message)
+    assert "Sertifikat NIB" not in str(refused.value.message)
+    vendor.refresh_from_db()
+    assert vendor.status == VendorStatus.APPLIED
+    assert not AuditEvent.objects.filter(action="vendor.verify").exists()
+
+    documents_uploaded(vendor, kinds=["npwp"])
+    assert vendor_transition(vendor=vendor, action="verify", by=admin).status == "verified"
+    assert AuditEvent.objects.get(action="vendor.verify").after["documents_missing"] == []
+
+
+def test_without_documents_a_vendor_is_verified_only_with_the_reason_recorded_and_audited():
+    admin, vendor = UserFactory(is_staff=True), vendor_register(**registration())
+    reason = "NIB dan NPWP asli diperiksa di kantor kecamatan"
+    vendor = vendor_transition(vendor=vendor, action="verify", by=admin, reason=f"  {reason} ")
+    assert (vendor.status, vendor.status_reason) == (VendorStatus.VERIFIED, reason)
+    event = AuditEvent.objects.get(action="vendor.verify")
+    assert event.after["status_reason"] == reason
+    assert event.after["documents_missing"] == ["nib", "npwp"]

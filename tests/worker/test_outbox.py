@@ -73,7 +73,7 @@ def test_whatsapp_goes_to_the_gateway_with_template_number_and_parameters(whatsa
     notification = tell(
         vendor,
         kind="order.to_accept",
-        params={**FACTS, "party": "Dinas Pendidikan"},
+        params={**FACTS, "party": "Dinas Pendidikan", "date": "2026-11-25"},
     )
     assert message_deliver(message_id=message(notification, "whatsapp").pk) == Status.SENT
     (request,) = whatsapp_gateway.received
@@ -85,7 +85,13 @@ def test_whatsapp_goes_to_the_gateway_with_template_number_and_parameters(whatsa
         "to": "+6281234567890",
         "template": "pasar_order_to_accept",
         "language": "id",
-        "parameters": ["Ibu Sari", "SP/DISDIK/2026/00042", "Dinas Pendidikan", "Rp1.450.000"],
+        "parameters": [
+            "Ibu Sari",
+            "SP/DISDIK/2026/00042",
+            "Dinas Pendidikan",
+            "Rp1.450.000",
+            "25 Nov. 2026",  # the day to answer by
+        ],
         "link": "http://127.0.0.1:8000/orders/42/",
         "reference": reference,
     }
