@@ -12,7 +12,14 @@ from django.utils import timezone
 from market.models import AuditEvent, DepartmentRole
 from market.services.audit import _link
 from market.services.notifications import notification_preferences_set
-from tests.factories import UserFactory, VendorFactory, finance_officer, member, vendor_member
+from tests.factories import (
+    UserFactory,
+    VendorFactory,
+    documents_uploaded,
+    finance_officer,
+    member,
+    vendor_member,
+)
 from tests.vendors.test_services import registration
 from vendors.permissions import AUDITOR_FIELDS, PRIVATE_FIELDS
 from vendors.services import vendor_register, vendor_transition, vendor_update
@@ -72,6 +79,7 @@ def test_the_trail_keeps_fingerprints_of_private_fields_never_their_values():
         email="baru@umkm.example",
         bank_account_number="2000300004",
     )
+    documents_uploaded(vendor)
     vendor_transition(vendor=vendor, action="verify", by=UserFactory(is_staff=True))
     notification_preferences_set(user=owner, by=owner, whatsapp_number="0813 5555 0002")
 
