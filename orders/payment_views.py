@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from market.errors import DomainError
+from market.forms import show_domain_error
 from orders.selectors import orders_visible_to
 from orders.services.payments import card_payment_resume, card_payment_start
 from orders.services.transitions import may_act
@@ -23,8 +25,7 @@ def card_payment_begin(request, pk):
     try:
         card = card_payment_start(order=order, by=request.user)
     except DomainError as error:
-        for message in error.messages():
-            messages.error(request, message)
+        show_domain_error(request, error)  # someone who may not pay: 403
         return redirect("order-detail", pk=pk)
     return redirect("order-card-payment", pk=pk, payment_id=card.payment.pk)
 
@@ -33,7 +34,8 @@ def card_payment_begin(request, pk):
 def card_payment_page(request, pk, payment_id):
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
     if not may_act(request.user, order, "pay"):
-        raise Http404
+        # The order is theirs to see, paying it is not.
+        raise PermissionDenied(_("You may not do this to this order."))
     try:
         card = card_payment_resume(order=order, payment_id=payment_id)
     except DomainError as error:

@@ -148,6 +148,21 @@ def test_standing_order_page_schedules_and_stops(login, world):
     assert not standing.is_active
 
 
+def test_who_may_not_stop_or_schedule_a_standing_order_is_refused_403(login, world):
+    """The receiver sees the department's standing orders but neither stops nor schedules
+    them (403, as the API); a vendor has none to see (404)."""
+    standing = world.standing_order()
+    receiver = login(world.receiver)
+    assert receiver.get(reverse("standing-order-list")).status_code == 200
+    refused = receiver.post(reverse("standing-order-stop", args=[standing.pk]))
+    assert refused.status_code == 403
+    assert "Hanya pemesan dan PPK perangkat daerah" in refused.content.decode()
+    assert receiver.post(reverse("standing-order-list"), {"name": "x"}).status_code == 403
+    standing.refresh_from_db()
+    assert standing.is_active and world.department.standing_orders.count() == 1
+    assert login(world.rice_seller).get(reverse("standing-order-list")).status_code == 404
+
+
 def test_odd_form_input_never_answers_500(login, client, world):
     order = world.order((world.rice, "100"))[0]
     requester = login(world.requester)
