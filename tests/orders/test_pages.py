@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from market.models import DepartmentRole
 from orders.models import OrderStatus, PurchaseOrder
@@ -109,6 +110,18 @@ def test_home_shows_the_work_waiting(login, world):
     world.order((world.rice, "100"))
     page = login(world.approver).get("/").content.decode()
     assert "Menunggu tindakan Anda" in page and "SP/DISDIK/" in page
+
+
+def test_order_lists_show_the_day_each_order_was_placed(login, world):
+    order = world.order((world.rice, "100"))[0]
+    placed = timezone.now() - datetime.timedelta(days=40)
+    PurchaseOrder.objects.filter(pk=order.pk).update(created_at=placed)
+    transitions.order_approve(order=order, by=world.approver)
+    shown = date_format(timezone.localtime(placed).date(), "SHORT_DATE_FORMAT")
+    for person, address in ((world.requester, "order-list"), (world.rice_seller, "vendor-orders")):
+        page = login(person).get(reverse(address)).content.decode()
+        assert "<th>Tanggal pesan</th>" in page, address
+        assert f'<td data-label="Tanggal pesan">{shown}</td>' in page, address
 
 
 @pytest.mark.parametrize("count", [10, 40])
