@@ -19,7 +19,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q,
 from django.db.models.functions import Lower
 
 from catalog.models import Category, Product, ProductImage, ProductWord, SearchWord
-from vendors.models import VendorStatus
+from vendors.models import Vendor, VendorStatus
 from vendors.permissions import vendor_of
 from vendors.selectors import vendor_filter
 
@@ -180,6 +180,7 @@ def product_filter(
     search: str = "",
     category: Category | None = None,
     vendor: int | None = None,
+    vendor_name: str = "",
     min_price: int | None = None,
     max_price: int | None = None,
     in_stock: bool | None = None,
@@ -191,6 +192,12 @@ def product_filter(
         products = products.filter(category_id__in=category_ids_with_descendants(category))
     if vendor:
         products = products.filter(vendor_id=vendor)
+    if vendor_name := " ".join(vendor_name.split()):
+        # Its legal or trading name holds what was typed, in any letter case.
+        named = Vendor.objects.filter(
+            Q(legal_name__icontains=vendor_name) | Q(trading_name__icontains=vendor_name)
+        )
+        products = products.filter(vendor_id__in=named.values("pk"))
     if min_price is not None:
         products = products.filter(unit_price__gte=min_price)
     if max_price is not None:

@@ -89,6 +89,11 @@ def test_filters(buyer):
     assert ids(buyer, min_price=10_000, max_price=20_000) == [rice.pk]
     assert set(ids(buyer, in_stock="true")) == {besek.pk, outside.pk}
     assert ids(buyer, vendor=besek.vendor_id) == [besek.pk]
+    besek.vendor.trading_name = "Anyaman Bu Ros"
+    besek.vendor.save()
+    assert ids(buyer, vendor_name="bu ROS") == [besek.pk]  # the trading name, any letter case
+    assert ids(buyer, vendor_name=rice.vendor.legal_name.upper()) == [rice.pk]
+    assert ids(buyer, vendor_name="Tidak Ada Penyedia Ini") == []
     assert ids(buyer, ordering="price") == [besek.pk, rice.pk, outside.pk]
     assert ids(buyer, ordering="-price") == [outside.pk, rice.pk, besek.pk]
 
