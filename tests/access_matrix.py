@@ -286,6 +286,7 @@ EXPECTED: dict[str, str] = {
     "export-download":                "302 200 404 404 404 404 404 404 404 404 404 404 404",
     "standing-order-list":            "302 200 200 200 200 200 200 200 200 200 404 404 200",
     "standing-order-stop":            "302 302 302 403 403 404 404 404 404 403 404 404 403",
+    "public-purchases":               "200 200 200 200 200 200 200 200 200 200 200 200 200",
     # product photos
     "<^media/(?P<path>catalog/.+)$>": "200 200 200 200 200 200 200 200 200 200 200 200 200",
 }
@@ -350,6 +351,7 @@ SAME_THING: dict[str, tuple[str, ...]] = {
     "export-download": ("api:export-file",),
     "standing-order-list": ("api:standing-order-list",),
     "standing-order-stop": ("api:standing-order-stop",),
+    "public-purchases": ("api:public-ocds",),
 }
 
 

@@ -21,6 +21,13 @@ def vendors_visible_to(user) -> QuerySet[Vendor]:
     return vendors.filter(visible)
 
 
+def vendors_named(words: str) -> QuerySet[Vendor]:
+    """Vendors whose legal or trading name holds `words` (spaces squeezed), in any letter case:
+    how people find a business they know by name."""
+    words = " ".join(words.split())
+    return Vendor.objects.filter(Q(legal_name__icontains=words) | Q(trading_name__icontains=words))
+
+
 def vendor_filter(
     vendors: QuerySet[Vendor],
     *,
