@@ -44,7 +44,13 @@ def card_payment_page(request, pk, payment_id):
     response = render(
         request,
         "orders/card_payment.html",
-        {"order": order, "card": card, "stripe_js_url": settings.STRIPE_JS_URL},
+        {
+            "order": order,
+            "card": card,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            # The demo's test card server: say so, and how to pay there.
+            "test_card_server": bool(settings.STRIPE_TEST_SERVER),
+        },
     )
     # Stripe.js, its card field's frames and its API: on this page only (django-csp).
     stripe = _origin(settings.STRIPE_JS_URL)
