@@ -232,19 +232,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_BROKER_TRANSPORT = None  # the URL's (redis://)
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's file-system transport, with whole messages only (worker.file_broker). One folder
-    # holds the queues' messages (written in, read out), one the exchanges' table.
-    CELERY_BROKER_TRANSPORT = "worker.file_broker:Transport"
-    BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "celery")))
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_FOLDER / "messages"),
-        "data_folder_out": str(BROKER_FOLDER / "messages"),
-        "control_folder": str(BROKER_FOLDER / "control"),
-        "processed_folder": str(BROKER_FOLDER / "processed"),
+
+
+def file_broker_options(folder: Path) -> dict:
+    """The file-system broker's folders under `folder`, made if missing (kombu does not): the
+    queues' messages (written in, read out), the exchanges' table, what was read."""
+    folders = {name: folder / name for name in ("messages", "control", "processed")}
+    for path in folders.values():
+        path.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folders["messages"]),
+        "data_folder_out": str(folders["messages"]),
+        "control_folder": str(folders["control"]),
+        "processed_folder": str(folders["processed"]),
     }
-    for _folder in ("messages", "control", "processed"):
-        (BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's file-system transport, with whole messages only (worker.file_broker).
+    CELERY_BROKER_TRANSPORT = "worker.file_broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(
+        Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "celery")))
+    )
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE

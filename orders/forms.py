@@ -309,18 +309,10 @@ class PurchaseFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False)
     department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=None,
-        to_field_name="code",
-        required=False,
-        empty_label=_("All departments"),
+        label=_("Department"), queryset=None, to_field_name="code", required=False
     )
     district = forms.ModelChoiceField(
-        label=_("District"),
-        queryset=None,
-        to_field_name="code",
-        required=False,
-        empty_label=_("All districts"),
+        label=_("District"), queryset=None, to_field_name="code", required=False
     )
     vendor_name = forms.CharField(label=_("Vendor name"), max_length=100, required=False)
     month = forms.TypedChoiceField(
@@ -334,5 +326,9 @@ class PurchaseFilterForm(forms.Form):
     def __init__(self, *args, years, departments, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
-        self.fields["department"].queryset = departments
-        self.fields["district"].queryset = districts
+        for name, choices, everything in (
+            ("department", departments, _("All departments")),
+            ("district", districts, _("All districts")),
+        ):
+            self.fields[name].queryset = choices
+            self.fields[name].empty_label = everything

@@ -2,18 +2,16 @@
 install), so an export asked for on the page is written by the worker after the page answered,
 and the page follows it, as in production."""
 
-import contextlib
-
 import pytest
-from celery import Celery
 from celery.contrib.testing.worker import start_worker
 
+from market.settings import file_broker_options
 from orders.models import Export
-from tests.environment import POSTGRES_UP, WORKER
+from tests.environment import POSTGRES_UP
 from tests.factories import finance_officer
 from tests.markers import committing
 from tests.waiting import wait_until
-from worker import celery as project_celery
+from tests.worker.test_real_worker import celery_app
 
 pytestmark = [
     committing,
@@ -22,34 +20,14 @@ pytestmark = [
 ]
 
 
-@contextlib.contextmanager
 def filesystem_broker(folder):
     """A Celery app configured as the demo's: the project's settings, the file-system broker
     in `folder`; current while the block runs."""
-    options = {
-        "data_folder_in": str(folder / "messages"),
-        "data_folder_out": str(folder / "messages"),
-        "control_folder": str(folder / "control"),
-        "processed_folder": str(folder / "processed"),
-    }
-    for name in ("messages", "control", "processed"):
-        (folder / name).mkdir(parents=True)
-    app = Celery("pasar-demo-test")
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url="filesystem://",
+    return celery_app(
+        "filesystem://",
         broker_transport="worker.file_broker:Transport",
-        broker_transport_options=options,
-        task_always_eager=False,
-        task_default_queue=f"pasar-demo-{WORKER}",
-        broker_connection_retry_on_startup=False,
+        broker_transport_options=file_broker_options(folder),
     )
-    app.set_current()
-    try:
-        yield app
-    finally:
-        app.close()
-        project_celery.app.set_current()
 
 
 def test_an_export_asked_on_the_page_is_written_by_the_worker_while_the_page_follows(
