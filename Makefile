@@ -32,6 +32,8 @@ browser-packages:
 messages: $(BIN)/.installed system-packages
 	DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
 
+# Served with a Celery worker (on Redis with REDIS_URL, else on files under var/celery/) and,
+# without Stripe keys, a test card server (localstripe): manage.py serve_demo.
 demo: export DEBUG ?= true
 demo: export HTTPS_ONLY ?= false
 demo: $(BIN)/.installed system-packages messages
@@ -43,13 +45,7 @@ demo: $(BIN)/.installed system-packages messages
 	@echo "Logins (password 'demo'): admin, finance, requester, approver, receiver, treasurer (DISDIK),"
 	@echo "  requester2 (DINKES), vendor (rice producer), vendor2 (tailoring cooperative)"
 	@echo ""
-	@if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A worker worker --beat --loglevel=warning & \
-		trap "kill $$! 2>/dev/null" EXIT; \
-		$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
-	else \
-		exec $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
-	fi
+	exec $(MANAGE) serve_demo --port $(PORT)
 
 # The production shape on one machine: gunicorn, a Celery worker and beat (Procfile, honcho),
 # against DATABASE_URL (PostgreSQL) and REDIS_URL. Refuses development settings, saying why.

@@ -16,7 +16,7 @@ from catalog.selectors import category_tree, products_for_buyers, products_of_ve
 from market.bounds import DESCRIPTION_LENGTH, TITLE_LENGTH
 from market.parsers import FormParser, MultiPartParser
 from market.rest import CountKeptPagination, run_serializer
-from vendors.permissions import own_vendor_or_404
+from vendors.permissions import ActsForAVendor, own_vendor_or_404
 
 
 class CategoryListApi(generics.ListAPIView):
@@ -155,6 +155,7 @@ class VendorProductListApi(generics.ListAPIView):
     """The signed-in vendor's own products (active or not); POST adds one."""
 
     serializer_class = VendorProductSerializer
+    permission_classes = [ActsForAVendor]
 
     def get_queryset(self):
         return products_of_vendor_for(self.request.user).order_by("name", "id")
@@ -177,6 +178,7 @@ class VendorProductDetailApi(generics.RetrieveAPIView):
     """One of the vendor's own products; PATCH changes it (a new price enters the history)."""
 
     serializer_class = VendorProductSerializer
+    permission_classes = [ActsForAVendor]
 
     def get_queryset(self):
         return products_of_vendor_for(self.request.user)
@@ -196,6 +198,7 @@ class VendorProductImageApi(APIView):
     """Add a photo (multipart field `image`: JPEG, PNG or WebP, up to 10 MB and 40 megapixels)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [ActsForAVendor]
 
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()

@@ -29,6 +29,9 @@ class YesNoFilter(filters.BooleanFilter):
 class ProductFilter(filters.FilterSet):
     search = filters.CharFilter(label=_("Search"), max_length=100)
     vendor = filters.NumberFilter(label=_("Vendor"), min_value=1, max_value=2**53)
+    vendor_name = filters.CharFilter(
+        label=_("Vendor name"), max_length=100, help_text=_("Part of its name is enough.")
+    )
     category = CodeChoiceFilter(
         label=_("Category"),
         queryset=Category.objects.order_by("position", "name"),
@@ -72,6 +75,7 @@ class ProductFilter(filters.FilterSet):
             search=data.get("search") or "",
             category=data.get("category"),
             vendor=int(data["vendor"]) if data.get("vendor") is not None else None,
+            vendor_name=data.get("vendor_name") or "",
             min_price=int(data["min_price"]) if data.get("min_price") is not None else None,
             max_price=int(data["max_price"]) if data.get("max_price") is not None else None,
             in_stock=data.get("in_stock"),
@@ -83,3 +87,10 @@ class ProductFilter(filters.FilterSet):
             women_led=data.get("women_led"),
             cooperative=data.get("cooperative"),
         )
+
+
+class CatalogueFilter(ProductFilter):
+    """The catalogue page's filters: a vendor is chosen by its name, as people know it (the API
+    also takes its id)."""
+
+    vendor = None

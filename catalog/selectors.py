@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from catalog.models import Category, Product, ProductImage, ProductWord, SearchWord
 from vendors.models import VendorStatus
 from vendors.permissions import vendor_of
-from vendors.selectors import vendor_filter
+from vendors.selectors import vendor_filter, vendors_named
 
 PLAIN_WORD = re.compile(r"[0-9a-z]+")  # a word whose full-text lexeme is itself
 TYPO_SIMILARITY = 0.8  # SQLite fallback: "bras" ~ "beras" is 0.89, "seragm" ~ "seragam" 0.92
@@ -60,6 +60,17 @@ def category_paths() -> dict[int, str]:
         return f"{path(parent)}/{slug}" if parent in rows else slug
 
     return {pk: path(pk) for pk in rows}
+
+
+def category_names(slugs) -> dict[str, str]:
+    """{slug: the category's name in the reader's language} of these categories (an order
+    line keeps its category's slug)."""
+    slugs = set(slugs)
+    if not slugs:
+        return {}
+    return {
+        category.slug: category.display_name for category in Category.objects.filter(slug__in=slugs)
+    }
 
 
 def _with_images(products: QuerySet[Product]) -> QuerySet[Product]:
@@ -180,6 +191,7 @@ def product_filter(
     search: str = "",
     category: Category | None = None,
     vendor: int | None = None,
+    vendor_name: str = "",
     min_price: int | None = None,
     max_price: int | None = None,
     in_stock: bool | None = None,
@@ -191,6 +203,8 @@ def product_filter(
         products = products.filter(category_id__in=category_ids_with_descendants(category))
     if vendor:
         products = products.filter(vendor_id=vendor)
+    if vendor_name.strip():
+        products = products.filter(vendor_id__in=vendors_named(vendor_name).values("pk"))
     if min_price is not None:
         products = products.filter(unit_price__gte=min_price)
     if max_price is not None:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog import services
-from catalog.filters import ProductFilter
+from catalog.filters import CatalogueFilter
 from catalog.forms import ImageForm, ProductForm, plain_number
 from catalog.models import PriceChange
 from catalog.selectors import products_for_buyers, products_of_vendor_for
@@ -21,7 +21,7 @@ from vendors.permissions import own_vendor_or_404
 
 @login_required
 def catalogue(request):
-    product_filter = ProductFilter(request.GET or None, queryset=products_for_buyers())
+    product_filter = CatalogueFilter(request.GET or None, queryset=products_for_buyers())
     products = product_filter.qs if product_filter.is_bound else products_for_buyers()
     page = CountKeptPaginator(products, 24).get_page(request.GET.get("page"))
     query = request.GET.copy()

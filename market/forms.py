@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,12 @@ def run_form(form: forms.Form, call: Callable[[dict], object]):
 def show_domain_error(request, error: DomainError, form: forms.Form | None = None) -> None:
     """Put each problem on its field when the form has it (a field made of parts, such as an
     order's quantities per line, is named "<field>-<part>" in the form); the rest go above the
-    form, or at the top of the page when there is no form."""
+    form, or at the top of the page when there is no form.
+
+    A refusal of who acts (NotAllowed) is no problem of the input: the page answers it 403
+    with the service's words (market.views.permission_denied), as the API does."""
+    if error.status == 403:
+        raise PermissionDenied(str(error.message))
     unplaced: list[str] = []
     # A form may show a service's field under another name (a standing order's "items" is
     # the page's one "quantity").

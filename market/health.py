@@ -52,14 +52,20 @@ def _migrations_state() -> dict:
 
 
 def _broker_state() -> dict:
-    if not settings.REDIS_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "eager"}  # tasks run inside the web process
+    mode = settings.CELERY_BROKER_URL.split(":", 1)[0]  # redis; the demo's filesystem
     try:
-        with kombu.Connection(settings.CELERY_BROKER_URL, connect_timeout=1) as broker:
+        with kombu.Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=1,
+            transport=settings.CELERY_BROKER_TRANSPORT,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        ) as broker:
             broker.ensure_connection(max_retries=1, timeout=1)
     except Exception as error:  # any transport failure means "down"; never a 500 here
-        return {"ok": False, "mode": "redis", "error": error.__class__.__name__}
-    return {"ok": True, "mode": "redis"}
+        return {"ok": False, "mode": mode, "error": error.__class__.__name__}
+    return {"ok": True, "mode": mode}
 
 
 def _worker_state() -> dict:

@@ -7,7 +7,9 @@ costs no further queries.
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from rest_framework import permissions
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions
 
 from market.models import Department, DepartmentRole, Membership, OrganisationMembership
 
@@ -90,6 +92,20 @@ def departments_visible_to(user) -> QuerySet[Department]:
     return departments.filter(pk__in=roles.department_ids_with())
 
 
+def readable_department_or_404(user, code) -> Department:
+    """The department an API list is narrowed to (`?department=CODE`, any letter case): one
+    whose records this person reads. Any other is not theirs to see: 404, as its report
+    answers, never an empty list."""
+    department = (
+        departments_visible_to(user).filter(code__iexact=code).first()
+        if isinstance(code, str) and len(code) <= 20 and "\x00" not in code
+        else None
+    )
+    if department is None:
+        raise exceptions.NotFound(_("No such department of yours."))
+    return department
+
+
 def departments_where(user, *roles: str) -> QuerySet[Department]:
     """Departments where a person holds one of these roles (to act, not just to read)."""
     return Department.objects.filter(
@@ -113,3 +129,16 @@ def home_sections(user) -> list[str]:
 class IsPlatformAdmin(permissions.BasePermission):
     def has_permission(self, request, view):
         return roles_of(request.user).is_platform_admin
+
+
+class ReadsDepartments(permissions.BasePermission):
+    """Departments' records (budgets, reports, exports, standing orders): for someone who reads
+    some department. To anyone else there is nothing here (404), as the pages answer; signed
+    out, 401."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if not roles_of(request.user).reads_departments:
+            raise Http404
+        return True

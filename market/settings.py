@@ -194,8 +194,13 @@ STORAGES = {
     },
 }
 
-# Cache and Celery share Redis when REDIS_URL is set; without it the demo runs on its own.
+# Cache and Celery share Redis when REDIS_URL is set. Without it tasks run inside the web
+# process (the tests), unless CELERY_BROKER_URL names another broker: `make demo` runs a worker
+# on kombu's file-system transport (`filesystem://`, folders under CELERY_BROKER_FOLDER), which
+# needs no server, with a file cache (CACHE_URL) that its web and worker processes share.
 REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "memory://"
+CACHE_URL = env.str("CACHE_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -206,12 +211,15 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
+elif CACHE_URL:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 # A task whose worker process died is handed out again; every task is safe to run twice.
@@ -229,6 +237,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # or the nightly audit walk to a second worker while the first still runs it.
     "visibility_timeout": 3600,
 }
+CELERY_BROKER_TRANSPORT = None  # the URL's (redis://)
+
+
+def file_broker_options(folder: Path) -> dict:
+    """The file-system broker's folders under `folder`, made if missing (kombu does not): the
+    queues' messages (written in, read out), the exchanges' table, what was read."""
+    folders = {name: folder / name for name in ("messages", "control", "processed")}
+    for path in folders.values():
+        path.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folders["messages"]),
+        "data_folder_out": str(folders["messages"]),
+        "control_folder": str(folders["control"]),
+        "processed_folder": str(folders["processed"]),
+    }
+
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's file-system transport, with whole messages only (worker.file_broker).
+    CELERY_BROKER_TRANSPORT = "worker.file_broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(
+        Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "celery")))
+    )
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
@@ -248,6 +279,30 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # a fake Stripe server in tests
 # Stripe.js, the one script the app loads from elsewhere: Stripe requires it from its own site.
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# The demo's test card server (localstripe on loopback, orders.card_test_server): `make demo`
+# starts one when no Stripe key is set, and every STRIPE_ setting above then points at it.
+STRIPE_TEST_SERVER = env.str("STRIPE_TEST_SERVER", default="").rstrip("/")
+if STRIPE_TEST_SERVER and not DEBUG:
+    raise environ.ImproperlyConfigured(
+        "STRIPE_TEST_SERVER is the demo's fake card server: not with DEBUG off."
+    )
+
+
+def card_test_server_settings(address: str) -> dict:
+    """The STRIPE_ settings of the test card server at `address` (its keys are made up)."""
+    return {
+        "STRIPE_SECRET_KEY": "sk_test_pasar_demo",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_pasar_demo",
+        "STRIPE_WEBHOOK_SECRET": "whsec_pasar_demo",
+        "STRIPE_API_BASE": address,
+        "STRIPE_JS_URL": f"{address}/js.stripe.com/v3/",
+    }
+
+
+if STRIPE_SECRET_KEY:
+    STRIPE_TEST_SERVER = ""  # real keys: the real Stripe (or STRIPE_API_BASE) is used
+elif STRIPE_TEST_SERVER:
+    vars().update(card_test_server_settings(STRIPE_TEST_SERVER))
 # WhatsApp messages go through an HTTP gateway (a JSON POST, a bearer token); none, none sent.
 WHATSAPP_GATEWAY_URL = env.str("WHATSAPP_GATEWAY_URL", default="")
 WHATSAPP_GATEWAY_TOKEN = env.str("WHATSAPP_GATEWAY_TOKEN", default="")

@@ -18,7 +18,8 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-PROGRESS_EVERY = 1000  # rows between two progress reports
+PROGRESS_EVERY = 1000  # rows between two progress reports, at most
+PROGRESS_STEPS = 50  # a smaller table reports its progress this many times (every 2 %)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,6 +42,14 @@ def _xlsx_row(sheet, row: Iterable) -> list:
     return cells
 
 
+def progress_step(total: int | None) -> int:
+    """Rows between two progress reports: every PROGRESS_EVERY rows, or for a table of `total`
+    rows fewer than that, every 2 % of it, so that its progress is seen moving too."""
+    if not total:
+        return PROGRESS_EVERY
+    return max(1, min(PROGRESS_EVERY, total // PROGRESS_STEPS))
+
+
 def write_table(
     out: BinaryIO,
     *,
@@ -49,11 +58,14 @@ def write_table(
     rows: Iterable[Iterable],
     title: str = "Data",
     progress: Callable[[int], None] | None = None,
+    total: int | None = None,
 ) -> int:
     """Write `header` and `rows` to the binary stream `out`; returns how many rows were written.
 
-    `progress(rows_so_far)` is called every PROGRESS_EVERY rows.
+    `progress(rows_so_far)` is called every progress_step(total) rows (`total`: how many rows
+    are expected, when known).
     """
+    step = progress_step(total)
     written = 0
     if file_format == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
@@ -62,7 +74,7 @@ def write_table(
         for row in rows:
             writer.writerow(_csv_row(row))
             written += 1
-            if progress and written % PROGRESS_EVERY == 0:
+            if progress and written % step == 0:
                 progress(written)
         text.detach()  # leave `out` open for the caller
         return written
@@ -72,7 +84,7 @@ def write_table(
     for row in rows:
         sheet.append(_xlsx_row(sheet, row))
         written += 1
-        if progress and written % PROGRESS_EVERY == 0:
+        if progress and written % step == 0:
             progress(written)
     workbook.save(out)
     return written

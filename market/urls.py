@@ -131,7 +131,7 @@ urlpatterns = [
     ),
 ]
 
-# Unknown addresses and crashes answer in the API's error format under /api/ (market.views).
-handler403 = "market.views.forbidden"
+# Refusals, unknown addresses and crashes: the API's error format under /api/ (market.views).
+handler403 = "market.views.permission_denied"
 handler404 = "market.views.not_found"
 handler500 = "market.views.server_error"

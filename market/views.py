@@ -159,8 +159,12 @@ def not_found(request, exception=None):
     return _error_answer(request, 404, "not_found", _("Not found."))
 
 
-def forbidden(request, exception=None):
-    return _error_answer(request, 403, "forbidden", _("You may not do this."))
+def permission_denied(request, exception=None):
+    """What you see but may not do: 403, with the refusal's own words when it has some."""
+    message = str(exception) if exception and exception.args else ""
+    return _error_answer(
+        request, 403, "not_allowed", message or _("You are not allowed to do this.")
+    )
 
 
 def server_error(request):

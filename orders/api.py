@@ -22,11 +22,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from market.bounds import ADDRESS_LENGTH, MAX_RUPIAH, NAME_LENGTH, NOTE_LENGTH, whole_number
-from market.errors import DomainError, InvalidInput
-from market.models import Department, User
+from market.errors import DomainError, InvalidInput, NotAllowed
+from market.models import Department, DepartmentRole, User
 from market.money import round_rupiah
 from market.openapi import refusal
 from market.parsers import JSONParser
+from market.permissions import ReadsDepartments, departments_where, readable_department_or_404
 from market.rest import PublicApiView, run_serializer
 from orders import documents, ocds, stripe_gateway
 from orders.documents import export_file_response
@@ -63,6 +64,7 @@ from orders.services import exports, payments, placing, standing, transitions
 from orders.services.acting import order_act
 from procurement.models import BudgetLine
 from procurement.selectors import report_fiscal_year
+from vendors.permissions import ActsForAVendor, vendor_of
 
 
 def quantity_field() -> serializers.CharField:
@@ -70,19 +72,42 @@ def quantity_field() -> serializers.CharField:
     return serializers.CharField(max_length=30, help_text="a decimal number, e.g. 12.5")
 
 
-def _requester_department(request, *, from_body: bool = False) -> Department:
-    """The department named by the body's `department` (for a POST) or `?department=`, else
-    the first."""
-    code = request.query_params.get("department")
-    if from_body and isinstance(request.data, Mapping) and request.data.get("department"):
-        code = request.data.get("department")
-    department = requester_department(request.user, code)
+def _requester_department(request) -> Department:
+    """The department whose cart a request's address names (`?department=CODE`, else the
+    requester's first): 404 for one that is not theirs, and for someone who orders for none
+    (they have no cart to see)."""
+    department = requester_department(request.user, request.query_params.get("department"))
     if department is None:
         raise Http404
     return department
 
 
-# `?department=CODE`: which of the requester's departments (404 for one not theirs).
+def _department_named(request, code) -> Department:
+    """The department a request's body names: input, so a code that is not one of the
+    requester's departments (or none at all) is refused naming the field, as a budget line of
+    another department is; no code, the address's or the first."""
+    if not code:
+        return _requester_department(request)
+    department = requester_department(request.user, code)
+    if department is None:
+        yours = departments_where(request.user, DepartmentRole.REQUESTER).order_by("code")
+        raise InvalidInput(
+            {
+                "department": [
+                    _("Choose a department you order for: %(codes)s.")
+                    % {"codes": ", ".join(yours.values_list("code", flat=True))}
+                ]
+            }
+        )
+    return department
+
+
+def _body_code(request):
+    return request.data.get("department") if isinstance(request.data, Mapping) else None
+
+
+# `?department=CODE`: which of the requester's departments (404 for one not theirs; a body's
+# `department` is input instead: 400 naming the field).
 DEPARTMENT_PARAMETER = OpenApiParameter("department", str)
 
 
@@ -146,7 +171,8 @@ class CartPreviewApi(APIView):
         responses={200: EvaluationSerializer, 404: refusal(404)},
     )
     def post(self, request):
-        department = _requester_department(request, from_body=True)
+        _requester_department(request)  # someone with no cart: 404, before reading the body
+        department = _department_named(request, _body_code(request))
         evaluation = checkout_preview(user=request.user, department=department)
         if evaluation is None:
             raise InvalidInput({"items": [_("The cart is empty.")]})
@@ -165,16 +191,19 @@ class CartItemsApi(APIView):
         request=InputSerializer, responses={201: CartApi.OutputSerializer, 404: refusal(404)}
     )
     def post(self, request):
-        department = _requester_department(request, from_body=True)
-        run_serializer(
-            self.InputSerializer(data=request.data),
-            lambda values: placing.cart_add_item(
+        _requester_department(request)  # someone with no cart: 404, before reading the body
+
+        def add(values):
+            department = _department_named(request, values.get("department"))
+            placing.cart_add_item(
                 user=request.user,
                 department=department,
                 product_id=values["product"],
                 quantity=values["quantity"],
-            ),
-        )
+            )
+            return department
+
+        department = run_serializer(self.InputSerializer(data=request.data), add)
         return Response(_cart_body(request, department), status=status.HTTP_201_CREATED)
 
 
@@ -365,11 +394,17 @@ class OrderListApi(generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         data = dict(filters.validated_data)
         data["number"] = data.pop("search", "")
+        if data.get("department") and vendor_of(self.request.user) is None:
+            # Department staff narrow the list to one of their departments (another: 404, as
+            # its report answers); a vendor's filter names a buyer of its own orders.
+            readable_department_or_404(self.request.user, data["department"])
         return order_filter(self.base_queryset(), **data).order_by("-created_at", "-id")
 
 
 class VendorOrderListApi(OrderListApi):
     """The vendor's inbox: its orders from approval on."""
+
+    permission_classes = [ActsForAVendor]
 
     def base_queryset(self):
         return vendor_inbox(self.request.user)
@@ -420,9 +455,10 @@ class CheckoutApi(APIView):
         responses={201: OrderSummarySerializer(many=True), 404: refusal(404)},
     )
     def post(self, request):
-        department = _requester_department(request, from_body=True)
+        _requester_department(request)  # someone with no cart: 404, before reading the body
 
         def checkout(values):
+            department = _department_named(request, values.get("department"))
             by_vendor, not_ids = {}, {}
             for vendor_id, line_id in (values.get("budget_lines") or {}).items():
                 if whole_number(vendor_id) is None:
@@ -749,9 +785,10 @@ class StandingOrderSerializer(serializers.ModelSerializer):
 
 
 class StandingOrderListApi(generics.ListAPIView):
-    """Standing orders of the person's departments; POST schedules one."""
+    """Standing orders of the person's departments; POST schedules one (a requester)."""
 
     serializer_class = StandingOrderSerializer
+    permission_classes = [ReadsDepartments]
 
     class InputSerializer(serializers.Serializer):
         class ItemSerializer(serializers.Serializer):
@@ -774,10 +811,12 @@ class StandingOrderListApi(generics.ListAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: StandingOrderSerializer})
     def post(self, request):
-        department = _requester_department(request, from_body=True)
-        created = run_serializer(
-            self.InputSerializer(data=request.data),
-            lambda values: standing.standing_order_create(
+        if not standing.may_schedule(request.user):  # first, before reading the body
+            raise NotAllowed(standing.SCHEDULERS_ONLY)
+
+        def schedule(values):
+            department = _department_named(request, values.get("department"))
+            return standing.standing_order_create(
                 by=request.user,
                 department=department,
                 name=values.get("name") or "",
@@ -792,8 +831,9 @@ class StandingOrderListApi(generics.ListAPIView):
                     placing.Item(item["product"], item["quantity"])
                     for item in values.get("items") or []
                 ],
-            ),
-        )
+            )
+
+        created = run_serializer(self.InputSerializer(data=request.data), schedule)
         created = self.get_queryset().get(pk=created.pk)
         return Response(StandingOrderSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -862,6 +902,8 @@ class YourExports:
 
 class ExportListApi(YourExports, generics.ListAPIView):
     """Your exports, newest first; POST asks for one (202): it is written in the background."""
+
+    permission_classes = [ReadsDepartments]
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Export.Kind.choices)

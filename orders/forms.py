@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from market.bounds import format_number
@@ -415,3 +416,33 @@ class ExportForm(forms.Form):
         ]
         if fiscal_year is not None:
             self.fields["fiscal_year"].initial = fiscal_year.year
+
+
+class PurchaseFilterForm(forms.Form):
+    """The public list of purchases: which year, department, district, vendor and month."""
+
+    year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, to_field_name="code", required=False
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=None, to_field_name="code", required=False
+    )
+    vendor_name = forms.CharField(label=_("Vendor name"), max_length=100, required=False)
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        choices=[("", _("All months")), *MONTHS.items()],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, years, departments, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        for name, choices, everything in (
+            ("department", departments, _("All departments")),
+            ("district", districts, _("All districts")),
+        ):
+            self.fields[name].queryset = choices
+            self.fields[name].empty_label = everything

@@ -9,9 +9,10 @@ street address nor its NIB, which are private to the platform).
 """
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 
+from market.models import Department, District
 from orders.models import (
     OrderLine,
     OrderStatus,
@@ -21,6 +22,7 @@ from orders.models import (
     statuses_from,
 )
 from vendors.models import Scale
+from vendors.selectors import vendors_named
 
 VERSION = "1.1"
 PARTY_SCALE_EXTENSION = (
@@ -34,12 +36,18 @@ REFUSED_BY_VENDOR = {OrderStatus.DECLINED, OrderStatus.EXPIRED}
 WITHDRAWN = REFUSED_BY_VENDOR | {OrderStatus.CANCELLED}
 
 
+def orders_published(fiscal_year) -> QuerySet[PurchaseOrder]:
+    """What the open data publishes of a fiscal year: its purchase orders past approval (as
+    OCDS releases, and on the public list of purchases)."""
+    return PurchaseOrder.objects.filter(
+        budget_line__fiscal_year=fiscal_year, approved_at__isnull=False
+    )
+
+
 def orders_for_open_data(fiscal_year, *, after: int | None = None) -> QuerySet[PurchaseOrder]:
     """Purchase orders past approval of a fiscal year, with what their releases read, by id
     (after `after`: a page starts where the last ended, walking the primary key)."""
-    orders = PurchaseOrder.objects.filter(
-        budget_line__fiscal_year=fiscal_year, approved_at__isnull=False
-    )
+    orders = orders_published(fiscal_year)
     if after is not None:
         orders = orders.filter(pk__gt=after)
     return (
@@ -53,6 +61,62 @@ def orders_for_open_data(fiscal_year, *, after: int | None = None) -> QuerySet[P
             ),
         )
         .order_by("pk")
+    )
+
+
+# What the public list reads of an order: what its release publishes, never a vendor's
+# private fields (NIB, NPWP, contact, street address, bank account) nor the buyers' people.
+PUBLIC_LIST_FIELDS = (
+    "number",
+    "status",
+    "total",
+    "created_at",
+    "department__code",
+    "department__name",
+    "vendor__legal_name",
+    "vendor__trading_name",
+    "vendor__scale",
+    "vendor__is_cooperative",
+    "vendor__is_women_led",
+    "vendor__village__name",
+    "vendor__village__is_priority",
+    "vendor__village__district__name",
+)
+
+
+def public_purchases(
+    fiscal_year,
+    *,
+    department: Department | None = None,
+    district: District | None = None,
+    vendor_name: str = "",
+    month: int | None = None,
+    before: int | None = None,
+) -> QuerySet[PurchaseOrder]:
+    """The published purchase orders of a fiscal year for the public list, newest first,
+    narrowed by department, the vendor's district or name, and the month they were placed.
+
+    A page starts after the order `before` (the last one shown), in the list's own order, so
+    that nothing counts the whole list and a far page costs what the first does."""
+    orders = orders_published(fiscal_year)
+    if department is not None:
+        orders = orders.filter(department=department)
+    if district is not None:
+        orders = orders.filter(vendor__village__district=district)
+    if vendor_name.strip():
+        orders = orders.filter(vendor_id__in=vendors_named(vendor_name).values("pk"))
+    if month:
+        orders = orders.filter(created_at__month=month)
+    if before is not None:
+        placed = Subquery(PurchaseOrder.objects.filter(pk=before).values("created_at")[:1])
+        orders = orders.filter(Q(created_at__lt=placed) | Q(created_at=placed, pk__lt=before))
+    return (
+        orders.select_related("department", "vendor__village__district")
+        .only(*PUBLIC_LIST_FIELDS)
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.only("order_id", "category"))
+        )
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import payment_views, views
+from orders import payment_views, public_views, views
 
 urlpatterns = [
     path("cart/", views.cart, name="cart"),
@@ -24,4 +24,5 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("standing-orders/", views.standing_order_list, name="standing-order-list"),
     path("standing-orders/<int:pk>/stop/", views.standing_order_stop, name="standing-order-stop"),
+    path("transparency/purchases/", public_views.purchase_list, name="public-purchases"),
 ]

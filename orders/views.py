@@ -359,6 +359,10 @@ def order_document(request, pk, kind):
 
 @login_required
 def standing_order_list(request):
+    if not roles_of(request.user).reads_departments:
+        raise Http404  # standing orders are departments' records (the API answers alike)
+    if request.method == "POST" and not standing.may_schedule(request.user):
+        raise PermissionDenied(standing.SCHEDULERS_ONLY)  # before reading what was sent
     standing_orders = list(
         standing_orders_visible_to(request.user).order_by("department__code", "name")
     )

@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 from catalog.models import Category
 from market.models import Department, DepartmentRole, Membership
 from market.openapi import refusal
-from market.permissions import departments_visible_to, roles_of
+from market.permissions import (
+    ReadsDepartments,
+    departments_visible_to,
+    readable_department_or_404,
+    roles_of,
+)
 from market.rest import PublicApiView, run_serializer
 from market.selectors import department_members
 from procurement.models import BudgetLine, Policy
@@ -104,8 +109,12 @@ class BudgetLineListApi(generics.ListAPIView):
 
     serializer_class = OutputSerializer
     filterset_class = BudgetLineFilter
+    permission_classes = [ReadsDepartments]
 
     def get_queryset(self):
+        code = self.request.query_params.get("department")
+        if code:  # one department's lines: another's are not yours to see (404), as its report
+            readable_department_or_404(self.request.user, code)
         return budget_lines_visible_to(self.request.user).order_by(
             "-fiscal_year__year", "department__code", "account_code"
         )
@@ -207,9 +216,8 @@ class ReportFilterSerializer(serializers.Serializer):
 
 def report_scope(request, filters: dict):
     """(fiscal year, departments) a report covers for this person: finance officers and
-    administrators every department, department staff their own; vendors none of this."""
-    if not roles_of(request.user).reads_departments:
-        raise PermissionDenied
+    administrators every department, department staff their own (the views' ReadsDepartments
+    answers anyone else 404)."""
     fiscal_year = report_fiscal_year(filters.get("fiscal_year"))
     if fiscal_year is None:
         raise NotFound(_("There is no such fiscal year."))
@@ -266,6 +274,8 @@ class ComplianceReportApi(APIView):
     small businesses and cooperatives, local vendors, priority villages and women-led vendors,
     as rupiah and as shares; the target, the pace for today, and the status."""
 
+    permission_classes = [ReadsDepartments]
+
     class OutputSerializer(serializers.Serializer):
         fiscal_year = serializers.IntegerField()
         departments = ComplianceSerializer(many=True)
@@ -292,6 +302,8 @@ class ComplianceReportApi(APIView):
 
 class SpendReportApi(APIView):
     """The same measures broken down by month, category, vendor scale, district or vendor."""
+
+    permission_classes = [ReadsDepartments]
 
     class FilterSerializer(ReportFilterSerializer):
         group_by = serializers.ChoiceField(choices=list(GROUPS), default="month")

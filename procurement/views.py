@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,9 +95,10 @@ def policy_list(request):
 
 @login_required
 def policy_edit(request, year):
-    """Administrators change a fiscal year's policy and departments' own targets."""
+    """Administrators change a fiscal year's policy and departments' own targets (everyone
+    reads it at /policies/: to them this page answers 403)."""
     if not roles_of(request.user).is_platform_admin:
-        raise Http404
+        raise PermissionDenied(_("Only a platform administrator changes the policy."))
     policy = get_object_or_404(policies(), fiscal_year__year=year)
     departments = Department.objects.filter(is_active=True).order_by("code")
     form = PolicyForm(

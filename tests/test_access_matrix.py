@@ -38,8 +38,10 @@ from tests.access_matrix import (
     ADMIN_NAMESPACE,
     CALLS,
     EXPECTED,
+    FOR_THE_HOME_DEPARTMENT,
     PUBLIC_PHOTO,
     ROLES,
+    SAME_THING,
     Call,
     admin_expected,
     admin_route,
@@ -108,8 +110,42 @@ def test_no_row_for_a_route_that_is_gone():
 
 
 def test_each_row_has_an_answer_for_each_role():
-    malformed = {key: codes for key, codes in EXPECTED.items() if len(codes.split()) != len(ROLES)}
+    rows = {
+        **EXPECTED,
+        **{f"{key}?department": row for key, row in FOR_THE_HOME_DEPARTMENT.items()},
+    }
+    malformed = {key: codes for key, codes in rows.items() if len(codes.split()) != len(ROLES)}
     assert not malformed, f"Each row needs {len(ROLES)} codes ({' '.join(ROLES)}): {malformed}"
+
+
+def test_the_extra_rows_are_of_routes_that_exist():
+    keys = {route.key for route in all_routes()}
+    named = set(FOR_THE_HOME_DEPARTMENT) | set(SAME_THING)
+    named |= {key for keys_ in SAME_THING.values() for key in keys_}
+    assert named <= keys, f"Not routes of the URLconf: {sorted(named - keys)}"
+
+
+def _meaning(code: str, role: str, page: bool) -> str:
+    """What an answer tells the person: sign in first, not yours to see (404), yours to see
+    but not to do (403), or done / judged on its input (any other answer)."""
+    if code == "401" or (page and role == "anonymous" and code == "302"):
+        return "sign in"
+    return code if code in {"403", "404"} else "may"
+
+
+def test_a_page_and_the_api_refuse_the_same_people_alike():
+    """The one rule, everywhere: the matrix's rows of a page and of the endpoints that show or
+    do the same thing refuse each person the same way."""
+    disagreements = []
+    for page, endpoints in SAME_THING.items():
+        page_codes = EXPECTED[page].split()
+        for endpoint in endpoints:
+            for role, page_code, api_code in zip(
+                ROLES, page_codes, EXPECTED[endpoint].split(), strict=True
+            ):
+                if _meaning(page_code, role, True) != _meaning(api_code, role, False):
+                    disagreements.append(f"{role:16} {page} {page_code} but {endpoint} {api_code}")
+    assert not disagreements, "\n".join(disagreements)
 
 
 # --- The people and the home objects -------------------------------------------------------
@@ -361,6 +397,19 @@ def _requests(route: Route, home: Home):
         yield role, call.method, path, code
 
 
+def _asked(people: People, key: str, requests) -> tuple[int, list[str]]:
+    """(how many were asked, the row's mismatches) of one row's requests."""
+    answers, wrong = [], []
+    for role, method, path, expected in requests:
+        actual = people.ask(role, method, path)
+        answers.append(actual.split()[0])
+        if actual != expected:
+            wrong.append(f"    {role:16} {method:6} {path}: {expected} expected, {actual}")
+    if not wrong:
+        return len(answers), []
+    return len(answers), [f'{key!r}: "{" ".join(answers)}",  # as it answers now', *wrong]
+
+
 def test_each_person_gets_from_each_route_what_the_matrix_says(home):
     people = People(home)
     mismatches, asked = [], 0
@@ -368,14 +417,13 @@ def test_each_person_gets_from_each_route_what_the_matrix_says(home):
         if route.parameters and route.key not in CALLS and admin_route(route.key) is None:
             mismatches.append(f"{route.key!r}: add to CALLS how its URL is filled")
             continue
-        answers, wrong = [], []
-        for role, method, path, expected in _requests(route, home):
-            actual = people.ask(role, method, path)
-            asked += 1
-            answers.append(actual.split()[0])
-            if actual != expected:
-                wrong.append(f"    {role:16} {method:6} {path}: {expected} expected, {actual}")
-        if wrong:
-            mismatches += [f'{route.key!r}: "{" ".join(answers)}",  # as it answers now', *wrong]
+        count, wrong = _asked(people, route.key, _requests(route, home))
+        asked, mismatches = asked + count, mismatches + wrong
+    for key, row in FOR_THE_HOME_DEPARTMENT.items():
+        path = f"{reverse(key)}?department={home.department.code}"
+        requests = [
+            (role, "GET", path, code) for role, code in zip(ROLES, row.split(), strict=True)
+        ]
+        mismatches += _asked(people, f"{key}?department", requests)[1]
     assert asked > len(ROLES) * 100
     assert not mismatches, "\n".join([f"columns: {' '.join(ROLES)}", *mismatches])

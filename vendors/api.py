@@ -1,6 +1,7 @@
 """REST endpoints of the vendor registry."""
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +21,13 @@ from market.throttles import AuditedScopedRateThrottle
 from vendors import services
 from vendors.files import document_response
 from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
-from vendors.permissions import PRIVATE_FIELDS, own_vendor_or_404, private_fields_for
+from vendors.permissions import (
+    PRIVATE_FIELDS,
+    ActsForAVendor,
+    own_vendor_or_404,
+    private_fields_for,
+    reads_documents_of,
+)
 from vendors.selectors import vendor_filter, vendor_statistics, vendors_visible_to
 
 
@@ -257,6 +264,8 @@ class VendorProfileApi(APIView):
     """The signed-in vendor member's own vendor, whatever its status; PATCH changes its contact
     details, village and bank account (audited)."""
 
+    permission_classes = [ActsForAVendor]
+
     @extend_schema(responses={200: VendorPrivateSerializer, 404: refusal(404)})
     def get(self, request):
         return Response(VendorPrivateSerializer(own_vendor_or_404(request.user)).data)
@@ -286,6 +295,7 @@ class VendorDocumentListApi(generics.ListCreateAPIView):
 
     serializer_class = DocumentOutputSerializer
     parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [ActsForAVendor]
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=DocumentKind.choices)
@@ -309,15 +319,18 @@ class VendorDocumentListApi(generics.ListCreateAPIView):
 
 
 class VendorDocumentsOfVendorApi(generics.ListAPIView):
-    """An administrator reads a vendor's documents before verifying it."""
+    """A vendor's documents, for an administrator to read before verifying it, and for the
+    vendor's own members; to anyone else, as for a vendor that does not exist, 404."""
 
     serializer_class = DocumentOutputSerializer
-    permission_classes = [IsPlatformAdmin]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return VendorDocument.objects.none()
-        return VendorDocument.objects.filter(vendor_id=self.kwargs["pk"])
+        vendor = get_object_or_404(vendors_visible_to(self.request.user), pk=self.kwargs["pk"])
+        if not reads_documents_of(self.request.user, vendor):
+            raise Http404
+        return VendorDocument.objects.filter(vendor=vendor)
 
 
 class VendorDocumentFileApi(APIView):

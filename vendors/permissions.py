@@ -2,6 +2,7 @@
 which of a vendor's private fields a person may read."""
 
 from django.http import Http404
+from rest_framework import permissions
 
 from market.permissions import roles_of
 from vendors.models import Vendor, VendorMember
@@ -28,6 +29,23 @@ def acts_for(user, vendor: Vendor | int) -> bool:
     own = vendor_of(user)
     vendor_id = vendor if isinstance(vendor, int) else vendor.pk
     return own is not None and own.pk == vendor_id
+
+
+def reads_documents_of(user, vendor: Vendor | int) -> bool:
+    """A vendor's legal documents are its own members' and the administrators' (who read them
+    before verifying it); nobody else's to see."""
+    return acts_for(user, vendor) or roles_of(user).is_platform_admin
+
+
+class ActsForAVendor(permissions.BasePermission):
+    """The API's /vendor/ routes, a vendor's own: whoever acts for no vendor is told there is
+    nothing here (404), as the pages under /vendor/ answer; signed out, 401."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        own_vendor_or_404(request.user)
+        return True
 
 
 # A vendor's private fields, and who reads them. The vendor's own members and the platform's

@@ -41,6 +41,13 @@ def vendor_documents_missing(vendor: Vendor, kinds=DOCUMENTS_FOR_VERIFICATION) -
     return documents_missing([vendor], kinds)[vendor.pk]
 
 
+def vendors_named(words: str) -> QuerySet[Vendor]:
+    """Vendors whose legal or trading name holds `words` (spaces squeezed), in any letter case:
+    how people find a business they know by name."""
+    words = " ".join(words.split())
+    return Vendor.objects.filter(Q(legal_name__icontains=words) | Q(trading_name__icontains=words))
+
+
 def vendor_filter(
     vendors: QuerySet[Vendor],
     *,

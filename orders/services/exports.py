@@ -178,6 +178,7 @@ def export_run(*, export_id: int) -> Export | None:
                     rows=rows,
                     title=str(export.get_kind_display()),
                     progress=lambda done: _export_set(export_id=export.pk, rows_written=done),
+                    total=count,
                 )
                 out.flush()
                 return _export_finish(export_id=export.pk, path=out.name, rows=written)

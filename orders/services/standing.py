@@ -9,13 +9,14 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.selectors import products_for_buyers
 from market.bounds import NAME_LENGTH, quantity_problem, text_problem
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from market.locks import lock_row
 from market.models import Department, DepartmentRole, User
-from market.permissions import has_department_role
+from market.permissions import departments_where, has_department_role
 from market.services.audit import audit_record
 from market.services.notifications import notify
 from market.transactions import action
@@ -26,6 +27,7 @@ from procurement.models import BudgetLine
 logger = logging.getLogger(__name__)
 
 MAX_LEAD_DAYS = 60
+SCHEDULERS_ONLY = gettext_lazy("Only a requester of the department can schedule its orders.")
 
 
 def _items_problems(items: list[Item]) -> list[str]:
@@ -90,7 +92,7 @@ def standing_order_create(
 ) -> StandingOrder:
     """Schedule a recurring order; every problem of every field is reported at once."""
     if not has_department_role(by, department, DepartmentRole.REQUESTER):
-        raise NotAllowed(_("Only a requester of the department can schedule its orders."))
+        raise NotAllowed(SCHEDULERS_ONLY)
     errors = order_frame_errors(
         department=department,
         budget_line=budget_line,
@@ -138,6 +140,12 @@ def standing_order_create(
         after={"day_of_month": day_of_month, "items": [(i.product_id, i.quantity) for i in items]},
     )
     return standing
+
+
+def may_schedule(user) -> bool:
+    """Requesters schedule their departments' standing orders (pages offer the form to them):
+    asked before anything the person sent is read."""
+    return departments_where(user, DepartmentRole.REQUESTER).exists()
 
 
 def may_stop(user, standing_order: StandingOrder) -> bool:

@@ -1,4 +1,5 @@
 import pytest
+from django import forms
 from django.urls import reverse
 
 from catalog.models import Category, Product
@@ -21,6 +22,20 @@ def test_catalogue_page_searches_and_filters(login):
     assert "Besek bambu" in cheap and "Beras lokal premium" not in cheap
     bad = client.get(reverse("catalogue"), {"min_price": "murah"})
     assert bad.status_code == 200  # the form shows the error; no 500
+
+
+def test_the_catalogue_is_filtered_by_the_vendors_name_not_its_number(login):
+    tailor = ProductFactory(name="Seragam batik", vendor=VendorFactory(legal_name="Kopwan Jahit"))
+    ProductFactory(name="Beras lokal", vendor=VendorFactory(legal_name="UD Padang Tikar"))
+    client = login(member(DepartmentRole.REQUESTER))
+    page = client.get(reverse("catalogue"))
+    form = page.context["filter"].form
+    assert isinstance(form.fields["vendor_name"].widget, forms.TextInput)
+    assert "vendor" not in form.fields  # no field asking for a vendor's id
+    content = page.content.decode()
+    assert '<label for="id_vendor_name">Nama penyedia</label>' in content
+    found = client.get(reverse("catalogue"), {"vendor_name": "jahit"}).content.decode()
+    assert tailor.name in found and "Beras lokal" not in found
 
 
 @pytest.mark.parametrize("count", [10, 100])

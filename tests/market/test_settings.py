@@ -93,3 +93,66 @@ def test_serve_refuses_development_settings_and_says_why():
         assert reason in refused.stderr, refused.stderr
     weak = _run("manage.py serve_check", **{**PRODUCTION, "SECRET_KEY": "short"})
     assert "SECRET_KEY" in weak.stderr and "DEBUG" not in weak.stderr
+
+
+DEMO_SETTINGS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='market.settings'; django.setup(); "
+    "from django.conf import settings as s; "
+    "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'], "
+    "s.CACHES['default'].get('LOCATION'), s.CELERY_BROKER_TRANSPORT_OPTIONS.get('data_folder_in'), "
+    "s.STRIPE_TEST_SERVER or '-', s.STRIPE_SECRET_KEY or '-', s.STRIPE_API_BASE or '-', "
+    "s.STRIPE_JS_URL)"
+)
+CLEAN = {"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "", "STRIPE_WEBHOOK_SECRET": ""}
+
+
+def test_the_demo_runs_celery_on_files_with_a_cache_its_processes_share(tmp_path):
+    """make demo without Redis: a real worker on kombu's file-system transport, not tasks run
+    inside the request (an export's progress would never be seen moving)."""
+    result = _run(
+        DEMO_SETTINGS,
+        DEBUG="true",
+        CELERY_BROKER_URL="filesystem://",
+        CELERY_BROKER_FOLDER=str(tmp_path / "celery"),
+        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
+        **CLEAN,
+    )
+    eager, broker, cache, location, messages, *_stripe = result.stdout.split()
+    assert (eager, broker) == ("False", "filesystem://"), result.stderr
+    assert cache.endswith("FileBasedCache") and location == str(tmp_path / "cache")
+    assert messages == str(tmp_path / "celery" / "messages")
+    assert (tmp_path / "celery" / "messages").is_dir()  # kombu does not make it
+
+
+def test_the_demo_without_stripe_keys_pays_through_its_test_card_server():
+    result = _run(DEMO_SETTINGS, DEBUG="true", STRIPE_TEST_SERVER="http://127.0.0.1:8421", **CLEAN)
+    *_celery, server, secret_key, api, js = result.stdout.split()
+    assert (server, api) == ("http://127.0.0.1:8421", "http://127.0.0.1:8421"), result.stderr
+    assert secret_key.startswith("sk_test_") and js == "http://127.0.0.1:8421/js.stripe.com/v3/"
+    # Real keys win: the test card server is not used, nor said to be.
+    keyed = _run(
+        DEMO_SETTINGS,
+        DEBUG="true",
+        STRIPE_TEST_SERVER="http://127.0.0.1:8421",
+        STRIPE_SECRET_KEY="sk_live_real",
+    )
+    assert keyed.stdout.split()[5:8] == ["-", "sk_live_real", "-"]
+    # Production never runs it.
+    refused = _run("manage.py check", **PRODUCTION, STRIPE_TEST_SERVER="http://127.0.0.1:8421")
+    assert refused.returncode != 0 and "STRIPE_TEST_SERVER" in refused.stderr
+
+
+def test_the_demos_processes_get_a_broker_a_cache_and_a_card_server_only_where_none_is_set():
+    from market.management.commands.serve_demo import demo_environment
+
+    bare = demo_environment({"DEBUG": "true"}, port=8000, card_port=8421)
+    assert bare["CELERY_BROKER_URL"] == "filesystem://"
+    assert bare["CACHE_URL"].startswith("filecache:///") and bare["CACHE_URL"].endswith(
+        "/var/cache"
+    )
+    assert bare["STRIPE_TEST_SERVER"] == "http://127.0.0.1:8421"
+    assert bare["SITE_URL"] == "http://127.0.0.1:8000"
+    production_like = {"REDIS_URL": "redis://127.0.0.1:6379/0", "STRIPE_SECRET_KEY": "sk_live_x"}
+    kept = demo_environment(production_like, port=8000, card_port=8421)
+    assert "CELERY_BROKER_URL" not in kept and "CACHE_URL" not in kept
+    assert "STRIPE_TEST_SERVER" not in kept

@@ -39,3 +39,17 @@ def test_progress_is_reported_every_thousand_rows(file_format):
         progress=seen.append,
     )
     assert (written, seen) == (2500, [1000, 2000])
+
+
+@pytest.mark.parametrize(("total", "every"), [(100_000, 1000), (10_000, 200), (120, 2), (30, 1)])
+def test_a_smaller_table_reports_its_progress_every_two_percent(total, every):
+    seen = []
+    write_table(
+        io.BytesIO(),
+        file_format="csv",
+        header=["n"],
+        rows=([n] for n in range(total)),
+        progress=seen.append,
+        total=total,
+    )
+    assert seen == list(range(every, total + 1, every))

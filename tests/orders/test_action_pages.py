@@ -36,7 +36,7 @@ def test_someone_who_may_not_act_is_refused_403_whatever_they_posted(
     before = order.status
     response = login(getattr(world, who)).post(action_url(order, action), data)
     assert response.status_code == 403
-    assert "Anda tidak boleh melakukan ini." in response.content.decode()
+    assert "Anda tidak berwenang melakukan tindakan ini." in response.content.decode()
     refresh(order)
     assert order.status == before
 

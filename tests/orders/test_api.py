@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from market.models import DepartmentRole
 from orders.models import IdempotencyKey, PurchaseOrder
-from tests.factories import UserFactory, finance_officer, member, vendor_member
+from tests.factories import DepartmentFactory, UserFactory, finance_officer, member, vendor_member
 from tests.plans import plan_at_scale
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +254,47 @@ def test_an_order_list_page_is_read_from_the_newest_first_index(world):
     page = orders_listed_for(finance_officer()).order_by("-created_at", "-id")[:50]
     plan = plan_at_scale(page)
     assert "order_newest_idx" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize("code", ["DINKES", "NOPE"])
+def test_a_department_in_the_body_that_is_not_the_requesters_is_a_field_error(api_as, world, code):
+    """A body's department is input: another department's code (departments are public) and
+    a code of none are refused alike, naming the field, with every other field's problem."""
+    DepartmentFactory(code="DINKES")
+    buyer = api_as(world.requester)
+    fill_cart(buyer, world)
+    response = checkout(buyer, world, department=code, delivery_date="soon")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert fields["department"] == ["Pilih perangkat daerah tempat Anda memesan: DISDIK."]
+    assert "delivery_date" in fields
+    added = buyer.post(
+        "/api/v1/cart/items/",
+        {"department": code, "product": world.rice.pk, "quantity": "10"},
+        format="json",
+    )
+    assert added.status_code == 400 and "department" in added.json()["error"]["fields"]
+    assert buyer.post("/api/v1/cart/preview/", {"department": code}, format="json").json()["error"][
+        "fields"
+    ] == {"department": ["Pilih perangkat daerah tempat Anda memesan: DISDIK."]}
+    scheduled = buyer.post("/api/v1/standing-orders/", {"department": code}, format="json")
+    assert scheduled.status_code == 400
+    assert {"department", "budget_line", "items"} <= set(scheduled.json()["error"]["fields"])
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_who_may_not_schedule_standing_orders_is_refused_before_the_body_is_read(api_as, world):
+    body = {"department": "DISDIK", "day_of_month": "x"}
+    refused = api_as(world.approver).post("/api/v1/standing-orders/", body, format="json")
+    # The PPK sees the department's standing orders, but scheduling them is the requesters'.
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == (
+        "Hanya pemesan dari perangkat daerah ini yang dapat menjadwalkan pesanannya."
+    )
+    # A vendor has no standing orders to see: nothing here for it, as the page answers.
+    seller = api_as(world.rice_seller)
+    assert seller.post("/api/v1/standing-orders/", body, format="json").status_code == 404
+    assert seller.get("/api/v1/standing-orders/").status_code == 404
 
 
 def test_standing_orders_through_the_api(api_as, world):

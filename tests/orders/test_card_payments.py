@@ -7,11 +7,11 @@ import time
 import pytest
 from django.utils import timezone
 
-from market.models import AuditEvent, Notification
+from market.models import AuditEvent, DepartmentRole, Notification
 from orders.models import OrderStatus, Payment, ProviderEvent, PurchaseOrder, Refund
 from procurement.models import Policy, SpendEntry
 from procurement.services import budget_line_counters_from_ledger
-from tests.factories import finance_officer
+from tests.factories import DepartmentFactory, finance_officer, member
 from tests.orders.stripe_fakes import WEBHOOK_SECRET, event, signed
 from tests.orders.test_api import act
 from tests.orders.test_inputs import invoiced
@@ -336,9 +336,12 @@ def test_the_card_page_loads_stripe_js_and_the_intent(login, world, fake_stripe,
     # Its Content-Security-Policy lets Stripe.js in, on this page only.
     assert "script-src 'self' http://127.0.0.1:9" in page["Content-Security-Policy"]
     assert "127.0.0.1:9" not in pages.get(f"/orders/{order.pk}/")["Content-Security-Policy"]
-    # Nobody but the department's treasurer opens it.
-    assert login(world.requester).get(started["Location"]).status_code == 404
-    assert login(world.rice_seller).get(started["Location"]).status_code == 404
+    # Nobody but the department's treasurer opens it: those who see the order are refused
+    # (403, as the API's pay is), anyone else finds nothing.
+    assert login(world.requester).get(started["Location"]).status_code == 403
+    assert login(world.rice_seller).get(started["Location"]).status_code == 403
+    outsider = member(DepartmentRole.TREASURER, DepartmentFactory(code="DINKES"))
+    assert login(outsider).get(started["Location"]).status_code == 404
 
 
 def test_payment_days_are_kept_for_the_delay_figures(api_as, world, client, fake_stripe):

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from market.models import DepartmentRole
 from orders.models import OrderStatus, PurchaseOrder
@@ -126,6 +127,18 @@ def test_home_shows_the_work_waiting(login, world):
     assert "Menunggu tindakan Anda" in page and "SP/DISDIK/" in page
 
 
+def test_order_lists_show_the_day_each_order_was_placed(login, world):
+    order = world.order((world.rice, "100"))[0]
+    placed = timezone.now() - datetime.timedelta(days=40)
+    PurchaseOrder.objects.filter(pk=order.pk).update(created_at=placed)
+    transitions.order_approve(order=order, by=world.approver)
+    shown = date_format(timezone.localtime(placed).date(), "SHORT_DATE_FORMAT")
+    for person, address in ((world.requester, "order-list"), (world.rice_seller, "vendor-orders")):
+        page = login(person).get(reverse(address)).content.decode()
+        assert "<th>Tanggal pesan</th>" in page, address
+        assert f'<td data-label="Tanggal pesan">{shown}</td>' in page, address
+
+
 @pytest.mark.parametrize("count", [10, 40])
 def test_order_list_page_runs_a_bounded_number_of_queries(
     login, world, django_assert_max_num_queries, count
@@ -161,6 +174,21 @@ def test_standing_order_page_schedules_and_stops(login, world):
     client.post(reverse("standing-order-stop", args=[standing.pk]))
     standing.refresh_from_db()
     assert not standing.is_active
+
+
+def test_who_may_not_stop_or_schedule_a_standing_order_is_refused_403(login, world):
+    """The receiver sees the department's standing orders but neither stops nor schedules
+    them (403, as the API); a vendor has none to see (404)."""
+    standing = world.standing_order()
+    receiver = login(world.receiver)
+    assert receiver.get(reverse("standing-order-list")).status_code == 200
+    refused = receiver.post(reverse("standing-order-stop", args=[standing.pk]))
+    assert refused.status_code == 403
+    assert "Hanya pemesan dan PPK perangkat daerah" in refused.content.decode()
+    assert receiver.post(reverse("standing-order-list"), {"name": "x"}).status_code == 403
+    standing.refresh_from_db()
+    assert standing.is_active and world.department.standing_orders.count() == 1
+    assert login(world.rice_seller).get(reverse("standing-order-list")).status_code == 404
 
 
 def test_odd_form_input_never_answers_500(login, client, world):

@@ -40,8 +40,21 @@ def test_finance_sees_every_department_and_can_filter(api_as, two_departments):
 
 def test_a_person_without_roles_sees_no_budget(api_as, two_departments):
     client = api_as(UserFactory())
-    assert client.get("/api/v1/budgets/").json()["count"] == 0
+    # Budgets are departments' records: nothing here for them, as the budget page answers.
+    assert client.get("/api/v1/budgets/").status_code == 404
     assert client.get("/api/v1/departments/").json()["count"] == 0
+
+
+def test_another_departments_budgets_are_not_found_as_its_report_is_not(api_as, two_departments):
+    education, health = two_departments
+    client = api_as(member(DepartmentRole.REQUESTER, health))
+    for url in ("/api/v1/budgets/", "/api/v1/reports/compliance/"):
+        refused = client.get(url, {"department": education.code})
+        assert refused.status_code == 404, url
+        assert refused.json()["error"]["message"] == "Perangkat daerah itu bukan milik Anda."
+        assert client.get(url, {"department": "NOPE"}).status_code == 404, url
+    own = client.get("/api/v1/budgets/", {"department": health.code.lower()})
+    assert {line["department"] for line in own.json()["results"]} == {health.code}
 
 
 def test_departments_list_is_scoped(api_as, two_departments):

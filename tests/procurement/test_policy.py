@@ -189,9 +189,10 @@ def test_the_policy_page_shows_each_regulation_and_lets_administrators_change_it
     fiscal_year_open(year=world.line.fiscal_year.year)
     page = login(world.requester).get("/policies/").content.decode()
     assert "Perpres 12/2021" in page and "UU 10/2020" in page
-    assert (
-        login(world.requester).get(f"/policies/{world.line.fiscal_year.year}/").status_code == 404
-    )
+    # Everyone reads the policy; changing it is the administrators' (403, as the API's PATCH).
+    refused = login(world.requester).get(f"/policies/{world.line.fiscal_year.year}/")
+    assert refused.status_code == 403
+    assert "Hanya administrator platform yang mengubah kebijakan." in refused.content.decode()
     admin = login(UserFactory(is_staff=True))
     url = f"/policies/{world.line.fiscal_year.year}/"
     form = admin.get(url).context["form"]

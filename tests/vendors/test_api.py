@@ -209,13 +209,24 @@ def test_public_statistics_by_district_and_scale(api_client):
     assert outside["vendors"] == 1 and outside["scale"] == "small"
 
 
-def test_a_vendor_members_documents_are_listed_for_the_administrator(api_as):
+def test_a_vendors_documents_are_listed_for_the_administrator_and_its_own_members(api_as):
     owner = vendor_member()
     vendor = owner.vendor_membership.vendor
     vendor_document_add(vendor=vendor, kind="nib", upload=pdf_file(), by=owner)
-    response = api_as(UserFactory(is_staff=True)).get(f"/api/v1/vendors/{vendor.pk}/documents/")
-    assert [d["kind"] for d in response.json()["results"]] == ["nib"]
-    assert api_as(owner).get(f"/api/v1/vendors/{vendor.pk}/documents/").status_code == 403
+    address = f"/api/v1/vendors/{vendor.pk}/documents/"
+    for reader in (UserFactory(is_staff=True), owner):
+        response = api_as(reader).get(address)
+        assert [d["kind"] for d in response.json()["results"]] == ["nib"], reader
+    # Someone else's documents are not theirs to see, whoever they are.
+    for stranger in (vendor_member(), finance_officer(), UserFactory()):
+        assert api_as(stranger).get(address).status_code == 404
+
+
+def test_the_documents_of_a_vendor_that_does_not_exist_are_not_found(api_as):
+    administrator = api_as(UserFactory(is_staff=True))
+    response = administrator.get(f"/api/v1/vendors/{Vendor.objects.count() + 1000}/documents/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_type_errors_and_rule_errors_come_in_one_answer(api_client):

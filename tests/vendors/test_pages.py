@@ -98,6 +98,25 @@ def test_only_administrators_reach_the_verification_pages(login):
     assert applied.status == VendorStatus.APPLIED
 
 
+def test_someone_who_sees_a_vendor_but_may_not_suspend_it_is_refused_403(login):
+    """As the API answers: the vendor page is theirs to see, its actions are not; the refusal
+    is in the service's words, and nothing changes."""
+    verified = VendorFactory(status=VendorStatus.VERIFIED)
+    for person in (member(DepartmentRole.REQUESTER), vendor_member()):
+        client = login(person)
+        assert client.get(reverse("vendor-detail", args=[verified.pk])).status_code == 200
+        refused = client.post(
+            reverse("vendor-action", args=[verified.pk, "suspend"]), {"reason": "Uji"}
+        )
+        assert refused.status_code == 403
+        assert (
+            "Hanya administrator platform yang dapat memverifikasi, menolak, atau"
+            in refused.content.decode()
+        )
+    verified.refresh_from_db()
+    assert verified.status == VendorStatus.VERIFIED
+
+
 def test_statistics_page_is_public(client):
     VendorFactory(is_cooperative=True)
     page = client.get(reverse("vendor-statistics")).content.decode()

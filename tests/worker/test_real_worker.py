@@ -45,8 +45,9 @@ def closed_port() -> int:
 
 
 @contextlib.contextmanager
-def celery_app(broker_url: str):
-    """A Celery app configured as the project's, on `broker_url`, current while the block runs."""
+def celery_app(broker_url: str, **more):
+    """A Celery app configured as the project's, on `broker_url` (and `more` of Celery's
+    settings), current while the block runs."""
     app = Celery("pasar-test")
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(
@@ -55,6 +56,7 @@ def celery_app(broker_url: str):
         task_default_queue=QUEUE,
         broker_connection_timeout=1,
         broker_connection_retry_on_startup=False,
+        **more,
     )
     app.set_current()
     try:
