@@ -6,7 +6,7 @@ from io import BytesIO
 
 from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -29,6 +29,7 @@ from market.locks import lock_row, lock_rows
 from market.money import format_rupiah
 from market.permissions import roles_of
 from market.services.audit import audit_changes, audit_record
+from market.services.outbox import job_queue
 from market.transactions import action, on_rollback
 from market.uploads import clean_image, read_upload
 from vendors.models import Vendor
@@ -62,9 +63,10 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
     return number
 
 
-def _validated(values: dict) -> dict:
-    """Check product values the same way for creation, updates, the API, pages and imports;
-    every problem of every field at once."""
+def _checked(values: dict) -> tuple[dict, dict]:
+    """(clean values, {field: [problem]}) of product values, checked the same way for
+    creation, updates, the API, pages and imports; every problem of every field at once.
+    Only the fields in `values` are judged."""
     errors: dict[str, list] = {}
     clean = dict(values)
 
@@ -119,6 +121,17 @@ def _validated(values: dict) -> dict:
         days = values["lead_time_days"]
         if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
             problem("lead_time_days", _("Lead time is a number of days from 0 to 365."))
+    return clean, errors
+
+
+def product_problems(values: dict) -> dict:
+    """{field: [problem]} of a product's values: the rules product_create and product_update
+    keep, for the page's form and the API's input to name with their own, in one answer."""
+    return _checked(values)[1]
+
+
+def _validated(values: dict) -> dict:
+    clean, errors = _checked(values)
     if errors:
         raise InvalidInput(errors)
     return clean
@@ -283,10 +296,8 @@ def product_image_add(*, product: Product, upload, by) -> ProductImage:
         target=product,
         after={"image": image.image.name, "width": clean.width, "height": clean.height},
     )
-    from catalog.tasks import make_thumbnail  # tasks import services: import here, not above
-
-    # robust: with the broker away the upload still answers; make_missing_thumbnails sweeps.
-    transaction.on_commit(lambda: make_thumbnail.delay(image.pk), robust=True)
+    # Made by catalog.tasks.make_thumbnail once this commits (the outbox's relay and sweeper).
+    job_queue(task="catalog.make_thumbnail", object_id=image.pk)
     return image
 
 
@@ -318,14 +329,6 @@ def _store_thumbnail(*, image_id: int, content: bytes) -> ProductImage:
         on_rollback(lambda: image.thumbnail.storage.delete(image.thumbnail.name))
         image.save(update_fields=["thumbnail"])
     return image
-
-
-def product_images_missing_thumbnails(*, limit: int = 200) -> list[int]:
-    return list(
-        ProductImage.objects.filter(thumbnail="")
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    )
 
 
 @action

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from orders.idempotency import forget_old_keys
-from orders.services.exports import export_publish, export_run, exports_waiting
+from orders.services.exports import export_run
 from orders.services.reminders import order_reminders_send
 from orders.services.standing import standing_orders_due
 from orders.services.transitions import orders_expire_due
@@ -26,17 +26,9 @@ def forget_old_idempotency_keys() -> int:
 
 @shared_task(name="orders.write_export", acks_late=True)
 def write_export(export_id: int) -> str:
+    """The job orders.services.exports.export_request asks for (run by worker.jobs)."""
     export = export_run(export_id=export_id)
     return export.status if export else "missing"
-
-
-@shared_task(name="orders.publish_waiting_exports")
-def publish_waiting_exports() -> int:
-    """Beat sweeper: exports whose task was never published (broker away) or lost."""
-    waiting = exports_waiting()
-    for export_id in waiting:
-        export_publish(export_id)
-    return len(waiting)
 
 
 @shared_task(name="orders.send_reminders")

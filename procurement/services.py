@@ -100,14 +100,9 @@ def _percent(value) -> Decimal | None:
     return None
 
 
-@action
-def policy_update(*, fiscal_year: FiscalYear, by, **changes) -> Policy:
-    """Change a fiscal year's policy (administrators); every value is bounded, every change
-    audited before and after."""
-    if not roles_of(by).is_platform_admin:
-        raise NotAllowed(_("Only a platform administrator changes the policy."))
-    policy = lock_row(Policy.objects, Policy.objects.get_or_create(fiscal_year=fiscal_year)[0].pk)
-    before = _policy_snapshot(policy)
+def _policy_changed(policy: Policy, changes: dict) -> dict[str, list]:
+    """Set `changes` on `policy` (unsaved), each value checked against its bounds and the
+    automatic-approval threshold against the ceiling; the problems, by field."""
     errors: dict[str, list] = {}
     known = {*POLICY_PERCENTS, *POLICY_AMOUNTS, *POLICY_DAYS, "reserved_categories"}
     for field in set(changes) - known:
@@ -143,6 +138,55 @@ def policy_update(*, fiscal_year: FiscalYear, by, **changes) -> Policy:
             _("Approve automatically at most up to the direct-purchase ceiling, %(ceiling)s.")
             % {"ceiling": format_rupiah(policy.direct_purchase_ceiling)}
         ]
+    return errors
+
+
+def _target_problem(policy: Policy, target) -> str | None:
+    """Why a department's own target cannot be set (None or empty removes it), or None."""
+    if target in (None, ""):
+        return None
+    number = _percent(target)
+    if number is None or number < policy.small_business_target:
+        return _(
+            "Enter a percentage from %(least)s to 100: a department may only aim higher than "
+            "the organisation."
+        ) % {"least": format_number(policy.small_business_target)}
+    return None
+
+
+def _departments_named(targets: dict) -> tuple[dict[str, Department], dict[str, list]]:
+    """({code: department}, {code: [problem]}) of the departments a targets' dict names."""
+    departments = {d.code: d for d in Department.objects.filter(code__in=list(targets))}
+    return departments, {
+        code: [_("No such department.")] for code in set(targets) - set(departments)
+    }
+
+
+def policy_problems(*, fiscal_year: FiscalYear, changes: dict, targets: dict) -> dict:
+    """{field: [problem]} of changing a fiscal year's policy and departments' own targets
+    ({code: target}, named department_targets): the rules policy_update and
+    department_target_set keep, for the policy page's form and the API's input to name with
+    their own, in one answer. A target is judged against the policy as it would become."""
+    policy = Policy.objects.filter(fiscal_year=fiscal_year).first() or Policy()
+    errors = _policy_changed(policy, changes)
+    departments, problems = _departments_named(targets)
+    for code in departments:
+        if problem := _target_problem(policy, targets[code]):
+            problems[code] = [problem]
+    if problems:
+        errors["department_targets"] = problems
+    return errors
+
+
+@action
+def policy_update(*, fiscal_year: FiscalYear, by, **changes) -> Policy:
+    """Change a fiscal year's policy (administrators); every value is bounded, every change
+    audited before and after."""
+    if not roles_of(by).is_platform_admin:
+        raise NotAllowed(_("Only a platform administrator changes the policy."))
+    policy = lock_row(Policy.objects, Policy.objects.get_or_create(fiscal_year=fiscal_year)[0].pk)
+    before = _policy_snapshot(policy)
+    errors = _policy_changed(policy, changes)
     if errors:
         raise InvalidInput(errors)
     policy.save()
@@ -170,8 +214,7 @@ def policy_and_targets_update(
     except InvalidInput as refused:
         errors.update(refused.fields)
         policy = None
-    departments = {d.code: d for d in Department.objects.filter(code__in=list(targets))}
-    problems = {code: [_("No such department.")] for code in set(targets) - set(departments)}
+    departments, problems = _departments_named(targets)
     for code, department in departments.items():
         try:
             department_target_set(
@@ -209,19 +252,9 @@ def department_target_set(
             after={"small_business_target": None},
         )
         return None
+    if problem := _target_problem(policy, target):
+        raise InvalidInput({"small_business_target": [problem]})
     number = _percent(target)
-    if number is None or number < policy.small_business_target:
-        raise InvalidInput(
-            {
-                "small_business_target": [
-                    _(
-                        "Enter a percentage from %(least)s to 100: a department may only aim "
-                        "higher than the organisation."
-                    )
-                    % {"least": format_number(policy.small_business_target)}
-                ]
-            }
-        )
     chosen, _created = DepartmentTarget.objects.update_or_create(
         fiscal_year=fiscal_year, department=department, defaults={"small_business_target": number}
     )

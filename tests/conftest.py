@@ -1,5 +1,6 @@
 """Fixtures shared by the suite."""
 
+import contextlib
 import datetime
 import socket
 import subprocess
@@ -62,6 +63,24 @@ def api_as():
     return authenticate
 
 
+@pytest.fixture
+def calls_of(monkeypatch):
+    """calls_of(module, "name"): the keyword arguments of every call of that function (a
+    service, say) made through its module from now on; the function still runs."""
+
+    def watch(module, name: str) -> list[dict]:
+        calls, function = [], getattr(module, name)
+
+        def called(*args, **kwargs):
+            calls.append(kwargs)
+            return function(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, called)
+        return calls
+
+    return watch
+
+
 @pytest.fixture(autouse=True)
 def cache_of_its_own(settings, request):
     """Each test starts with an empty cache: ids are reused after a rollback (SQLite), so a key
@@ -83,6 +102,25 @@ def whatsapp_gateway(settings):
     settings.WHATSAPP_GATEWAY_TIMEOUT = 2
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture
+def broker_away(monkeypatch):
+    """A block during which Redis refuses connections: the relay cannot publish a job."""
+    from kombu.exceptions import OperationalError
+
+    from worker import tasks
+
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    @contextlib.contextmanager
+    def away():
+        with monkeypatch.context() as patched:
+            patched.setattr(tasks.run_jobs, "apply_async", refused)
+            yield
+
+    return away
 
 
 @pytest.fixture
@@ -160,6 +198,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0007_export_sweeper", "create"),
     ("worker.migrations.0008_expired_tokens_schedule", "create"),
     ("worker.migrations.0009_audit_head_schedule", "create"),
+    ("worker.migrations.0010_one_sweeper_for_messages_and_jobs", "one_sweeper"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Background work in the admin: Celery beat's schedules, audited like every other change, and
-the notifications and outbox, read-only but for sending a failed message again."""
+the notifications, outbox and jobs, read-only but for sending a failed message, or running a
+failed job, again."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed
@@ -17,8 +18,8 @@ from django_celery_beat.models import (
 )
 
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
-from market.models import Notification, OutboxMessage
-from worker.outbox import outbox_retry
+from market.models import Job, Notification, OutboxMessage
+from worker.outbox import jobs_retry, outbox_retry
 
 
 class PeriodicTaskAdmin(AuditedAdminMixin, beat_admin.PeriodicTaskAdmin):
@@ -38,6 +39,13 @@ for model, beat_model_admin in (
     admin.site.unregister(model)
     admin.site.register(
         model, type(beat_model_admin.__name__, (AuditedAdminMixin, beat_model_admin), {})
+    )
+
+
+def _say_how_many(model_admin, request, said: str, count: int) -> None:
+    """How many failed rows will go again (a warning when none could)."""
+    model_admin.message_user(
+        request, said % {"count": count}, messages.SUCCESS if count else messages.WARNING
     )
 
 
@@ -82,16 +90,10 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Send the selected failed messages again"))
     def retry(self, request, queryset):
         count = outbox_retry(message_ids=queryset.values_list("pk", flat=True), by=request.user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d message will be sent again.",
-                "%(count)d messages will be sent again.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS if count else messages.WARNING,
+        said = ngettext(
+            "%(count)d message will be sent again.", "%(count)d messages will be sent again.", count
         )
+        _say_how_many(self, request, said, count)
 
     def get_urls(self):
         retry_one = self.admin_site.admin_view(self.retry_one)
@@ -102,3 +104,29 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         self.retry(request, OutboxMessage.objects.filter(pk=pk))
         return redirect("admin:market_outboxmessage_change", pk)
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What waits, ran or failed in the background; a failed job can be run again (audited)."""
+
+    list_display = (
+        "pk",
+        "created_at",
+        "task",
+        "object_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "finished_at",
+        "last_error",
+    )
+    list_filter = ("status", "task")
+    search_fields = ("task", "object_id", "last_error")
+    actions = ("retry",)
+
+    @admin.action(description=_("Run the selected failed jobs again"))
+    def retry(self, request, queryset):
+        count = jobs_retry(job_ids=queryset.values_list("pk", flat=True), by=request.user)
+        said = ngettext("%(count)d job will run again.", "%(count)d jobs will run again.", count)
+        _say_how_many(self, request, said, count)

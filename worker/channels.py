@@ -20,9 +20,14 @@ from django.utils import translation
 
 from market.models import Channel, OutboxMessage
 from market.notices import NOTICES, whatsapp_parameters, words
+from procurement.mail import REPORT_NOTICES, report_email
 
 # A gateway answering these 4xx asks to be asked again later.
 RETRY_LATER = {408, 425, 429}
+# Notices whose e-mail carries more than their words: the figures and files made when it is sent,
+# in its reader's language, from the facts the notification keeps (kind, params) -> .details and
+# .attachments.
+EMAIL_CONTENTS = dict.fromkeys(REPORT_NOTICES, report_email)
 
 
 class PermanentFailure(Exception):
@@ -45,9 +50,12 @@ def send_email(message: OutboxMessage, connection=None) -> str:
         raise PermanentFailure("The person has no e-mail address.")
     with translation.override(person.messages_language):
         title, body = words(notification.kind, notification.params)
+        made_when_sent = EMAIL_CONTENTS.get(notification.kind)
+        content = made_when_sent(notification.kind, notification.params) if made_when_sent else None
         context = {
             "title": title,
             "body": body,
+            "details": content.details if content else "",
             "name": person.display_name,
             "link": absolute(notification.link),
             "preferences": absolute(reverse("notification-preferences")),
@@ -64,6 +72,8 @@ def send_email(message: OutboxMessage, connection=None) -> str:
         connection=connection,
     )
     email.attach_alternative(html, "text/html")
+    for attachment in content.attachments if content else ():
+        email.attach(*attachment)
     try:
         email.send()
     except smtplib.SMTPRecipientsRefused as refused:

@@ -1,12 +1,14 @@
-"""The outbox relay: publishing messages to Celery after the commit that wrote them, the sweeper
-that publishes again what is still waiting, and delivering one message by its channel.
+"""The outbox relay: publishing messages and jobs to Celery after the commit that wrote them, the
+sweeper that publishes again what is still waiting, and delivering one message by its channel
+(a job is run by worker.jobs).
 
 Messages go to Celery in batches. A task claims its batch's messages in one transaction (status
 `sending`, held for LEASE; rows another sender holds are skipped) and records each outcome as
 soon as it is known, so two runs of one task never both send a message: the second finds it
 held or sent. A sender killed mid-send lets the message go when its hold passes,
 and the sweeper publishes it again; the gateway and the mail server get the same reference both
-times to drop the repeat.
+times to drop the repeat. Jobs go one to a task (an export may take minutes) and are claimed
+the same way.
 
 Failures are retried with exponential backoff up to MAX_ATTEMPTS, then left `failed` with the
 last error for an administrator, who can send them again (admin, "Retry").
@@ -23,9 +25,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from market.locks import lock_rows
-from market.models import OutboxMessage
+from market.models import Job, OutboxMessage
 from market.services.audit import audit_record
-from market.services.notifications import RELAY_GRACE
+from market.services.outbox import RELAY_GRACE
 from market.transactions import action
 from worker.channels import SENDERS, PermanentFailure
 
@@ -48,60 +50,97 @@ def backoff(attempts: int) -> datetime.timedelta:
     return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), LONGEST_BACKOFF)
 
 
-def publish(message_ids: Iterable[int]) -> int:
-    """Hand the messages to Celery, PUBLISH_BATCH to a task; how many were handed. When the
-    broker cannot be reached they stay pending in the database, where the sweeper finds them."""
-    from worker.tasks import deliver_messages  # the task module imports this one
+def after_failure(row, error: Exception) -> dict:
+    """What a failed attempt leaves on a message or a job: waiting out its backoff, out of
+    Celery's hands (the sweeper publishes it when the wait is over), or `failed` after the last
+    attempt."""
+    last_error = f"{type(error).__name__}: {error}"[:1000]
+    if row.attempts >= MAX_ATTEMPTS:
+        return {"status": row.Status.FAILED, "last_error": last_error}
+    return {
+        "status": row.Status.PENDING,
+        "last_error": last_error,
+        "next_attempt_at": timezone.now() + backoff(row.attempts),
+        "published_at": None,
+    }
 
-    ids, published = list(message_ids), 0
-    for start in range(0, len(ids), PUBLISH_BATCH):
-        batch = ids[start : start + PUBLISH_BATCH]
+
+def _hand_over(task, ids: list[int], per_task: int) -> int:
+    """Publish `task` with the ids, `per_task` to a task; how many were handed. When the broker
+    cannot be reached the rest stay pending in the database, where the sweeper finds them."""
+    published = 0
+    for start in range(0, len(ids), per_task):
+        batch = ids[start : start + per_task]
         try:
-            deliver_messages.apply_async((batch,), retry=False)
+            task.apply_async((batch,), retry=False)
         except (OperationalError, OSError):
             logger.warning("The broker cannot be reached; the outbox sweeper will send the rest.")
             break
         except Exception:  # one batch's trouble (eager mode runs it here) stops no other
-            logger.exception("Outbox messages %s could not be published", batch)
+            logger.exception("%s %s could not be published", task.name, batch)
             continue
         published += len(batch)
     return published
 
 
-def on_outbox_written(sender, message_ids, **kwargs) -> None:
+def publish(message_ids: Iterable[int]) -> int:
+    """Hand the messages to Celery, PUBLISH_BATCH to a task; how many were handed."""
+    from worker.tasks import deliver_messages  # the task module imports this one
+
+    return _hand_over(deliver_messages, list(message_ids), PUBLISH_BATCH)
+
+
+def publish_jobs(job_ids: Iterable[int]) -> int:
+    """Hand the jobs to Celery, one to a task (an export may take minutes: the next job should
+    not wait behind it); how many were handed."""
+    from worker.tasks import run_jobs  # the task module imports this one
+
+    return _hand_over(run_jobs, list(job_ids), 1)
+
+
+def on_outbox_written(sender, message_ids=(), job_ids=(), **kwargs) -> None:
     """market.signals.outbox_written: the transaction that wrote them has committed."""
-    publish(message_ids)
+    if message_ids:
+        publish(message_ids)
+    if job_ids:
+        publish_jobs(job_ids)
 
 
 @action
-def _take_due(*, now: datetime.datetime, limit: int) -> list[int]:
-    """Claim the messages due (waiting and not just published, or held by a sender gone quiet)
-    and mark them published, so that another sweeper, on this machine or another, skips them."""
+def _take_due(*, model, held: str, now: datetime.datetime, limit: int) -> list[int]:
+    """Claim the rows due (waiting and not just published, or held by a sender or runner gone
+    quiet) and mark them published, so that another sweeper, on this machine or another, skips
+    them."""
     not_just_published = Q(published_at__isnull=True) | Q(published_at__lte=now - RELAY_GRACE)
     due = (
-        OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+        model.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
-            Q(status=Status.PENDING, next_attempt_at__lte=now) & not_just_published
-            | Q(status=Status.SENDING, lease_until__lt=now)
+            Q(status=model.Status.PENDING, next_attempt_at__lte=now) & not_just_published
+            | Q(status=held, lease_until__lt=now)
         )
         .order_by("next_attempt_at", "pk")[:limit]
     )
-    ids = [message.pk for message in due]
-    OutboxMessage.objects.filter(pk__in=ids).update(
-        status=Status.PENDING, lease_until=None, published_at=now
+    ids = [row.pk for row in due]
+    model.objects.filter(pk__in=ids).update(
+        status=model.Status.PENDING, lease_until=None, published_at=now
     )
     return ids
 
 
 def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Publish again what is still waiting (beat, every minute); how many were published."""
+    """Publish again the messages and jobs still waiting (beat, every minute); how many were
+    published."""
     now = now or timezone.now()
     published = 0
-    for _batch in range(SWEEP_MOST_BATCHES):
-        ids = _take_due(now=now, limit=SWEEP_BATCH)
-        published += publish(ids)
-        if len(ids) < SWEEP_BATCH or published < len(ids):
-            break
+    # (the rows, the status of a row a sender or runner holds, how they are published)
+    swept = ((OutboxMessage, Status.SENDING, publish), (Job, Job.Status.RUNNING, publish_jobs))
+    for model, held, publisher in swept:
+        for _batch in range(SWEEP_MOST_BATCHES):
+            ids = _take_due(model=model, held=held, now=now, limit=SWEEP_BATCH)
+            handed = publisher(ids)
+            published += handed
+            if len(ids) < SWEEP_BATCH or handed < len(ids):
+                break
     return published
 
 
@@ -159,18 +198,9 @@ def _send(message: OutboxMessage, email_connection) -> str:
         return Status.FAILED
     except Exception as error:  # may work later: a 5xx, a timeout, the mail server away
         logger.warning("Outbox message %s, attempt %s: %s", message.pk, message.attempts, error)
-        last_error = f"{type(error).__name__}: {error}"[:1000]
-        if message.attempts >= MAX_ATTEMPTS:
-            _record(message, status=Status.FAILED, last_error=last_error)
-            return Status.FAILED
-        _record(
-            message,
-            status=Status.PENDING,
-            last_error=last_error,
-            next_attempt_at=timezone.now() + backoff(message.attempts),
-            published_at=None,  # out of Celery's hands: the sweeper sends it when the wait is over
-        )
-        return Status.PENDING
+        outcome = after_failure(message, error)
+        _record(message, **outcome)
+        return outcome["status"]
     _record(message, status=Status.SENT, address=address, sent_at=timezone.now())
     logger.info("Outbox message %s sent by %s", message.pk, message.channel)
     return Status.SENT
@@ -195,27 +225,35 @@ def message_deliver(*, message_id: int) -> str:
     return messages_deliver(message_ids=[message_id])[message_id]
 
 
+def _again(model, ids: Iterable[int], *, by, audit_action: str, publisher) -> int:
+    """An administrator's second chance for failed rows (messages or jobs), from the first
+    attempt, each audited; published after the commit. How many."""
+    failed = [row for row in lock_rows(model.objects, ids) if row.status == model.Status.FAILED]
+    now = timezone.now()
+    for row in failed:
+        audit_record(
+            actor=by,
+            action=audit_action,
+            target=row,
+            before={"status": row.status, "attempts": row.attempts},
+            after={"status": model.Status.PENDING, "attempts": 0},
+        )
+        row.status, row.attempts = model.Status.PENDING, 0
+        row.next_attempt_at = row.published_at = now
+        row.save(update_fields=["status", "attempts", "next_attempt_at", "published_at"])
+    again = [row.pk for row in failed]
+    if again:
+        transaction.on_commit(lambda: publisher(again), robust=True)
+    return len(failed)
+
+
 @action
 def outbox_retry(*, message_ids: Iterable[int], by) -> int:
     """An administrator sends failed messages again, from the first attempt; how many."""
-    failed = [
-        message
-        for message in lock_rows(OutboxMessage.objects, message_ids)
-        if message.status == Status.FAILED
-    ]
-    now = timezone.now()
-    for message in failed:
-        audit_record(
-            actor=by,
-            action="outbox.retry",
-            target=message,
-            before={"status": message.status, "attempts": message.attempts},
-            after={"status": Status.PENDING, "attempts": 0},
-        )
-        message.status, message.attempts = Status.PENDING, 0
-        message.next_attempt_at = message.published_at = now
-        message.save(update_fields=["status", "attempts", "next_attempt_at", "published_at"])
-    ids = [message.pk for message in failed]
-    if ids:
-        transaction.on_commit(lambda: publish(ids), robust=True)
-    return len(failed)
+    return _again(OutboxMessage, message_ids, by=by, audit_action="outbox.retry", publisher=publish)
+
+
+@action
+def jobs_retry(*, job_ids: Iterable[int], by) -> int:
+    """An administrator runs failed jobs again, from the first attempt; how many."""
+    return _again(Job, job_ids, by=by, audit_action="job.retry", publisher=publish_jobs)

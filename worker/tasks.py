@@ -5,6 +5,7 @@ from celery import shared_task
 from market.health import worker_heard
 from market.services.api_tokens import api_tokens_forget_expired
 from market.services.audit import audit_chain_check, audit_head_sign
+from worker.jobs import job_run
 from worker.outbox import message_deliver, messages_deliver, outbox_sweep
 
 
@@ -35,9 +36,16 @@ def deliver_message(message_id: int) -> str:
     return message_deliver(message_id=message_id)
 
 
+@shared_task(name="worker.run_jobs", acks_late=True)
+def run_jobs(job_ids: list[int]) -> dict:
+    """Run each job's task once; a second run finds them held or done, and skips them."""
+    return {str(pk): job_run(job_id=pk) for pk in job_ids}
+
+
 @shared_task(name="worker.sweep_outbox")
 def sweep_outbox() -> int:
-    """Every minute: publish again what waits in the outbox (Redis was away, a retry is due)."""
+    """Every minute: publish again the messages and jobs that wait in the outbox (Redis was
+    away, a retry is due)."""
     return outbox_sweep()
 
 

@@ -1,4 +1,5 @@
-"""Models of the project's ground: accounts and roles, regions, audit trail, notifications."""
+"""Models of the project's ground: accounts and roles, regions, audit trail, notifications and
+the jobs that leave with them."""
 
 from market.models.accounts import (
     Department,
@@ -18,6 +19,7 @@ from market.models.notifications import (
     Notification,
     OutboxMessage,
 )
+from market.models.outbox import Job
 from market.models.regions import District, Village
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "Department",
     "DepartmentRole",
     "District",
+    "Job",
     "Membership",
     "Notification",
     "Organisation",

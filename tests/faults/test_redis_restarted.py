@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from market.models import OutboxMessage
-from market.services.notifications import RELAY_GRACE
+from market.services.outbox import RELAY_GRACE
 from orders.models import Payment, PurchaseOrder
 from tests.faults.conftest import needs_services
 from tests.markers import committing

@@ -68,12 +68,14 @@ def test_the_monthly_report_goes_once_to_each_ppk_and_the_finance_officers(
     assert ReportDispatch.objects.count() == 2
 
 
-def test_the_report_holds_the_figures_at_the_months_end_and_a_failed_mail_goes_next_day(
-    world, departments, mailoutbox, monkeypatch
+def test_the_report_holds_the_figures_at_the_months_end_and_a_refused_mail_goes_again(
+    world, departments, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
 ):
     from django.core.mail import EmailMessage
 
+    from market.models import OutboxMessage
     from procurement.models import SpendEntry
+    from worker.outbox import outbox_sweep
 
     finance_officer()
     year = world.line.fiscal_year.year
@@ -88,12 +90,18 @@ def test_the_report_holds_the_figures_at_the_months_end_and_a_failed_mail_goes_n
         return original(message, *args, **kwargs)
 
     monkeypatch.setattr(EmailMessage, "send", flaky)
-    assert monthly_reports_send(today=datetime.date(year, 12, 1)) == 1
-    assert ReportDispatch.objects.count() == 1  # the failed one is not recorded
-    whole = mailoutbox[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_send(today=datetime.date(year, 12, 1)) == 2
+    assert ReportDispatch.objects.count() == 2  # both recorded, with their messages
+    (whole,) = mailoutbox  # the PPK's was refused: it waits in the outbox
     assert "DINKES" in whole.body and "Rp500.000" not in whole.body
-    assert monthly_reports_send(today=datetime.date(year, 12, 2)) == 1  # tried again, sent
-    assert ReportDispatch.objects.count() == 2 and len(mailoutbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_send(today=datetime.date(year, 12, 2)) == 0  # the next morning
+    assert len(mailoutbox) == 1
+    # Its backoff over, the sweeper sends it again.
+    OutboxMessage.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+    assert outbox_sweep() == 1
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == [world.approver.email]
 
 
 def test_departments_behind_pace_at_the_quarters_end_are_told_once(
@@ -108,14 +116,52 @@ def test_departments_behind_pace_at_the_quarters_end_are_told_once(
     assert quarter_alerts_send(today=datetime.date(year, 9, 15)) == 0  # not a quarter's start
     with django_capture_on_commit_callbacks(execute=True):
         assert quarter_alerts_send(today=datetime.date(year, 10, 1)) == 1
-    (alert,) = mailoutbox
-    assert alert.subject == "DISDIK tertinggal dari target usaha kecilnya"
-    assert sorted(alert.to) == sorted([world.approver.email, finance.email])
+    # The PPK and the finance officer, each by their own e-mail.
+    assert sorted(address for alert in mailoutbox for address in alert.to) == sorted(
+        [world.approver.email, finance.email]
+    )
+    assert {alert.subject for alert in mailoutbox} == {
+        "DISDIK tertinggal dari target usaha kecilnya"
+    }
+    alert = mailoutbox[0]
     # 30 September: 40 % x 273/365 = 29.9 % is the pace; DINKES (50 %) is not told.
     assert "seharusnya sudah 29,9 %" in alert.body or "seharusnya sudah 29.9 %" in alert.body
     with django_capture_on_commit_callbacks(execute=True):
         assert quarter_alerts_send(today=datetime.date(year, 10, 2)) == 0  # sent already
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2
+
+
+def test_each_person_is_told_by_their_own_channels_in_their_own_language(
+    world, departments, mailoutbox, whatsapp_gateway, django_capture_on_commit_callbacks
+):
+    from market.models import ChannelPreference, Notification, OutboxMessage
+
+    finance = finance_officer(language="en", phone="+6281234567890")
+    ChannelPreference.objects.create(user=world.approver, channel="email", enabled=False)
+    year = world.line.fiscal_year.year
+    with django_capture_on_commit_callbacks(execute=True):
+        assert monthly_reports_send(today=datetime.date(year, 12, 1)) == 2
+
+    (english,) = mailoutbox  # the PPK turned e-mail off and has no WhatsApp number
+    assert english.to == [finance.email]
+    assert english.subject == f"Small-business spending of every department, 11/{year}"
+    assert f"Spending with small businesses and cooperatives, to the end of November {year}" in (
+        english.body
+    )
+    name, content, _mimetype = english.attachments[0]
+    assert name == f"laporan-{year}-11.xlsx"
+    rows = list(
+        load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
+    )
+    assert rows[0][:2] == ("Department", "Name") and rows[-1][:2] == (None, "All departments")
+    (whatsapp,) = whatsapp_gateway.delivered()
+    assert whatsapp["to"] == "+6281234567890" and whatsapp["language"] == "en"
+    assert whatsapp["template"] == "pasar_report_monthly_all"
+    assert whatsapp["parameters"][1:] == [f"11/{year}"]
+    # The PPK reads it under the bell, with a link to the department's report.
+    told = Notification.objects.get(recipient=world.approver)
+    assert (told.kind, told.link) == ("report.monthly", "/reports/DISDIK/")
+    assert not OutboxMessage.objects.filter(notification=told).exists()
 
 
 def test_the_reports_are_scheduled_in_the_database():
@@ -158,3 +204,39 @@ def test_spend_report_writes_csv_and_excel(world, departments, tmp_path, capsys)
         call_command("spend_report", "--fiscal-year", "1999")
     with pytest.raises(CommandError, match="--output"):
         call_command("spend_report", "--fiscal-year", year, "--format", "xlsx")
+
+
+class ProcessKilled(BaseException):
+    """The process dying mid-run (killed, out of memory): no `except Exception` catches it."""
+
+
+def test_a_run_that_dies_after_some_mails_went_sends_each_report_once_in_total(
+    world, departments, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from worker.outbox import LEASE, outbox_sweep
+
+    finance = finance_officer()
+    year = world.line.fiscal_year.year
+    original, calls = EmailBackend.send_messages, []
+
+    def dies_at_the_second(backend, messages):
+        calls.append(messages)
+        if len(calls) == 2:
+            raise ProcessKilled
+        return original(backend, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dies_at_the_second)
+    with pytest.raises(ProcessKilled), django_capture_on_commit_callbacks(execute=True):
+        monthly_reports_send(today=datetime.date(year, 12, 1))
+    assert len(mailoutbox) == 1  # the first went before the process died
+    monkeypatch.setattr(EmailBackend, "send_messages", original)
+
+    # The next morning's run; the sweeper, once the dead sender's hold on its message passed.
+    with django_capture_on_commit_callbacks(execute=True):
+        monthly_reports_send(today=datetime.date(year, 12, 2))
+    outbox_sweep(now=timezone.now() + LEASE + datetime.timedelta(minutes=1))
+    assert sorted(address for mail in mailoutbox for address in mail.to) == sorted(
+        [world.approver.email, finance.email]
+    )

@@ -12,20 +12,27 @@ def test_the_nightly_audit_check_is_scheduled_in_the_database():
     assert task.enabled and task.crontab.hour == "2"
 
 
-def test_lost_thumbnails_are_made_by_the_sweeper(settings, tmp_path):
+def test_lost_thumbnails_are_made_by_the_sweeper(
+    settings, tmp_path, broker_away, django_capture_on_commit_callbacks
+):
     from catalog.models import ProductImage
-    from catalog.tasks import make_missing_thumbnails
-    from tests.factories import ProductFactory
+    from catalog.services import product_image_add
+    from tests.factories import ProductFactory, vendor_member
     from tests.images import image_file
+    from tests.outbox import relay_grace_passes
+    from worker.outbox import outbox_sweep
 
     settings.MEDIA_ROOT = tmp_path
-    assert PeriodicTask.objects.get(task="catalog.make_missing_thumbnails").enabled
-    image = ProductImage(product=ProductFactory(), content_type="image/jpeg", width=64, height=48)
-    image.image.save("lost.jpg", image_file())
-    assert make_missing_thumbnails.delay().get() == 1
-    image.refresh_from_db()
+    assert PeriodicTask.objects.get(task="worker.sweep_outbox").enabled
+    owner = vendor_member()
+    product = ProductFactory(vendor=owner.vendor_membership.vendor)
+    with broker_away(), django_capture_on_commit_callbacks(execute=True):
+        image = product_image_add(product=product, upload=image_file(), by=owner)
+    relay_grace_passes()
+    assert outbox_sweep() == 1
+    image = ProductImage.objects.get(pk=image.pk)
     assert image.thumbnail
-    assert make_missing_thumbnails.delay().get() == 0
+    assert outbox_sweep() == 0
 
 
 def test_the_audit_check_task_reports_the_chain(django_capture_on_commit_callbacks):
