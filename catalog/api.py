@@ -15,7 +15,7 @@ from catalog.models import Category, Product, ProductImage, Unit
 from catalog.selectors import category_tree, products_for_buyers, products_of_vendor_for
 from market.bounds import DESCRIPTION_LENGTH, TITLE_LENGTH
 from market.parsers import FormParser, MultiPartParser
-from market.rest import CountKeptPagination, run_serializer
+from market.rest import CountKeptPagination, ServiceInputSerializer, run_serializer
 from vendors.permissions import ActsForAVendor, own_vendor_or_404
 
 
@@ -122,7 +122,7 @@ class ProductDetailApi(generics.RetrieveAPIView):
         return products_for_buyers()
 
 
-class VendorProductInputSerializer(serializers.Serializer):
+class VendorProductInputSerializer(ServiceInputSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     name = serializers.CharField(max_length=TITLE_LENGTH)
     description = serializers.CharField(
@@ -144,6 +144,9 @@ class VendorProductInputSerializer(serializers.Serializer):
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, default=0
     )
     is_active = serializers.BooleanField(required=False, default=True)
+
+    def problems(self, values: dict) -> dict:
+        return services.product_problems(values)
 
 
 class VendorProductSerializer(ProductDetailSerializer):

@@ -1,4 +1,5 @@
-"""Page forms of the vendor's catalogue; the rules themselves are in catalog.services."""
+"""Page forms of the vendor's catalogue; the rules themselves are in catalog.services, whose
+problems function the product form asks with its own checks (market.forms.ServiceForm)."""
 
 from decimal import Decimal
 
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Unit
 from catalog.pricing import price_ceiling
+from catalog.services import product_problems
+from market.forms import ServiceForm
 from market.money import format_rupiah
 
 
@@ -23,8 +26,8 @@ NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
 
 
-class ProductForm(forms.Form):
-    """Types only; catalog.services checks the bounds and says what is wrong, all at once."""
+class ProductForm(ServiceForm):
+    """The types here; the bounds are catalog.services', named with them, all at once."""
 
     name = forms.CharField(label=_("Name"))
     category = CategoryChoiceField(
@@ -55,6 +58,9 @@ class ProductForm(forms.Form):
         self.fields["unit_price"].help_text = _(
             "Whole rupiah, at most %(ceiling)s (the ceiling of a direct purchase)."
         ) % {"ceiling": format_rupiah(price_ceiling())}
+
+    def problems(self, values: dict) -> dict:
+        return product_problems(values)
 
 
 def plain_number(value):

@@ -2,8 +2,10 @@
 
 from django.db import models
 
-from market.inputs import problems_of
+from market.errors import DomainError
+from market.forms import add_problems
 from market.services.audit import audit_changes, model_snapshot
+from market.transactions import action_scope
 
 
 class ReadOnlyAdminMixin:
@@ -131,32 +133,44 @@ class AuditedAdminMixin:
 
 
 class ServiceAdminMixin(AuditedAdminMixin):
-    """An admin whose saves go through a service (which checks and audits them).
+    """An admin whose saves go through a service (which checks and audits them), once.
 
-    The admin names the service call in `save_through_service(request, obj, form, change)`.
-    The form asks the service first, in an action that is rolled back, so a refusal shows on
-    the form's fields instead of failing the save.
+    The admin names the service call in `save_through_service(request, obj, form, change)`;
+    the service saves the form's many-to-many fields too. When it refuses, what the save had
+    written is rolled back and the form comes back with the service's problems on its fields,
+    as a page shows them (market.forms): never an error page, never half a change.
     """
 
     def save_model(self, request, obj, form, change):
         saved = self.save_through_service(request, obj, form, change)
         obj.pk = saved.pk
 
+    def save_related(self, request, form, formsets, change):
+        # Not the form's many-to-many fields (the service saved them): the inlines' rows only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with action_scope():  # inside the admin's action (market.admin_site): a savepoint
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refused:
+            # The same page again, the form bound to what was posted, showing the refusal.
+            request.service_refusal = refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
+        refused = getattr(request, "service_refusal", None)
+        if refused is None:
+            return form_class
 
-        class ServiceCheckedForm(form_class):
-            def _post_clean(self):
-                super()._post_clean()
-                if self.errors:
-                    return
-                problems = problems_of(
-                    lambda: model_admin.save_through_service(
-                        request, self.instance, self, obj is not None
-                    )
-                )
-                for name, messages in problems.items():
-                    self.add_error(name if name in self.fields else None, messages)
+        class RefusedForm(form_class):
+            def clean(self):
+                values = super().clean()
+                add_problems(self, refused.field_errors())
+                return values
 
-        return ServiceCheckedForm
+        return RefusedForm

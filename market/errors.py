@@ -47,20 +47,28 @@ class InvalidInput(DomainError):
 
 
 def _as_text(fields: dict) -> dict:
-    return {
-        str(name): _as_text(problems)
-        if isinstance(problems, dict)
-        else [str(message) for message in problems]
-        for name, problems in fields.items()
-    }
+    return {str(name): _problems_as_text(problems) for name, problems in fields.items()}
 
 
-def _flatten(fields: dict):
-    for problems in fields.values():
-        if isinstance(problems, dict):
+def _problems_as_text(problems):
+    """A field's problems as text, keeping their shape: a list of messages, {part: problems}
+    for a field made of parts, a list of such for a list of items (an API's list input)."""
+    if isinstance(problems, dict):
+        return _as_text(problems)
+    if isinstance(problems, list | tuple):
+        return [
+            _problems_as_text(problem) if isinstance(problem, dict | list | tuple) else str(problem)
+            for problem in problems
+        ]
+    return [str(problems)]
+
+
+def _flatten(fields):
+    for problems in fields.values() if isinstance(fields, dict) else fields:
+        if isinstance(problems, dict | list | tuple):
             yield from _flatten(problems)
         else:
-            yield from problems
+            yield problems
 
 
 class NotAllowed(DomainError):

@@ -1,5 +1,6 @@
-"""Page helpers: run a service with a form's input, and show a service's refusal on the form,
-field by field, as the API does in JSON."""
+"""Page helpers: check a form's input once (its fields and its service's field rules), run
+the service with it, and show a service's refusal on the form, field by field, as the API does
+in JSON."""
 
 from collections.abc import Callable
 
@@ -9,62 +10,79 @@ from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from market.errors import DomainError
-from market.inputs import call_with_every_error
+from market.errors import DomainError, InvalidInput
 
 
 def required_by_service(field: forms.Field) -> forms.Field:
     """Mark a field its service requires but the form leaves empty-able, so that the service
-    names what is missing beside every other problem: the page does not call it optional."""
+    names what is missing in its own words: the page does not call it optional."""
     field.required_by_service = True
     return field
 
 
-def form_values(form: forms.Form) -> tuple[dict, dict]:
-    """(values, errors) of a bound form: each field's cleaned value, None where it failed."""
-    form.is_valid()
-    values = {name: form.cleaned_data.get(name) for name in form.fields}
-    errors = {name: list(problems) for name, problems in form.errors.items()}
-    return values, errors
+class ServiceForm(forms.Form):
+    """A page form that checks, with each field's own type and bounds, the field rules its
+    service keeps (`problems`: the function the service calls too, given the values that
+    passed), so that one answer names every field's problem and the service is called only
+    with input that passed them all (run_form)."""
+
+    def problems(self, values: dict) -> dict:
+        """{field: [problem]} of the service's own field rules; none by default."""
+        return {}
+
+    def clean(self):
+        values = super().clean()
+        add_problems(self, self.problems(values))
+        return values
 
 
 def run_form(form: forms.Form, call: Callable[[dict], object]):
-    """`call(values)` with the form's input; InvalidInput names every field's problem at once."""
-    values, errors = form_values(form)
-    return call_with_every_error(call, values, errors)
+    """`call(values)`, once, with the form's cleaned input; InvalidInput with every problem
+    the form found, and no call, when it did not pass."""
+    if not form.is_valid():
+        raise InvalidInput({name: list(problems) for name, problems in form.errors.items()})
+    return call(dict(form.cleaned_data))
+
+
+def add_problems(form: forms.Form, problems: dict) -> None:
+    """Put each problem on its field when the form has it (a field made of parts, such as an
+    order's quantities per line, is named "<field>-<part>" in the form), the rest above the
+    form. A field that has a problem already (its type, found by the form) keeps only that."""
+    failed = set(form.errors)
+    # A form may show a service's field under another name (a standing order's "items" is
+    # the page's one "quantity").
+    renamed = getattr(form, "error_fields", {})
+    above: list[str] = []
+    for name, named in problems.items():
+        name = renamed.get(name, name)
+        parts = named.items() if isinstance(named, dict) else [(None, named)]
+        for part, messages_ in parts:
+            field = name if part is None else f"{name}-{part}"
+            if field not in form.fields:
+                field = name if name in form.fields else None
+            for problem in messages_ if isinstance(messages_, list) else [messages_]:
+                if field is None:
+                    above.append(str(problem))
+                elif field not in failed:
+                    form.add_error(field, str(problem))
+    for problem in dict.fromkeys(above):
+        if problem not in form.non_field_errors():
+            form.add_error(None, problem)
 
 
 def show_domain_error(request, error: DomainError, form: forms.Form | None = None) -> None:
-    """Put each problem on its field when the form has it (a field made of parts, such as an
-    order's quantities per line, is named "<field>-<part>" in the form); the rest go above the
-    form, or at the top of the page when there is no form.
+    """A service's refusal on the form, field by field (add_problems), or at the top of the
+    page when there is no form.
 
     A refusal of who acts (NotAllowed) is no problem of the input: the page answers it 403
     with the service's words (market.views.permission_denied), as the API does."""
     if error.status == 403:
         raise PermissionDenied(str(error.message))
-    unplaced: list[str] = []
-    # A form may show a service's field under another name (a standing order's "items" is
-    # the page's one "quantity").
-    renamed = getattr(form, "error_fields", {})
-    for name, problems in error.field_errors().items():
-        name = renamed.get(name, name)
-        parts = problems.items() if isinstance(problems, dict) else [(None, problems)]
-        for part, messages_ in parts:
-            field = name if part is None else f"{name}-{part}"
-            for problem in messages_ if isinstance(messages_, list) else [messages_]:
-                if form is not None and field in form.fields:
-                    if field not in form.errors:
-                        form.add_error(field, str(problem))
-                elif form is not None and name in form.fields and name not in form.errors:
-                    form.add_error(name, str(problem))
-                else:
-                    unplaced.append(str(problem))
-    for problem in dict.fromkeys(unplaced):
-        if form is not None:
-            form.add_error(None, problem)
-        else:
-            messages.error(request, problem)
+    if form is not None:
+        add_problems(form, error.field_errors())
+        return
+    for problem in dict.fromkeys(error.messages()):
+        messages.error(request, problem)
 
 
 # Redirect-after-POST for a form that failed: the input and its problems wait in the session for

@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 
 from market.models import Notification
 from market.notices import words
-from market.rest import run_serializer
+from market.rest import ServiceInputSerializer, run_serializer
 from market.selectors import notifications_of
 from market.services.notifications import (
+    notification_preference_problems,
     notification_preferences_set,
     notifications_mark_read,
     preferences_of,
@@ -107,7 +108,7 @@ class PreferencesApi(APIView):
     switcher sets it), `message_language` of their e-mail and WhatsApp messages ("" for the
     same as the pages)."""
 
-    class PreferencesSerializer(serializers.Serializer):
+    class PreferencesSerializer(ServiceInputSerializer):
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
         message_language = serializers.ChoiceField(
             choices=settings.LANGUAGES,
@@ -123,6 +124,9 @@ class PreferencesApi(APIView):
             required=False, allow_blank=True, max_length=20, trim_whitespace=True
         )
         whatsapp_available = serializers.BooleanField(read_only=True)
+
+        def problems(self, values: dict) -> dict:
+            return notification_preference_problems(values)
 
     @extend_schema(responses=PreferencesSerializer)
     def get(self, request):

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from market.errors import DomainError
-from market.forms import run_form, show_domain_error
+from market.forms import ServiceForm, run_form, show_domain_error
 from market.notices import words
 from market.selectors import notifications_of
 from market.services.notifications import (
+    notification_preference_problems,
     notification_preferences_set,
     notifications_mark_read,
     preferences_of,
@@ -69,7 +70,7 @@ def notification_read_all(request):
     return redirect("notification-list")
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(ServiceForm):
     # The pages' language is the switcher's (at the top of every page); this one is only the
     # messages'.
     message_language = forms.ChoiceField(
@@ -110,6 +111,9 @@ class PreferencesForm(forms.Form):
             # WhatsApp is not set up on this server: no switch that would do nothing.
             del self.fields["whatsapp"]
             del self.fields["whatsapp_number"]
+
+    def problems(self, values: dict) -> dict:
+        return notification_preference_problems(values)
 
 
 @login_required

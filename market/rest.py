@@ -1,5 +1,5 @@
-"""How every REST endpoint behaves: pagination, the one error format, and input checked so
-that every field's problem is named at once.
+"""How every REST endpoint behaves: pagination, the one error format, and input checked once,
+so that every field's problem is named in one answer.
 
 Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}}.
 """
@@ -17,36 +17,51 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework import exceptions, pagination, serializers, status
-from rest_framework.fields import SkipField
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from market.errors import DomainError
-from market.inputs import call_with_every_error
+from market.errors import DomainError, InvalidInput
+from market.forms import ServiceForm
+
+
+class ServiceInputSerializer(serializers.Serializer):
+    """The API's market.forms.ServiceForm: `problems(values)` names the service's own field
+    rules beside the fields' own checks, every field's problem in one answer, and
+    run_serializer calls the service only with input that passed them all."""
+
+    problems = ServiceForm.problems
+
+    def to_internal_value(self, data):
+        self._passed = {}
+        try:
+            values, errors = super().to_internal_value(data), {}
+        except exceptions.ValidationError as invalid:
+            if not isinstance(data, Mapping):
+                raise
+            values, errors = self._passed, invalid.detail
+        problems = {
+            name: problem for name, problem in self.problems(values).items() if name not in errors
+        }
+        if errors or problems:
+            raise exceptions.ValidationError({**errors, **problems})
+        return values
+
+    def set_value(self, dictionary, keys, value):
+        # REST framework gathers the fields that passed in `dictionary`, and forgets it when
+        # another field fails: kept, for `problems` to judge them all the same.
+        self._passed = dictionary
+        super().set_value(dictionary, keys, value)
 
 
 def run_serializer(serializer: serializers.Serializer, call):
-    """`call(values)` with the request's input, each field checked on its own so that a type
-    error in one does not hide the rules another breaks (market.inputs)."""
-    if serializer.is_valid():
-        return call(dict(serializer.validated_data))
-    if not isinstance(serializer.initial_data, Mapping):
-        raise exceptions.ValidationError(serializer.errors)
-    values, errors = {}, {}
-    for field in serializer._writable_fields:
-        try:
-            values[field.source] = field.run_validation(field.get_value(serializer.initial_data))
-        except exceptions.ValidationError as invalid:
-            values[field.source] = None
-            errors[field.field_name] = _stringify(invalid.detail)
-        except SkipField:
-            continue
-    if not errors:  # an object-level check failed
-        raise exceptions.ValidationError(serializer.errors)
-    return call_with_every_error(call, values, errors)
+    """`call(values)`, once, with the request's validated input; InvalidInput with every
+    problem the serializer found, and no call, when it did not pass."""
+    if not serializer.is_valid():
+        raise InvalidInput(_stringify(serializer.errors))
+    return call(dict(serializer.validated_data))
 
 
 class PublicApiView(APIView):

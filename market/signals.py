@@ -3,8 +3,9 @@ market itself connects (market.apps)."""
 
 from django.dispatch import Signal
 
-# Sent after the commit of a transaction that wrote outbox rows, with `message_ids`: the relay
-# (worker.outbox) publishes them to Celery. If nobody hears it, the sweeper still finds them.
+# Sent after the commit of a transaction that wrote outbox rows, with `message_ids` (outbox
+# messages) and `job_ids` (jobs): the relay (worker.outbox) publishes them to Celery. If nobody
+# hears it, the sweeper still finds them.
 outbox_written = Signal()
 
 

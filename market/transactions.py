@@ -13,7 +13,9 @@ An action also carries what must happen at its edges, where a plain `atomic` blo
 - `defer_until_commit`: rows written last of all, just before the commit (the audit trail's
   links, which hold the organisation-wide lock of the chain head);
 - `on_rollback`: undoing what a transaction cannot roll back, such as a file written to storage.
-Side effects after the commit (Celery tasks, e-mail) keep using `transaction.on_commit`.
+What leaves the database after the commit (e-mail, WhatsApp, Celery work) is a row the action
+writes, an outbox message or a job, that the relay publishes once it has committed
+(market.services.outbox).
 """
 
 import functools

@@ -1,5 +1,5 @@
 """Admin for fiscal years, budget lines, the policy and holidays; every change is audited
-(fiscal years and budget lines through procurement.services)."""
+(fiscal years, budget lines, the policy and departments' targets through procurement.services)."""
 
 from django.contrib import admin
 
@@ -69,7 +69,10 @@ class BudgetLineAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class PolicyAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """A fiscal year's policy, changed through procurement.services.policy_update as the
+    policy page and the API change it: the same rules, the same audit event."""
+
     list_display = [
         "fiscal_year",
         "small_business_target",
@@ -78,9 +81,20 @@ class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "vendor_response_days",
     ]
     filter_horizontal = ["reserved_categories"]
+    readonly_fields = ["fiscal_year"]
+
+    def has_add_permission(self, request):
+        return False  # a policy comes with its fiscal year (fiscal_year_open), defaults and all
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_through_service(self, request, obj, form, change):
+        return services.policy_update(
+            fiscal_year=obj.fiscal_year,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
 
 
 @admin.register(DepartmentTarget)

@@ -18,7 +18,7 @@ from market.permissions import (
     readable_department_or_404,
     roles_of,
 )
-from market.rest import PublicApiView, run_serializer
+from market.rest import PublicApiView, ServiceInputSerializer, run_serializer
 from market.selectors import department_members
 from procurement.models import BudgetLine, Policy
 from procurement.reports import GROUPS, compliance_by_department, public_figures_cached, spend_by
@@ -29,7 +29,7 @@ from procurement.selectors import (
     report_departments,
     report_fiscal_year,
 )
-from procurement.services import policy_and_targets_update
+from procurement.services import policy_and_targets_update, policy_problems
 
 
 class DepartmentListApi(generics.ListAPIView):
@@ -165,7 +165,9 @@ class PolicyDetailApi(generics.RetrieveAPIView):
     lookup_field = "fiscal_year__year"
     lookup_url_kwarg = "year"
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ServiceInputSerializer):
+        """Changes to the policy of the fiscal year the context names (`fiscal_year`)."""
+
         small_business_target = serializers.CharField(required=False, max_length=10)
         local_target = serializers.CharField(required=False, max_length=10)
         reserved_categories = serializers.SlugRelatedField(
@@ -183,6 +185,13 @@ class PolicyDetailApi(generics.RetrieveAPIView):
             help_text="{department code: target %}; empty removes a department's own target",
         )
 
+        def problems(self, values: dict) -> dict:
+            changes = dict(values)
+            targets = changes.pop("department_targets", None) or {}
+            return policy_problems(
+                fiscal_year=self.context["fiscal_year"], changes=changes, targets=targets
+            )
+
     def get_queryset(self):
         return policies()
 
@@ -198,7 +207,12 @@ class PolicyDetailApi(generics.RetrieveAPIView):
                 fiscal_year=policy.fiscal_year, by=request.user, changes=values, targets=targets
             )
 
-        run_serializer(self.InputSerializer(data=request.data, partial=True), update)
+        run_serializer(
+            self.InputSerializer(
+                data=request.data, partial=True, context={"fiscal_year": policy.fiscal_year}
+            ),
+            update,
+        )
         return Response(PolicySerializer(self.get_queryset().get(pk=policy.pk)).data)
 
 

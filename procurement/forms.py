@@ -1,11 +1,14 @@
-"""Page forms of procurement; the rules themselves are in procurement.services."""
+"""Page forms of procurement; the rules themselves are in procurement.services, whose
+problems function the policy form asks with its own checks (market.forms.ServiceForm)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
+from market.forms import ServiceForm
 from procurement.models import Policy
 from procurement.selectors import reserved_categories
+from procurement.services import policy_problems
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
@@ -18,7 +21,7 @@ class CategoryTreeField(forms.ModelMultipleChoiceField):
         return category.display_name
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(ServiceForm):
     """A fiscal year's policy; each field's help text is the regulation it comes from."""
 
     # The service names a department's target department_targets[CODE]; here it is target-CODE.
@@ -40,6 +43,7 @@ class PolicyForm(forms.Form):
 
     def __init__(self, *args, policy: Policy, departments, targets: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.policy = policy
         for name, field in self.fields.items():
             model_field = Policy._meta.get_field(name)
             field.label = model_field.verbose_name[:1].upper() + model_field.verbose_name[1:]
@@ -70,3 +74,10 @@ class PolicyForm(forms.Form):
             for code in self.department_codes
             if f"target-{code}" in self.changed_data
         }
+
+    def problems(self, values: dict) -> dict:
+        return policy_problems(
+            fiscal_year=self.policy.fiscal_year,
+            changes=self.policy_values(values),
+            targets=self.targets(values),
+        )

@@ -406,7 +406,9 @@ class ComplianceSnapshot(models.Model):
 
 
 class ReportDispatch(models.Model):
-    """A report or alert e-mailed for a period, once: the task that sends it may run twice."""
+    """A report or alert told for a period, once: the task that tells it may run twice. Written
+    with a notification for each recipient and their outbox rows (procurement.mail), which send
+    it."""
 
     class Kind(models.TextChoices):
         MONTHLY = "monthly", _("Monthly report")
@@ -416,6 +418,7 @@ class ReportDispatch(models.Model):
     period = models.DateField(_("period"), help_text=_("The first day of the month reported."))
     # A department's code, or empty for the organisation's report to the finance officers.
     scope = models.CharField(_("for"), max_length=20, blank=True)
+    # The people told (their ids); each one's outbox rows say where it went and when.
     recipients = models.JSONField(_("recipients"), default=list)
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 

@@ -16,7 +16,7 @@ from market.models import Village
 from market.openapi import refusal
 from market.parsers import FormParser, MultiPartParser
 from market.permissions import IsPlatformAdmin
-from market.rest import run_serializer
+from market.rest import ServiceInputSerializer, run_serializer
 from market.throttles import AuditedScopedRateThrottle
 from vendors import services
 from vendors.files import document_response
@@ -101,8 +101,10 @@ def village_field(**options) -> VillageField:
     )
 
 
-class VendorProfileInputSerializer(serializers.Serializer):
-    """What a vendor's members change themselves; every field optional (PATCH)."""
+class VendorProfileInputSerializer(ServiceInputSerializer):
+    """What a vendor's members change themselves; every field optional (PATCH). A field this
+    endpoint does not take (the legal name, say) is refused, not ignored. The context names
+    the `vendor` and who changes it (`by`)."""
 
     trading_name = serializers.CharField(max_length=TITLE_LENGTH, required=False, allow_blank=True)
     contact_person = serializers.CharField(max_length=NAME_LENGTH, required=False)
@@ -115,6 +117,14 @@ class VendorProfileInputSerializer(serializers.Serializer):
     bank_account_holder = serializers.CharField(
         max_length=TITLE_LENGTH, required=False, allow_blank=True
     )
+
+    def problems(self, values: dict) -> dict:
+        others = {
+            name: self.initial_data[name] for name in set(self.initial_data) - set(self.fields)
+        }
+        return services.vendor_change_problems(
+            vendor=self.context["vendor"], by=self.context["by"], changes={**values, **others}
+        )
 
 
 class VendorRegisterApi(APIView):
@@ -147,6 +157,9 @@ class VendorRegisterApi(APIView):
         )
         bank_name = serializers.CharField(max_length=100)
         bank_account_number = serializers.CharField(max_length=40)
+
+        def problems(self, values: dict) -> dict:
+            return services.vendor_registration_problems(values)
 
     class OutputSerializer(VendorPrivateSerializer):
         username = serializers.SerializerMethodField()
@@ -276,17 +289,13 @@ class VendorProfileApi(APIView):
     )
     def patch(self, request):
         vendor = own_vendor_or_404(request.user)
-        serializer = VendorProfileInputSerializer(data=request.data, partial=True)
-        # A field this endpoint does not take (the legal name, say) is refused, not ignored.
-        others = (
-            set(request.data) - set(serializer.fields) if isinstance(request.data, dict) else ()
+        serializer = VendorProfileInputSerializer(
+            data=request.data, partial=True, context={"vendor": vendor, "by": request.user}
         )
-
-        def update(values):
-            changes = {**values, **{name: request.data[name] for name in others}}
-            return services.vendor_update(vendor=vendor, by=request.user, **changes)
-
-        vendor = run_serializer(serializer, update)
+        vendor = run_serializer(
+            serializer,
+            lambda values: services.vendor_update(vendor=vendor, by=request.user, **values),
+        )
         return Response(VendorPrivateSerializer(vendor).data)
 
 

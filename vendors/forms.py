@@ -1,9 +1,12 @@
-"""Page forms of the vendor registry; the rules themselves are in vendors.services."""
+"""Page forms of the vendor registry; the rules themselves are in vendors.services, whose
+problems functions the forms ask with their own checks (market.forms.ServiceForm)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from market.forms import ServiceForm
 from market.models import Village
+from vendors import services
 from vendors.models import DocumentKind, Scale
 from vendors.services import DECLARED_FIELDS, OUTSIDE_REGENCY
 
@@ -43,8 +46,8 @@ class VillageChoiceField(forms.ChoiceField):
         return value if value == OUTSIDE_REGENCY else Village.objects.get(pk=value)
 
 
-class ProfileForm(forms.Form):
-    """What a vendor's members keep up to date themselves."""
+class ProfileForm(ServiceForm):
+    """What a vendor's members keep up to date themselves (each only what they may change)."""
 
     trading_name = forms.CharField(label=_("Trading name"), required=False)
     contact_person = forms.CharField(label=_("Contact person"))
@@ -66,11 +69,15 @@ class ProfileForm(forms.Form):
     )
     bank_account_holder = forms.CharField(label=_("Account holder"), required=False)
 
-    def __init__(self, *args, editable=None, **kwargs):
+    def __init__(self, *args, vendor=None, by=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if editable is not None:  # a member who is not the owner does not see the bank fields
-            for name in set(self.fields) - set(editable):
+        self.vendor, self.by = vendor, by
+        if vendor is not None:  # a member who is not the owner does not see the bank fields
+            for name in set(self.fields) - services.editable_fields(vendor, by):
                 del self.fields[name]
+
+    def problems(self, values: dict) -> dict:
+        return services.vendor_change_problems(vendor=self.vendor, by=self.by, changes=values)
 
     @classmethod
     def initial_of(cls, vendor) -> dict:
@@ -108,6 +115,9 @@ class RegistrationForm(ProfileForm):
 
     field_order = [*DECLARED_FIELDS, "password"]
 
+    def problems(self, values: dict) -> dict:
+        return services.vendor_registration_problems(values)
+
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
@@ -117,10 +127,13 @@ class DocumentForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(ServiceForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    def problems(self, values: dict) -> dict:
+        return services.vendor_member_problems(values)
 
 
 class ReasonForm(forms.Form):

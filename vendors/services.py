@@ -1,5 +1,6 @@
 """Every write to vendors: registration, verification steps, members and documents."""
 
+import copy
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -275,6 +276,50 @@ def _new_vendor(details: dict, errors: _Errors) -> Vendor:
     return vendor
 
 
+def _registration(details: dict, errors: _Errors) -> Vendor:
+    """The unsaved vendor a business registers, and its owner's password, checked; every
+    problem added to `errors`. A field missing from `details` is not judged on its own."""
+    details = dict(details)
+    password = details.pop("password", None)
+    vendor = _new_vendor(details, errors)
+    if password is not None:
+        _check_password(
+            password, errors, full_name=details.get("contact_person"), email=details.get("email")
+        )
+    return vendor
+
+
+def vendor_registration_problems(values: dict) -> dict:
+    """{field: [problem]} of a registration: the rules vendor_register keeps, for the page's
+    form and the API's input to name with their own, all in one answer."""
+    errors = _Errors({})
+    _registration(values, errors)
+    return errors.fields
+
+
+def _changed(vendor: Vendor, changes: dict, allowed: frozenset[str]) -> _Errors:
+    """`changes` checked and set on `vendor` (unsaved), the scale following the figures; the
+    problems, a field this person may not change among them."""
+    errors = _Errors(
+        {name: [_("This field cannot be changed here.")] for name in set(changes) - allowed}
+    )
+    # What may not be changed is refused whatever it holds: its value is not even read.
+    changes = {name: value for name, value in changes.items() if name in allowed}
+    clean = _checked_values(changes, errors, vendor=vendor)
+    for field, value in clean.items():
+        if field != "declared_scale":
+            setattr(vendor, field, value)
+    if {"declared_capital", "declared_annual_sales", "declared_scale"} & set(changes):
+        _apply_scale(vendor, clean, errors)
+    return errors
+
+
+def vendor_change_problems(*, vendor: Vendor, by, changes: dict) -> dict:
+    """{field: [problem]} of changing `vendor` so: the rules vendor_update keeps, for the
+    profile page's form and the API's input to name with their own, all in one answer."""
+    return _changed(copy.copy(vendor), changes, editable_fields(vendor, by)).fields
+
+
 def _save_new_vendor(vendor: Vendor) -> None:
     try:
         with transaction.atomic():
@@ -293,17 +338,6 @@ def _check_password(password: str, errors: _Errors, **person) -> None:
     except ValidationError as invalid:
         for message in invalid.messages:
             errors.add("password", message)
-
-
-def _check_new_login(username: str, password: str, email: str, errors: _Errors) -> str:
-    """A username chosen by a vendor's owner for their staff, and its password."""
-    username = (username or "").strip()
-    if problem := text_problem(username, most=NAME_LENGTH):
-        errors.add("username", problem if username else _("Choose a username."))
-    elif User.objects.filter(username__iexact=username).exists():
-        errors.add("username", _("This username is taken."))
-    _check_password(password, errors, username=username, email=email)
-    return username
 
 
 def _create_login(**fields) -> User:
@@ -368,10 +402,7 @@ def vendor_register(*, password: str, **details) -> Vendor:
     any field is bad; every bad field is named at once. The username is chosen by the
     platform (shown on the page and in the API's answer)."""
     errors = _Errors({})
-    vendor = _new_vendor(details, errors)
-    _check_password(
-        password, errors, full_name=details.get("contact_person"), email=details.get("email")
-    )
+    vendor = _registration({**details, "password": password}, errors)
     errors.raise_if_any()
     user = _register_login(
         contact_person=vendor.contact_person,
@@ -418,17 +449,8 @@ def vendor_update(*, vendor: Vendor, by, **changes) -> Vendor:
     if not allowed:
         raise NotAllowed(_("You can only change your own business."))
     vendor = lock_row(Vendor.objects.select_related("village__district"), vendor.pk)
-    errors = _Errors(
-        {name: [_("This field cannot be changed here.")] for name in set(changes) - allowed}
-    )
-    clean = _checked_values(changes, errors, vendor=vendor)
     before = _snapshot(vendor)
-    for field, value in clean.items():
-        if field != "declared_scale":
-            setattr(vendor, field, value)
-    if {"declared_capital", "declared_annual_sales", "declared_scale"} & set(changes):
-        _apply_scale(vendor, clean, errors)
-    errors.raise_if_any()
+    _changed(vendor, changes, allowed).raise_if_any()
     vendor.save()
     audit_changes(
         actor=by, action="vendor.update", target=vendor, before=before, after=_snapshot(vendor)
@@ -544,18 +566,53 @@ def vendor_verify(*, vendor: Vendor, by, reason: str = "") -> Vendor:
     return vendor_transition(vendor=vendor, action="verify", by=by, reason=reason)
 
 
+OWNER_ADDS_MEMBERS = gettext_lazy("Only the vendor's owner can add members.")
+
+
+def may_add_members(vendor: Vendor, by) -> bool:
+    """The vendor's owner gives colleagues their logins (and an administrator may)."""
+    return (
+        roles_of(by).is_platform_admin
+        or VendorMember.objects.filter(vendor=vendor, user=by, role=VendorRole.OWNER).exists()
+    )
+
+
+def _new_member(values: dict, errors: _Errors) -> str:
+    """A colleague's name, the username their owner chose and its password, checked (every
+    problem added to `errors`); the username as it will be kept. A field missing from
+    `values` is not judged on its own."""
+    if "full_name" in values and (problem := text_problem(values["full_name"], most=NAME_LENGTH)):
+        errors.add("full_name", problem)
+    username = (values.get("username") or "").strip()
+    if "username" in values:
+        if problem := text_problem(username, most=NAME_LENGTH):
+            errors.add("username", problem if username else _("Choose a username."))
+        elif User.objects.filter(username__iexact=username).exists():
+            errors.add("username", _("This username is taken."))
+    if "password" in values:
+        _check_password(values["password"], errors, username=username, email="")
+    return username
+
+
+def vendor_member_problems(values: dict) -> dict:
+    """{field: [problem]} of a new member: the rules vendor_member_add keeps, for the page's
+    form to name with its own, all in one answer."""
+    errors = _Errors({})
+    _new_member(values, errors)
+    return errors.fields
+
+
 @action
 def vendor_member_add(
     *, vendor: Vendor, username: str, password: str, full_name: str, by
 ) -> VendorMember:
     """An owner gives a colleague a login of their own."""
-    owner = VendorMember.objects.filter(vendor=vendor, user=by, role=VendorRole.OWNER).exists()
-    if not (owner or roles_of(by).is_platform_admin):
-        raise NotAllowed(_("Only the vendor's owner can add members."))
+    if not may_add_members(vendor, by):
+        raise NotAllowed(OWNER_ADDS_MEMBERS)
     errors = _Errors({})
-    if problem := text_problem(full_name, most=NAME_LENGTH):
-        errors.add("full_name", problem)
-    username = _check_new_login(username, password, "", errors)
+    username = _new_member(
+        {"username": username, "password": password, "full_name": full_name}, errors
+    )
     errors.raise_if_any()
     user = _create_login(username=username, password=password, full_name=full_name.strip())
     member = VendorMember.objects.create(vendor=vendor, user=user, role=VendorRole.STAFF)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,6 +73,8 @@ def vendor_home(request):
                 messages.success(request, _("Document uploaded."))
                 return redirect("vendor-home")
     elif request.method == "POST":
+        if not services.may_add_members(vendor, request.user):  # before reading the input
+            raise PermissionDenied(services.OWNER_ADDS_MEMBERS)
         member_form = MemberForm(request.POST, prefix="member")
         try:
             run_form(
@@ -99,9 +102,7 @@ def vendor_profile(request):
     """The vendor keeps its contact details, village and bank account up to date (audited)."""
     vendor = own_vendor_or_404(request.user)
     form = ProfileForm(
-        request.POST or None,
-        initial=ProfileForm.initial_of(vendor),
-        editable=services.editable_fields(vendor, request.user),
+        request.POST or None, initial=ProfileForm.initial_of(vendor), vendor=vendor, by=request.user
     )
     if form.is_bound:
         try:

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from market.models.outbox import OutboxRow
+
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
@@ -66,7 +68,7 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient}"
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(OutboxRow):
     """A notification waiting to go out by e-mail or WhatsApp (the transactional outbox).
 
     Written with the change it tells of; the relay publishes it to Celery after the commit and a
@@ -91,18 +93,7 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # When it may be sent (again): at once, then after each failure's backoff. A task that
-    # arrives earlier (a duplicate) leaves it alone.
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    # When it was handed to Celery, until a task takes it: the sweeper hands it again only after
-    # RELAY_GRACE (the task may still be queued), or at once when no task holds it.
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    # A sender holds the message until then; a sender that died lets it go when it passes.
-    lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
     address = models.CharField(_("sent to"), max_length=254, blank=True)
-    last_error = models.TextField(_("last error"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(_("written"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -6,7 +6,6 @@ Lock order (market.locks): a person's own row is locked alone, by the person cha
 choices; telling people locks nothing (rows are only inserted).
 """
 
-import datetime
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -27,12 +26,8 @@ from market.models import (
 from market.notices import NOTICES
 from market.phones import normalise_phone
 from market.services.audit import audit_record
-from market.signals import outbox_written
+from market.services.outbox import relay_after_commit
 from market.transactions import action
-
-# The relay publishes a message when it is written; the sweeper publishes it again if it still
-# waits this long after.
-RELAY_GRACE = datetime.timedelta(minutes=2)
 
 
 def whatsapp_configured() -> bool:
@@ -57,15 +52,6 @@ def channels_of(users: Iterable[User]) -> dict[int, list[str]]:
             mine.append(Channel.WHATSAPP)
         channels[user.pk] = mine
     return channels
-
-
-def _publish_after_commit(message_ids: list[int]) -> None:
-    if message_ids:
-        # robust: a relay that cannot publish must not turn a committed change into an error.
-        transaction.on_commit(
-            lambda: outbox_written.send(sender=OutboxMessage, message_ids=message_ids),
-            robust=True,
-        )
 
 
 def notify(
@@ -125,7 +111,7 @@ def notify(
         for notification in told
         for channel in channels[notification.recipient_id]
     )
-    _publish_after_commit([message.pk for message in messages])
+    relay_after_commit(message_ids=[message.pk for message in messages])
     return told
 
 
@@ -175,6 +161,14 @@ def _preference_errors(
         else:
             clean["phone"] = ""
     return errors, clean
+
+
+def notification_preference_problems(values: dict) -> dict:
+    """{field: [problem]} of a person's choices: the rules notification_preferences_set keeps,
+    for the page's form and the API's input to name with their own, in one answer. A field
+    missing from `values` is not judged."""
+    fields = ("language", "message_language", "email", "whatsapp", "whatsapp_number")
+    return _preference_errors(**{name: values.get(name) for name in fields})[0]
 
 
 def preferences_of(user: User) -> dict:

@@ -87,6 +87,30 @@ def test_a_vendor_adds_a_product_and_a_photo_on_its_pages(
     assert 'value="2000"' in edit  # quantities are shown plainly, not as 2000.000
 
 
+def test_a_product_form_names_type_and_rule_problems_together_without_the_service(login, calls_of):
+    """A price that is no number and a TKDN above 100 are named in one answer: the form
+    checks its types and the service's field rules at once, and the service never runs."""
+    from catalog import services
+
+    creating = calls_of(services, "product_create")
+    response = login(vendor_member()).post(
+        reverse("vendor-product-new"),
+        {
+            "name": "Besek tutup",
+            "category": Category.objects.get(slug="besek").pk,
+            "unit": "pcs",
+            "unit_price": "murah",
+            "stock": "-5",
+            "lead_time_days": "1",
+            "minimum_order": "50",
+            "tkdn_percent": "150",
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"unit_price", "stock", "tkdn_percent"}
+    assert creating == [] and not Product.objects.exists()
+
+
 def test_a_vendor_cannot_open_another_vendors_product(login):
     other = ProductFactory()
     client = login(vendor_member())

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
+from catalog.models import Category
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from market.audit_privacy import audit_fingerprint
 from market.models import (
@@ -206,7 +207,7 @@ def test_policy_holidays_scale_criteria_and_priority_villages_are_audited(client
     fiscal_year = FiscalYear.objects.create(year=2031)
     policy = Policy.objects.create(fiscal_year=fiscal_year)
     save(client, change_url(policy), direct_purchase_ceiling="150000000")
-    assert last_event("admin.policy.change").after == {"direct_purchase_ceiling": 150_000_000}
+    assert last_event("policy.update").after == {"direct_purchase_ceiling": 150_000_000}
 
     save(client, add_url(Holiday), date="2031-01-01", name="Tahun Baru")
     holiday = Holiday.objects.get(date=datetime.date(2031, 1, 1))
@@ -292,3 +293,53 @@ def test_deleting_a_person_records_the_roles_that_go_with_them(client, administr
     assert client.post(url, {"post": "yes"}).status_code == 302
     event = last_event("admin.user.delete")
     assert event.before["memberships"] == ["DINSOS:receiver"]
+
+
+def test_a_policy_changed_in_the_admin_goes_through_its_service_and_is_refused_as_the_api_is(
+    client, administrator, api_as
+):
+    """The admin saves a policy with policy_update: a threshold above the ceiling is refused
+    beside its field with the API's words, nothing is written, and a change is audited as the
+    API's is (policy.update, before and after, the reserved categories among them)."""
+    policy = Policy.objects.create(fiscal_year=FiscalYear.objects.create(year=2031))
+    too_high = str(policy.direct_purchase_ceiling + 1)
+    api = api_as(administrator).patch(
+        "/api/v1/policies/2031/", {"approval_threshold": too_high}, format="json"
+    )
+    assert api.status_code == 400
+    page = client.post(
+        change_url(policy), posted(client, change_url(policy), approval_threshold=too_high)
+    )
+    assert page.status_code == 200
+    errors = page.context["adminform"].form.errors
+    assert errors["approval_threshold"] == api.json()["error"]["fields"]["approval_threshold"]
+    assert Policy.objects.get().approval_threshold == policy.approval_threshold
+    assert not AuditEvent.objects.filter(action__contains="policy").exists()
+
+    rice = Category.objects.get(slug="beras-biji-bijian")
+    save(client, change_url(policy), approval_threshold="20000000", reserved_categories=[rice.pk])
+    event = last_event("policy.update")
+    assert event.actor == administrator
+    assert event.before == {
+        "approval_threshold": policy.approval_threshold,
+        "reserved_categories": [],
+    }
+    assert event.after == {"approval_threshold": 20_000_000, "reserved_categories": [rice.slug]}
+    assert list(Policy.objects.get().reserved_categories.all()) == [rice]
+    assert not AuditEvent.objects.filter(action__startswith="admin.policy").exists()
+
+
+def test_an_admin_save_calls_its_service_once_whether_it_is_refused_or_not(
+    client, administrator, calls_of
+):
+    from procurement import services
+
+    calls = calls_of(services, "budget_line_set_allocation")
+    line = BudgetLineFactory(allocated=100_000_000)
+    type(line).objects.filter(pk=line.pk).update(committed=60_000_000)
+    refused = client.post(change_url(line), posted(client, change_url(line), allocated="50000000"))
+    assert refused.status_code == 200 and "allocated" in refused.context["adminform"].form.errors
+    assert [call["allocated"] for call in calls] == [50_000_000]
+    assert last_event("budget_line.set_allocation") is None  # the refused save left nothing
+    save(client, change_url(line), allocated="80000000")
+    assert [call["allocated"] for call in calls] == [50_000_000, 80_000_000]

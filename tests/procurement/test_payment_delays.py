@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Invoice
-from orders.services import transitions
+from orders.services import payments
 from procurement.reports import PaymentDelay, compliance_by_department, compliance_table
 from tests.factories import finance_officer
 from tests.orders.test_inputs import invoiced
@@ -22,7 +22,7 @@ def paid_after(world, days: int):
     issued = timezone.now() - datetime.timedelta(days=days)
     Invoice.objects.filter(order=order).update(issued_at=issued)
     order.refresh_from_db()
-    transitions.order_pay(
+    payments.order_pay(
         order=order,
         by=world.treasurer,
         sp2d_number=f"{days}/SP2D",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from market.models import Department, Village
 from market.transactions import action_scope
 from orders.models import OrderStatus
-from orders.services import transitions
+from orders.services import payments, transitions
 from procurement.models import ComplianceSnapshot, SpendEntry
 from procurement.reports import compliance_by_department, public_figures, spend_by
 from procurement.services import (
@@ -43,7 +43,7 @@ DINKES_COOPERATIVE = 500_000
 
 def invoice_and_pay(world, order, seller, sp2d):
     transitions.order_invoice(order=order, by=seller)
-    transitions.order_pay(
+    payments.order_pay(
         order=order, by=world.treasurer, sp2d_number=sp2d, sp2d_date=timezone.localdate()
     )
 

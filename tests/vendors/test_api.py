@@ -240,6 +240,24 @@ def test_type_errors_and_rule_errors_come_in_one_answer(api_client):
     assert not Vendor.objects.exists()
 
 
+def test_a_registration_that_fails_its_checks_never_reaches_the_service(api_client, calls_of):
+    """The input is checked once, every field's type and the service's own field rules
+    together; the service runs only on input that passed them all."""
+    from vendors import services
+
+    registering = calls_of(services, "vendor_register")
+    response = api_client.post(
+        "/api/v1/vendors/register/",
+        {**REGISTRATION, "declared_capital": "banyak", "nib": "123", "phone": "abc"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {"declared_capital", "nib", "phone", "village"} <= set(
+        response.json()["error"]["fields"]
+    )
+    assert registering == []
+
+
 def test_a_business_outside_the_regency_says_so(api_client):
     response = api_client.post(
         "/api/v1/vendors/register/", {**REGISTRATION, "village": "outside"}, format="json"
@@ -275,3 +293,11 @@ def test_a_vendor_changes_its_contact_and_bank_account_but_not_its_identity(api_
     assert set(refused.json()["error"]["fields"]) == {"bank_account_number", "legal_name"}
     owner.vendor_membership.vendor.refresh_from_db()
     assert owner.vendor_membership.vendor.legal_name != "PT Lain"
+
+
+def test_a_field_the_profile_does_not_take_is_refused_whatever_it_holds(api_as):
+    refused = api_as(vendor_member()).patch(
+        "/api/v1/vendor/profile/", {"nib": [1], "legal_name": {"a": 1}}, format="json"
+    )
+    assert refused.status_code == 400
+    assert set(refused.json()["error"]["fields"]) == {"nib", "legal_name"}

@@ -11,7 +11,7 @@ from tests.factories import (
     vendor_member,
 )
 from tests.images import pdf_file
-from vendors.models import Vendor, VendorStatus
+from vendors.models import Vendor, VendorRole, VendorStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,21 @@ def test_a_vendor_uploads_documents_and_adds_a_member_on_its_page(login):
         },
     )
     assert owner.vendor_membership.vendor.members.count() == 2
+
+
+def test_only_the_owner_adds_members_whatever_the_form_holds(login):
+    """Who may act is checked before the input: a staff member's post is refused (403) even
+    when its fields are wrong, never answered with the fields' problems."""
+    owner = vendor_member()
+    vendor = owner.vendor_membership.vendor
+    staff = login(vendor_member(vendor, role=VendorRole.STAFF))
+    for posted in ({"member-username": owner.username}, {"member-username": "staf2"}):
+        refused = staff.post(
+            reverse("vendor-home"),
+            {"member-full_name": "Staf", "member-password": "staf-gudang-99", **posted},
+        )
+        assert refused.status_code == 403
+    assert vendor.members.count() == 2
 
 
 def test_the_administrator_verifies_from_the_vendor_page(login):
@@ -158,6 +173,15 @@ def test_registration_names_every_problem_in_one_answer(client):
     } <= set(errors)
     assert "desa" in errors["village"][0]  # the village is a choice to make, not a default
     assert not Vendor.objects.exists()
+
+
+def test_a_registration_page_that_fails_its_checks_never_reaches_the_service(client, calls_of):
+    from vendors import services
+
+    registering = calls_of(services, "vendor_register")
+    response = client.post(reverse("vendor-register"), {**FORM, "legal_name": "", "nib": "123"})
+    assert {"legal_name", "nib", "village"} <= set(response.context["form"].errors)
+    assert registering == []
 
 
 def test_registration_offers_numeric_keyboards_and_an_explicit_village_choice(client):
