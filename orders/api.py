@@ -28,17 +28,15 @@ from market.money import round_rupiah
 from market.openapi import refusal
 from market.parsers import JSONParser
 from market.permissions import ReadsDepartments, departments_where, readable_department_or_404
-from market.rest import PublicApiView, run_serializer
+from market.rest import PublicApiView, ServiceInputSerializer, run_serializer
 from orders import documents, ocds, stripe_gateway
+from orders.actions import PAY, OrderAction
 from orders.documents import export_file_response
 from orders.idempotency import idempotent
 from orders.models import (
     PROVIDER_ID_LENGTH,
-    SP2D_LENGTH,
-    TRANSITIONS,
     Export,
     OrderStatus,
-    PaymentMethod,
     PurchaseOrder,
     StandingOrder,
 )
@@ -61,7 +59,7 @@ from orders.selectors import (
     vendor_inbox,
 )
 from orders.services import exports, payments, placing, standing, transitions
-from orders.services.acting import order_act
+from orders.services.payments import CardPayment
 from procurement.models import BudgetLine
 from procurement.selectors import report_fiscal_year
 from vendors.permissions import ActsForAVendor, vendor_of
@@ -104,6 +102,33 @@ def _department_named(request, code) -> Department:
 
 def _body_code(request):
     return request.data.get("department") if isinstance(request.data, Mapping) else None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DepartmentField(serializers.CharField):
+    """A body's `department`: the code of one the requester orders for (_department_named),
+    read as that department. Needs the request in the serializer's context."""
+
+    def __init__(self, **options):
+        super().__init__(max_length=20, **options)
+
+    def run_validation(self, data=serializers.empty):
+        code = super().run_validation(data)  # a code, checked as text
+        try:
+            return _department_named(self.context["request"], code)
+        except InvalidInput as refused:
+            raise serializers.ValidationError(refused.fields["department"]) from None
+
+
+def _frame_values(values: dict) -> dict:
+    """An order's frame as the services take it, from an API input's values (those that
+    passed their checks): the budget line and the PPK it names, found in its department."""
+    frame = {name: value for name, value in values.items() if name not in ("budget_line",)}
+    if "approver" in values:
+        frame["approver"] = _approver(values["approver"])
+    if "budget_line" in values and values.get("department") is not None:
+        frame["budget_line"] = _budget_line_of(values["department"], values["budget_line"])
+    return frame
 
 
 # `?department=CODE`: which of the requester's departments (404 for one not theirs; a body's
@@ -183,7 +208,7 @@ class CartItemsApi(APIView):
     """Add a product to the cart; a product already there gets the quantity added."""
 
     class InputSerializer(serializers.Serializer):
-        department = serializers.CharField(required=False, max_length=20)
+        department = DepartmentField(required=False)
         product = serializers.IntegerField(min_value=1)
         quantity = quantity_field()
 
@@ -194,7 +219,7 @@ class CartItemsApi(APIView):
         _requester_department(request)  # someone with no cart: 404, before reading the body
 
         def add(values):
-            department = _department_named(request, values.get("department"))
+            department = values.get("department") or _requester_department(request)
             placing.cart_add_item(
                 user=request.user,
                 department=department,
@@ -203,7 +228,8 @@ class CartItemsApi(APIView):
             )
             return department
 
-        department = run_serializer(self.InputSerializer(data=request.data), add)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
+        department = run_serializer(serializer, add)
         return Response(_cart_body(request, department), status=status.HTTP_201_CREATED)
 
 
@@ -350,7 +376,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
         return self.PaymentSerializer(order_payments(order), many=True).data
 
     def get_allowed_actions(self, order) -> list[str]:
-        return transitions.allowed_actions(self.context["request"].user, order)
+        return [a.name for a in transitions.allowed_actions(self.context["request"].user, order)]
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_response_deadline(self, order) -> str | None:
@@ -432,8 +458,8 @@ class CheckoutApi(APIView):
     vendor ({vendor id: budget line id}). Send an `Idempotency-Key` header to make a retry safe.
     """
 
-    class InputSerializer(serializers.Serializer):
-        department = serializers.CharField(max_length=20)
+    class InputSerializer(ServiceInputSerializer):
+        department = DepartmentField()
         budget_line = serializers.IntegerField(min_value=1)
         budget_lines = serializers.DictField(
             child=serializers.IntegerField(min_value=1),
@@ -450,37 +476,47 @@ class CheckoutApi(APIView):
             required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
         )
 
+        def validate_budget_lines(self, lines: dict) -> dict[int, int]:
+            not_ids = {
+                str(vendor_id): [_("Name the vendor by its id.")]
+                for vendor_id in lines
+                if whole_number(vendor_id) is None
+            }
+            if not_ids:
+                raise serializers.ValidationError(not_ids)
+            return {whole_number(vendor_id): line_id for vendor_id, line_id in lines.items()}
+
+        def checkout_values(self, values: dict) -> dict:
+            """The checkout service's arguments from the values that passed."""
+            checkout = _frame_values(values)
+            lines = checkout.pop("budget_lines", None)
+            if lines is not None and values.get("department") is not None:
+                checkout["budget_lines_by_vendor"] = {
+                    vendor_id: _budget_line_of(values["department"], line_id)
+                    for vendor_id, line_id in lines.items()
+                }
+            return checkout
+
+        def problems(self, values: dict) -> dict:
+            return placing.checkout_problems(
+                requester=self.context["request"].user, values=self.checkout_values(values)
+            )
+
     @extend_schema(
         request=InputSerializer,
         responses={201: OrderSummarySerializer(many=True), 404: refusal(404)},
     )
     def post(self, request):
         _requester_department(request)  # someone with no cart: 404, before reading the body
-
-        def checkout(values):
-            department = _department_named(request, values.get("department"))
-            by_vendor, not_ids = {}, {}
-            for vendor_id, line_id in (values.get("budget_lines") or {}).items():
-                if whole_number(vendor_id) is None:
-                    not_ids[str(vendor_id)] = [_("Name the vendor by its id.")]
-                else:
-                    by_vendor[whole_number(vendor_id)] = _budget_line_of(department, line_id)
-            if not_ids:
-                raise InvalidInput({"budget_lines": not_ids})
-            return placing.cart_checkout(
-                user=request.user,
-                department=department,
-                budget_line=_budget_line_of(department, values.get("budget_line")),
-                budget_lines_by_vendor=by_vendor,
-                approver=_approver(values.get("approver")),
-                delivery_address=values.get("delivery_address") or "",
-                delivery_date=values.get("delivery_date"),
-                notes=values.get("notes") or "",
-            )
-
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         return idempotent(
             request,
-            run=lambda: run_serializer(self.InputSerializer(data=request.data), checkout),
+            run=lambda: run_serializer(
+                serializer,
+                lambda values: placing.cart_checkout(
+                    user=request.user, **serializer.checkout_values(values)
+                ),
+            ),
             reference=lambda orders: [order.pk for order in orders],
             respond=lambda ids: Response(
                 OrderSummarySerializer(
@@ -489,58 +525,6 @@ class CheckoutApi(APIView):
                 status=status.HTTP_201_CREATED,
             ),
         )
-
-
-class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
-
-
-class ShipInputSerializer(serializers.Serializer):
-    quantities = serializers.DictField(
-        child=serializers.CharField(max_length=30),
-        help_text="{line id: quantity shipped now}",
-    )
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=NOTE_LENGTH
-    )
-
-
-class ReceiveInputSerializer(serializers.Serializer):
-    quantities = serializers.DictField(
-        child=serializers.CharField(max_length=30),
-        help_text="{line id: quantity received now}",
-    )
-    received_on = serializers.DateField()
-    signed_by_name = serializers.CharField(max_length=NAME_LENGTH, allow_blank=True)
-    condition = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=NOTE_LENGTH,
-        help_text="the condition of the goods as the receiver found them",
-    )
-
-
-class PayInputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(
-        choices=PaymentMethod.choices,
-        default=PaymentMethod.TREASURY_TRANSFER,
-        help_text="transfer: record the SP2D, paid at once; card: start a card payment, "
-        "confirmed with Stripe.js and marked paid by the provider's webhook",
-    )
-    invoice = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=1,
-        max_value=2**53,
-        help_text="the invoice to pay (its id in `invoices`); may be left out while only one "
-        "invoice of the order waits",
-    )
-    sp2d_number = serializers.CharField(
-        max_length=SP2D_LENGTH, allow_blank=True, required=False, default=""
-    )
-    sp2d_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class CardPaymentSerializer(serializers.Serializer):
@@ -555,116 +539,62 @@ class CardPaymentSerializer(serializers.Serializer):
     status = serializers.CharField(source="payment.status")
 
 
-class RefundInputSerializer(serializers.Serializer):
-    payment = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=1,
-        max_value=2**53,
-        help_text="the payment to refund (its id in `payments`); may be left out while the "
-        "order has only one",
-    )
-    amount = serializers.IntegerField(min_value=1, help_text="rupiah, at most what is left")
-    reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
-
-
-# Each action's input; actions without one take an empty body.
-ACTION_INPUTS = {
-    "reject": ReasonInputSerializer,
-    "cancel": ReasonInputSerializer,
-    "decline": ReasonInputSerializer,
-    "close_short": ReasonInputSerializer,
-    "ship": ShipInputSerializer,
-    "receive": ReceiveInputSerializer,
-    "pay": PayInputSerializer,
-    "refund": RefundInputSerializer,
-}
-
-
 class OrderActionApi(APIView):
-    """`POST /orders/{id}/<action>/`, one endpoint per action of the order's state table.
-    Send an `Idempotency-Key` header to make a retry safe."""
+    """`POST /orders/{id}/<action>/`, one endpoint per order action (orders.actions). Someone who
+    may not take it is refused before the body is read. Send an `Idempotency-Key` header to make
+    a retry safe."""
 
-    action_name = ""
-    input_serializer: type[serializers.Serializer] | None = None
+    order_action: OrderAction
 
     def post(self, request, pk):
-        data = request.data if isinstance(request.data, dict) else {}
-        if self.action_name == "pay" and data.get("method") == PaymentMethod.CARD:
-            return self.start_card_payment(request, pk)
-
-        def act():
-            order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-            transitions.actor_check(request.user, order, self.action_name)
-            serializer = (self.input_serializer or serializers.Serializer)(data=data)
-            return run_serializer(
-                serializer,
-                lambda values: order_act(
-                    order=order,
-                    action_name=self.action_name,
-                    by=request.user,
-                    values=_without_method(values),
-                ),
-            )
-
+        order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+        transitions.actor_check(request.user, order, self.order_action)
+        action = self.order_action
         return idempotent(
             request,
-            run=act,
-            respond=lambda _reference: Response(
-                OrderDetailSerializer(
-                    orders_visible_to(request.user).get(pk=pk), context={"request": request}
-                ).data
+            run=lambda: run_serializer(
+                (action.input or serializers.Serializer)(
+                    data=request.data, context={"request": request, "order": order}
+                ),
+                lambda values: action.service(order=order, by=request.user, **values),
             ),
+            # A card payment is answered with what Stripe.js needs; any other step with the order.
+            reference=lambda result: (
+                {"card_payment": result.payment.pk} if isinstance(result, CardPayment) else None
+            ),
+            respond=lambda reference: self.answer(request, order, reference),
         )
 
-    def start_card_payment(self, request, pk):
-        order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-        return idempotent(
-            request,
-            run=lambda: payments.card_payment_start(
-                order=order, by=request.user, invoice=_invoice_named(request.data)
-            ),
-            reference=lambda card: card.payment.pk,
-            respond=lambda payment_id: Response(
-                CardPaymentSerializer(
-                    payments.card_payment_resume(order=order, payment_id=payment_id)
-                ).data,
-                status=status.HTTP_201_CREATED,
-            ),
+    @staticmethod
+    def answer(request, order, reference) -> Response:
+        if reference and "card_payment" in reference:
+            card = payments.card_payment_resume(order=order, payment_id=reference["card_payment"])
+            return Response(CardPaymentSerializer(card).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OrderDetailSerializer(
+                orders_visible_to(request.user).get(pk=order.pk), context={"request": request}
+            ).data
         )
 
     @classmethod
-    def for_action(cls, name: str):
+    def for_action(cls, action: OrderAction):
         """The endpoint of one action, its OpenAPI contract showing that action's input."""
-        inputs = ACTION_INPUTS.get(name)
         view = type(
-            f"Order{name.title()}Api",
+            f"Order{action.name.title()}Api",
             (cls,),
-            {"action_name": name, "input_serializer": inputs, "__doc__": cls.__doc__},
+            {"order_action": action, "__doc__": cls.__doc__},
         )
         responses = {200: OrderDetailSerializer}
-        if name == "pay":  # a card payment starts here and is finished by Stripe.js
+        if action is PAY:  # a card payment starts here and is finished by Stripe.js
             responses[201] = CardPaymentSerializer
         return extend_schema_view(
             post=extend_schema(
-                operation_id=f"orders_{name}",
-                summary=str(TRANSITIONS[name].label),
-                request=inputs,
+                operation_id=f"orders_{action.name}",
+                summary=str(action.label),
+                request=action.input,
                 responses=responses,
             )
         )(view).as_view()
-
-
-def _invoice_named(data):
-    """The invoice a card payment is for, as the body names it (the service checks it)."""
-    invoice = data.get("invoice") if isinstance(data, Mapping) else None
-    return str(invoice)[:20] if isinstance(invoice, int | str) and invoice != "" else None
-
-
-def _without_method(values: dict) -> dict:
-    """The transfer's values for its service (the method chose the service)."""
-    return {name: value for name, value in values.items() if name != "method"}
 
 
 class JsonText(serializers.CharField):
@@ -790,12 +720,12 @@ class StandingOrderListApi(generics.ListAPIView):
     serializer_class = StandingOrderSerializer
     permission_classes = [ReadsDepartments]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ServiceInputSerializer):
         class ItemSerializer(serializers.Serializer):
             product = serializers.IntegerField(min_value=1)
             quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
 
-        department = serializers.CharField(max_length=20)
+        department = DepartmentField()
         name = serializers.CharField(max_length=NAME_LENGTH, allow_blank=True)
         budget_line = serializers.IntegerField(min_value=1)
         approver = serializers.CharField(max_length=150)
@@ -806,6 +736,20 @@ class StandingOrderListApi(generics.ListAPIView):
         lead_days = serializers.IntegerField(default=7)
         items = ItemSerializer(many=True, max_length=50)
 
+        def standing_values(self, values: dict) -> dict:
+            """The standing order service's arguments from the values that passed."""
+            standing_order = _frame_values(values)
+            if "items" in values:
+                standing_order["items"] = [
+                    placing.Item(item["product"], item["quantity"]) for item in values["items"]
+                ]
+            return standing_order
+
+        def problems(self, values: dict) -> dict:
+            return standing.standing_order_problems(
+                requester=self.context["request"].user, values=self.standing_values(values)
+            )
+
     def get_queryset(self):
         return standing_orders_visible_to(self.request.user).order_by("pk")
 
@@ -813,27 +757,13 @@ class StandingOrderListApi(generics.ListAPIView):
     def post(self, request):
         if not standing.may_schedule(request.user):  # first, before reading the body
             raise NotAllowed(standing.SCHEDULERS_ONLY)
-
-        def schedule(values):
-            department = _department_named(request, values.get("department"))
-            return standing.standing_order_create(
-                by=request.user,
-                department=department,
-                name=values.get("name") or "",
-                budget_line=_budget_line_of(department, values.get("budget_line")),
-                approver=_approver(values.get("approver")),
-                day_of_month=values.get("day_of_month"),
-                start_date=values.get("start_date"),
-                end_date=values.get("end_date"),
-                delivery_address=values.get("delivery_address") or "",
-                lead_days=values.get("lead_days"),
-                items=[
-                    placing.Item(item["product"], item["quantity"])
-                    for item in values.get("items") or []
-                ],
-            )
-
-        created = run_serializer(self.InputSerializer(data=request.data), schedule)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
+        created = run_serializer(
+            serializer,
+            lambda values: standing.standing_order_create(
+                by=request.user, **serializer.standing_values(values)
+            ),
+        )
         created = self.get_queryset().get(pk=created.pk)
         return Response(StandingOrderSerializer(created).data, status=status.HTTP_201_CREATED)
 

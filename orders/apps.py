@@ -10,8 +10,9 @@ class OrdersConfig(AppConfig):
         from market.audit_scope import register_department_objects
         from market.audit_words import register_audit_words
         from market.home import register_panel
+        from orders.actions import timeline_label
         from orders.audit_words import FIELDS, order_event_values
-        from orders.models import PurchaseOrder, StandingOrder, timeline_label
+        from orders.models import PurchaseOrder, StandingOrder
         from orders.views import orders_panel
 
         register_panel(orders_panel, order=5)

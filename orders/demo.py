@@ -7,7 +7,7 @@ from django.utils import timezone
 from catalog.models import Product
 from market.models import User
 from orders.models import PurchaseOrder
-from orders.services import placing, standing, transitions
+from orders.services import payments, placing, standing, transitions
 from procurement.services import compliance_snapshots_refresh
 
 DEMO_NOTE = "Demo"
@@ -88,7 +88,7 @@ def seed(context: dict) -> None:
             elif step == "invoice":
                 transitions.order_invoice(order=order, by=seller)
             elif step == "pay":
-                transitions.order_pay(
+                payments.order_pay(
                     order=order,
                     by=treasurer,
                     sp2d_number=f"SP2D-{order.pk:04d}/BUD/2026",
@@ -106,6 +106,12 @@ def seed(context: dict) -> None:
         (rice, 250, ["approve", "accept", "ship_all", "receive_half"], "diterima sebagian"),
         (rice, 150, ["approve", "accept", "ship_all", "receive_all"], "siap ditagih"),
         (rice, 100, ["approve", "accept", "ship_all", "receive_all", "invoice"], "menunggu bayar"),
+        (
+            rice,
+            320,
+            ["approve", "accept", "ship_half", "receive_half", "invoice", "pay"],
+            "termin pertama dibayar, sisanya masih dikirim",
+        ),
         (rice, 120, ["approve", "accept", "ship_all", "receive_all", "invoice", "pay"], "lunas"),
         (
             rice,

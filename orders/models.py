@@ -2,15 +2,12 @@
 standing orders, and the idempotency keys that make replayed requests harmless."""
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Unit
@@ -91,142 +88,6 @@ class Actor(models.TextChoices):
     PAYMENT_PROVIDER = "payment_provider", _("Payment provider")
 
 
-# Actors that are not a person signed in.
-MACHINES = frozenset({Actor.SYSTEM, Actor.PAYMENT_PROVIDER})
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One step of the order's life: from which statuses, to which, by whom."""
-
-    sources: frozenset[str]
-    # One status, or those a shipment or receipt may lead to (derived from the lines).
-    targets: frozenset[str]
-    actors: frozenset[str]
-    label: Promise  # the button
-    # The order moves on (shown as work waiting for the actor); refusals and cancelling do not.
-    forward: bool = True
-    # What the step changes besides the order, locked before it (market.locks).
-    moves_stock: bool = False
-    moves_budget: bool = False
-
-
-S = OrderStatus
-SHIPPING = frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED})
-RECEIVING = frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED})
-# Where an invoice may be waiting for payment: billed per BAST while the rest is delivered.
-BILLING = RECEIVING | {S.INVOICED}
-
-
-def _step(sources, targets, actors, label, **flags) -> Transition:
-    return Transition(frozenset(sources), frozenset(targets), frozenset(actors), label, **flags)
-
-
-def _refusal(sources, target, actors, label) -> Transition:
-    """Refusing or cancelling gives back the stock held and the budget committed."""
-    return _step(
-        sources, {target}, actors, label, forward=False, moves_stock=True, moves_budget=True
-    )
-
-
-# The state machine, the one table that services, pages, the API, selectors and documents read.
-TRANSITIONS: dict[str, Transition] = {
-    # The system approves an order at or under the policy's automatic-approval threshold.
-    "approve": _step({S.SUBMITTED}, {S.APPROVED}, {Actor.APPROVER, Actor.SYSTEM}, _("Approve")),
-    "reject": _refusal({S.SUBMITTED}, S.REJECTED, {Actor.APPROVER}, _("Reject")),
-    "cancel": _refusal(
-        {S.DRAFT, S.SUBMITTED, S.APPROVED, S.ACCEPTED},
-        S.CANCELLED,
-        {Actor.REQUESTER, Actor.APPROVER},
-        _("Cancel order"),
-    ),
-    "accept": _step({S.APPROVED}, {S.ACCEPTED}, {Actor.VENDOR}, _("Accept order")),
-    "decline": _refusal({S.APPROVED}, S.DECLINED, {Actor.VENDOR}, _("Decline")),
-    "expire": _refusal({S.APPROVED}, S.EXPIRED, {Actor.SYSTEM}, _("Expire")),
-    "ship": _step(
-        {S.ACCEPTED, S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED},
-        SHIPPING,
-        {Actor.VENDOR},
-        _("Ship"),
-        moves_stock=True,
-    ),
-    "receive": _step(
-        {S.PARTIALLY_SHIPPED, S.SHIPPED, S.PARTIALLY_RECEIVED},
-        RECEIVING,
-        {Actor.RECEIVER},
-        _("Record receipt (BAST)"),
-    ),
-    # The vendor bills what was received and not yet billed (a BAST or several: one termin)
-    # while the rest is still on its way; the invoice that bills the last of it is the final one.
-    "invoice": _step(
-        RECEIVING, {S.PARTIALLY_RECEIVED, S.INVOICED}, {Actor.VENDOR}, _("Send invoice")
-    ),
-    # The PPK ends an order the vendor stopped delivering: the rest not shipped is given back,
-    # and what arrives of what was shipped is billed and paid as usual.
-    "close_short": _step(
-        {S.PARTIALLY_SHIPPED, S.PARTIALLY_RECEIVED},
-        # What was delivered may all be billed, or paid, already.
-        {S.SHIPPED, S.PARTIALLY_RECEIVED, S.RECEIVED, S.INVOICED, S.PAID},
-        {Actor.APPROVER},
-        _("Close short"),
-        forward=False,
-        moves_stock=True,
-        moves_budget=True,
-    ),
-    # A treasury transfer is paid by the treasurer; a card payment by the provider's webhook.
-    # Each invoice is paid on its own; the order is paid when its final invoice and every one
-    # before it are.
-    "pay": _step(
-        BILLING,
-        BILLING | {S.PAID},
-        {Actor.TREASURER, Actor.PAYMENT_PROVIDER},
-        _("Pay"),
-        moves_budget=True,
-    ),
-    # Money given back leaves the order where it is; the ledger's realisation falls.
-    "refund": _step(
-        BILLING | {S.PAID, S.CLOSED},
-        BILLING | {S.PAID, S.CLOSED},
-        {Actor.TREASURER, Actor.FINANCE},
-        _("Refund"),
-        forward=False,
-        moves_budget=True,
-    ),
-    "close": _step({S.PAID}, {S.CLOSED}, {Actor.REQUESTER, Actor.APPROVER}, _("Close")),
-}
-PEOPLE_ACTIONS = [name for name, step in TRANSITIONS.items() if step.actors - MACHINES]
-
-# Steps of an order's timeline that are not a status of their own.
-TIMELINE_LABELS = {
-    "order.refund": TRANSITIONS["refund"].label,
-    "order.close_short": TRANSITIONS["close_short"].label,
-    "order.card_payment_start": _("Card payment started"),
-    "order.card_payment_failed": _("Card payment failed"),
-    "order.card_payment_mismatch": _("Card payment does not match the invoice"),
-    "order.card_payment_after_paid": _("Card payment after the invoice was paid"),
-}
-
-
-def timeline_label(event) -> str:
-    """How an audit event of an order reads in its timeline."""
-    if event.action in TIMELINE_LABELS:
-        return TIMELINE_LABELS[event.action]
-    status = (event.after or {}).get("status")
-    return OrderStatus(status).label if status in OrderStatus.values else event.action
-
-
-def statuses_from(status: str) -> frozenset[str]:
-    """The status and every status an order can reach from it."""
-    reached, queue = {status}, [status]
-    while queue:
-        current = queue.pop()
-        for step in TRANSITIONS.values():
-            if current in step.sources:
-                queue += [target for target in step.targets if target not in reached]
-                reached |= step.targets
-    return frozenset(reached)
-
-
 class OrderNumberSequence(models.Model):
     """The last number given per department and year, locked while the next one is taken,
     so order numbers have no gaps."""
@@ -250,7 +111,7 @@ class OrderNumberSequence(models.Model):
 
 
 class PurchaseOrder(models.Model):
-    """A surat pesanan to one vendor. Moved only by orders.services through TRANSITIONS."""
+    """A surat pesanan to one vendor. Moved only by the services of its actions (orders.actions)."""
 
     number = models.CharField(_("number"), max_length=40, unique=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="orders")
@@ -595,6 +456,14 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.order} {self.amount}"
 
+    @property
+    def refundable(self) -> int:
+        """What can still be refunded: paid, less refunds done or on their way."""
+        taken = self.refunds.exclude(status=Refund.Status.FAILED).aggregate(
+            total=models.Sum("amount")
+        )
+        return self.amount - (taken["total"] or 0)
+
 
 class Refund(models.Model):
     """Money paid for an order given back: through Stripe for a card payment, recorded by
@@ -748,52 +617,6 @@ class StandingOrderRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standing_order} {self.period:%Y-%m} {self.outcome}"
-
-
-@dataclass(frozen=True)
-class WorkLeft:
-    """Whether a step has something to act on, beyond the order's status: tested on one order
-    (its lines and invoices as loaded) and as a condition on orders in a query."""
-
-    on_order: Callable[[PurchaseOrder], bool]
-    in_query: Callable[[], Q]
-
-
-def _lines_where(**condition) -> Q:
-    return Q(Exists(OrderLine.objects.filter(order=OuterRef("pk"), **condition)))
-
-
-# Shipping is due only while something is left to ship, receiving while something shipped is
-# not yet received, invoicing while something received is not yet billed, paying while an
-# invoice waits, a refund once something was paid.
-WORK_LEFT = {
-    "ship": WorkLeft(
-        lambda order: any(line.shipped_quantity < line.due_quantity for line in order.lines.all()),
-        lambda: _lines_where(shipped_quantity__lt=F("quantity") - F("cancelled_quantity")),
-    ),
-    "receive": WorkLeft(
-        lambda order: any(
-            line.received_quantity < line.shipped_quantity for line in order.lines.all()
-        ),
-        lambda: _lines_where(received_quantity__lt=F("shipped_quantity")),
-    ),
-    "invoice": WorkLeft(
-        lambda order: any(
-            line.invoiced_quantity < line.received_quantity for line in order.lines.all()
-        ),
-        lambda: _lines_where(invoiced_quantity__lt=F("received_quantity")),
-    ),
-    "pay": WorkLeft(
-        lambda order: any(invoice.paid_at is None for invoice in order.invoices.all()),
-        lambda: Q(Exists(Invoice.objects.unpaid().filter(order=OuterRef("pk")))),
-    ),
-    "refund": WorkLeft(
-        lambda order: any(invoice.paid_at is not None for invoice in order.invoices.all()),
-        lambda: Q(
-            Exists(Payment.objects.filter(order=OuterRef("pk"), status=PaymentStatus.SUCCEEDED))
-        ),
-    ),
-}
 
 
 class IdempotencyKey(models.Model):

@@ -13,13 +13,13 @@ from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 
 from market.models import Department, District
+from orders.actions import CANCEL, DECLINE, EXPIRE, statuses_from
 from orders.models import (
     OrderLine,
     OrderStatus,
     Payment,
     PaymentStatus,
     PurchaseOrder,
-    statuses_from,
 )
 from vendors.models import Scale
 from vendors.selectors import vendors_named
@@ -31,9 +31,11 @@ PARTY_SCALE_EXTENSION = (
 )
 # Our four scales on the extension's partyScale codelist.
 SCALES = {Scale.MICRO: "micro", Scale.SMALL: "sme", Scale.MEDIUM: "sme", Scale.LARGE: "large"}
-CONTRACTED = statuses_from(OrderStatus.ACCEPTED) - {OrderStatus.CANCELLED}
-REFUSED_BY_VENDOR = {OrderStatus.DECLINED, OrderStatus.EXPIRED}
-WITHDRAWN = REFUSED_BY_VENDOR | {OrderStatus.CANCELLED}
+# From the order actions: contracted once the vendor accepted (and not cancelled since), refused
+# by the vendor (declined, or left to expire), withdrawn (those and cancelled).
+CONTRACTED = statuses_from(OrderStatus.ACCEPTED) - CANCEL.targets
+REFUSED_BY_VENDOR = DECLINE.targets | EXPIRE.targets
+WITHDRAWN = REFUSED_BY_VENDOR | CANCEL.targets
 
 
 def orders_published(fiscal_year) -> QuerySet[PurchaseOrder]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from market.errors import DomainError
 from market.forms import show_domain_error
+from orders.actions import PAY
 from orders.selectors import orders_visible_to
 from orders.services.payments import card_payment_resume, card_payment_start
 from orders.services.transitions import may_act
@@ -22,7 +23,7 @@ from orders.services.transitions import may_act
 @require_POST
 def card_payment_begin(request, pk):
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-    if not may_act(request.user, order, "pay"):
+    if not may_act(request.user, order, PAY):
         raise PermissionDenied
     try:
         card = card_payment_start(order=order, by=request.user, invoice=request.POST.get("invoice"))
@@ -35,7 +36,7 @@ def card_payment_begin(request, pk):
 @login_required
 def card_payment_page(request, pk, payment_id):
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-    if not may_act(request.user, order, "pay"):
+    if not may_act(request.user, order, PAY):
         # The order is theirs to see, paying it is not.
         raise PermissionDenied(_("You may not do this to this order."))
     try:

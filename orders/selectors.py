@@ -14,9 +14,8 @@ from catalog.selectors import category_paths
 from market.models import AuditEvent, Department, DepartmentRole
 from market.money import round_rupiah
 from market.permissions import departments_visible_to, departments_where, roles_of
+from orders.actions import ACCEPT, EXPIRE, OFFERED
 from orders.models import (
-    TRANSITIONS,
-    WORK_LEFT,
     Actor,
     Cart,
     CartItem,
@@ -161,11 +160,10 @@ DEFAULT_PAYMENT_DUE_DAYS = Policy._meta.get_field("payment_due_days").default
 
 
 def response_deadlines(orders) -> dict[int, datetime.date]:
-    """The last day each approved order's vendor may answer it (the policy's working days
-    after approval); other orders have none. Policies and holidays are read once for all."""
-    approved = [
-        order for order in orders if order.status == OrderStatus.APPROVED and order.approved_at
-    ]
+    """The last day the vendor may answer each order waiting for its answer (the policy's
+    working days after approval); other orders have none. Policies and holidays are read once
+    for all."""
+    approved = [order for order in orders if order.status in ACCEPT.sources and order.approved_at]
     if not approved:
         return {}
     days_by_year = dict(Policy.objects.values_list("fiscal_year_id", "vendor_response_days"))
@@ -189,10 +187,11 @@ def response_deadline(order: PurchaseOrder) -> datetime.date | None:
 
 
 def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrder]:
-    """Approved orders the vendor has not answered within the fiscal year's working days."""
+    """Orders the vendor has not answered within the fiscal year's working days: those that may
+    expire."""
     today = timezone.localtime(now).date()
     candidates = list(
-        PurchaseOrder.objects.filter(status=OrderStatus.APPROVED)
+        PurchaseOrder.objects.filter(status__in=EXPIRE.sources)
         .select_related("budget_line")
         .only("pk", "status", "approved_at", "budget_line__fiscal_year_id")
     )
@@ -285,16 +284,17 @@ def standing_orders_visible_to(user) -> QuerySet[StandingOrder]:
 def orders_waiting_for(user, *, limit: int = 20) -> QuerySet[PurchaseOrder]:
     """Orders on which this person has the next step: the work waiting on their home page.
 
-    Read from the state table: the sources of each forward step, for the people who take it.
+    Read from the order actions: the sources of each forward one (with something left to act
+    on), for the people who take it.
     """
     roles, vendor = roles_of(user), vendor_of(user)
     waiting = Q(pk__in=[])
-    for name, step in TRANSITIONS.items():
+    for step in OFFERED:
         if not step.forward:
             continue
         due = Q(status__in=step.sources)
-        if name in WORK_LEFT:
-            due &= WORK_LEFT[name].in_query()
+        if step.work_left is not None:
+            due &= step.work_left.in_query()
         for actor in step.actors:
             if actor == Actor.VENDOR and vendor is not None:
                 waiting |= due & Q(vendor=vendor)

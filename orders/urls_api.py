@@ -1,7 +1,7 @@
 from django.urls import path
 
 from orders import api
-from orders.models import PEOPLE_ACTIONS
+from orders.actions import OFFERED
 
 urlpatterns = [
     path("cart/", api.CartApi.as_view(), name="cart"),
@@ -13,11 +13,11 @@ urlpatterns = [
     path("orders/<int:pk>/", api.OrderDetailApi.as_view(), name="order-detail"),
     *[
         path(
-            f"orders/<int:pk>/{action}/",
+            f"orders/<int:pk>/{action.name}/",
             api.OrderActionApi.for_action(action),
-            name=f"order-{action}",
+            name=f"order-{action.name}",
         )
-        for action in PEOPLE_ACTIONS
+        for action in OFFERED
     ],
     path(
         "orders/<int:pk>/documents/<slug:kind>/",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.selectors import products_for_buyers
 from market.bounds import whole_number
-from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from market.errors import Conflict, DomainError, NotAllowed
 from market.forms import (
     failed_form_errors,
     failed_form_keep,
@@ -26,19 +26,16 @@ from market.models import DepartmentRole
 from market.money import round_rupiah
 from market.permissions import departments_where, roles_of
 from orders import documents
+from orders.action_forms import action_form, action_prefix, confirmation, service_values
+from orders.actions import INVOICE, OFFERED, PAY, timeline_label
 from orders.forms import (
     AddToCartForm,
     CartQuantitiesForm,
     CheckoutForm,
     ExportForm,
     StandingOrderForm,
-    action_form,
-    action_parts,
-    action_prefix,
-    confirmation,
-    service_values,
 )
-from orders.models import PEOPLE_ACTIONS, TRANSITIONS, Export, OrderStatus, timeline_label
+from orders.models import Export, OrderStatus
 from orders.selectors import (
     cart_of,
     checkout_preview,
@@ -62,7 +59,6 @@ from orders.selectors import (
     vendor_inbox,
 )
 from orders.services import exports, placing, standing
-from orders.services.acting import order_act
 from orders.services.payments import card_payment_problem
 from orders.services.transitions import allowed_actions, may_act
 from procurement.selectors import fiscal_year_current, report_departments
@@ -132,6 +128,7 @@ def cart(request):
         request.POST if "checkout" in request.POST else None,
         department=department,
         fiscal_year=fiscal_year_current(),
+        by=request.user,
         vendors=list(vendors),
     )
     if form.is_bound:
@@ -223,14 +220,14 @@ def _order_page(request, order):
     failed = failed_form_take(request, page=_page_key(order))
     preview = None
     actions = []
-    for name in allowed_actions(request.user, order):
-        if name == "invoice":
+    for action in allowed_actions(request.user, order):
+        if action is INVOICE:
             preview = invoice_preview(order)
-        for part in action_parts(name, order):
-            prefix = action_prefix(name, part)
+        for part in action.parts(order) if action.parts else [None]:
+            prefix = action_prefix(action, part)
             again = failed is not None and failed["prefix"] == prefix
             form = action_form(
-                name,
+                action,
                 order=order,
                 lines=lines,
                 user=request.user,
@@ -241,16 +238,16 @@ def _order_page(request, order):
                 failed_form_errors(form, failed["errors"])
             actions.append(
                 {
-                    "name": name,
+                    "name": action.name,
                     "prefix": prefix,
                     "part": part,
-                    "label": TRANSITIONS[name].label,
-                    "refusal": not TRANSITIONS[name].forward,
+                    "label": action.label,
+                    "refusal": not action.forward,
                     "form": form,
-                    "confirm": confirmation(name, order=order, part=part, preview=preview),
+                    "confirm": confirmation(action, order=order, part=part, preview=preview),
                     "open": again,
                     # Card payment is offered beside the transfer, or the page says why not.
-                    "card_problem": card_payment_problem(order, part) if name == "pay" else None,
+                    "card_problem": card_payment_problem(order, part) if action is PAY else None,
                 }
             )
     context = {
@@ -262,7 +259,7 @@ def _order_page(request, order):
         "invoices": order_invoices(order),
         # The vendor's bank account: for the vendor and for those who pay it.
         "show_account": acts_for(request.user, order.vendor_id)
-        or may_act(request.user, order, "pay"),
+        or may_act(request.user, order, PAY),
         # The receiver reads what came in each shipment, and the vendor's note, before the BAST.
         "shipments": order_shipments(order),
         "payments": order_payments(order),
@@ -284,11 +281,11 @@ def order_detail(request, pk):
     return _order_page(request, order)
 
 
-def _posted_part(action: str, order, posted):
+def _posted_part(action, order, posted):
     """The invoice or payment an action's form was for (None for a whole-order action)."""
-    parts = action_parts(action, order)
-    if parts == [None]:
+    if action.parts is None:
         return None
+    parts = action.parts(order)
     chosen = next((part for part in parts if str(part.pk) == str(posted)), None)
     if chosen is None:
         raise Conflict(
@@ -304,7 +301,8 @@ def order_action(request, pk, action):
     """Take an action from the order's page. Someone who may not act is refused (403) before
     anything they posted is read; any answer ends in a redirect to the order, so that a reload
     never posts again (a failed form comes back there with its problems)."""
-    if action not in PEOPLE_ACTIONS:
+    action = next((offered for offered in OFFERED if offered.name == action), None)
+    if action is None:
         raise Http404
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
     if request.method != "POST":  # a reload or a bookmark of the action's address
@@ -325,7 +323,7 @@ def order_action(request, pk, action):
         data=request.POST,
     )
     detail = reverse("order-detail", args=[pk])
-    preview = invoice_preview(order) if action == "invoice" else None
+    preview = invoice_preview(order) if action is INVOICE else None
     if confirmation(action, order=order, part=part, preview=preview) and (
         request.POST.get("confirmed") != "yes"
     ):
@@ -334,11 +332,8 @@ def order_action(request, pk, action):
     try:
         run_form(
             form,
-            lambda values: order_act(
-                order=order,
-                action_name=action,
-                by=request.user,
-                values=service_values(form, values),
+            lambda values: action.service(
+                order=order, by=request.user, **service_values(form, values)
             ),
         )
     except NotAllowed:
@@ -378,11 +373,17 @@ def standing_order_list(request):
             request.POST or None,
             department=department,
             fiscal_year=fiscal_year_current(),
+            by=request.user,
             initial={"product": product.pk if product else None},
         )
         if form.is_bound:
             try:
-                run_form(form, lambda values: _schedule(request, department, values))
+                run_form(
+                    form,
+                    lambda values: standing.standing_order_create(
+                        by=request.user, **form.service_values(values)
+                    ),
+                )
             except DomainError as error:
                 show_domain_error(request, error, form)
             else:
@@ -393,30 +394,6 @@ def standing_order_list(request):
         "orders/standing_orders.html",
         {"standing_orders": standing_orders, "form": form, "product": product},
     )
-
-
-def _schedule(request, department, values):
-    return standing.standing_order_create(
-        by=request.user,
-        department=department,
-        name=values.get("name") or "",
-        budget_line=values.get("budget_line"),
-        approver=values.get("approver"),
-        day_of_month=values.get("day_of_month"),
-        start_date=values.get("start_date"),
-        end_date=values.get("end_date"),
-        delivery_address=values.get("delivery_address") or "",
-        items=[placing.Item(values["product"], _quantity_or_none(values.get("quantity")))]
-        if values.get("product")
-        else [],
-    )
-
-
-def _quantity_or_none(typed):
-    try:
-        return placing.parse_quantity(typed)
-    except InvalidInput:
-        return None  # the service says what is wrong with it
 
 
 @login_required
@@ -437,7 +414,7 @@ def orders_panel(request) -> Panel | None:
     for order in waiting:  # a treasurer pays the invoices waiting, not the order's total
         order.to_pay = (
             sum(invoice.amount for invoice in order.invoices.all() if invoice.paid_at is None)
-            if may_act(request.user, order, "pay")
+            if may_act(request.user, order, PAY)
             else 0
         )
     vendor = vendor_of(request.user)

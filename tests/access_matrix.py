@@ -389,6 +389,7 @@ ADMIN_REFUSES: dict[str, str] = {
     "catalog.product": "add delete",
     "market.apitoken": "add",
     "market.auditevent": "add delete",
+    "market.job": "add delete",
     "market.notification": "add delete",
     "market.outboxmessage": "add delete",
     "orders.deliveryreceipt": "add delete",
@@ -401,7 +402,7 @@ ADMIN_REFUSES: dict[str, str] = {
     "orders.standingorderrun": "add delete",
     "procurement.budgetline": "delete",
     "procurement.fiscalyear": "delete",
-    "procurement.policy": "delete",
+    "procurement.policy": "add delete",  # a policy comes with its fiscal year
     "procurement.spendentry": "add delete",
     "vendors.vendor": "add delete",
 }

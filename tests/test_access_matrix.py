@@ -213,7 +213,7 @@ def _orders_in_every_state(world) -> dict[str, PurchaseOrder]:
         )
         transitions.order_invoice(order=orders[state], by=seller)
     for number, state in enumerate(("paid", "refunded"), start=1):
-        transitions.order_pay(
+        payments.order_pay(
             order=orders[state],
             by=world.treasurer,
             sp2d_number=f"00{number}/SP2D/MATRIX",

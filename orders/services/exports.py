@@ -1,12 +1,11 @@
 """Exports on demand: spend, compliance or the order lines, as CSV or Excel, written by a Celery
-task a row at a time (market.tabular) with its progress kept, for the person who asked only."""
+task a row at a time (market.tabular) with its progress kept, for the person who asked only.
+The task is asked for as a job (market.services.outbox), published after the request commits."""
 
-import datetime
 import logging
 import tempfile
 
 from django.core.files import File
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from market.models import User
 from market.permissions import roles_of
 from market.services.audit import audit_record
 from market.services.notifications import notify
+from market.services.outbox import job_queue
 from market.tabular import FORMATS, write_table
 from market.transactions import action, on_rollback
 from orders.models import Export
@@ -31,9 +31,6 @@ from procurement.reports import (
 from procurement.selectors import report_departments, report_fiscal_year
 
 logger = logging.getLogger(__name__)
-
-# A busy worker starts an export within minutes; one still waiting after this was lost.
-EXPORT_LOST_AFTER = datetime.timedelta(minutes=10)
 
 
 def _scope(owner: User, filters: dict):
@@ -74,23 +71,9 @@ def export_request(*, by: User, kind: str, file_format: str, filters: dict) -> E
         target=export,
         after={"kind": kind, "format": file_format, "filters": export.filters},
     )
-    # robust: with the broker away the request still answers; the sweeper publishes it later.
-    transaction.on_commit(lambda: export_publish(export.pk), robust=True)
+    # Written by orders.tasks.write_export once this commits (the outbox's relay and sweeper).
+    job_queue(task="orders.write_export", object_id=export.pk)
     return export
-
-
-def export_publish(export_id: int) -> None:
-    from orders.tasks import write_export  # tasks import services: import here, not above
-
-    write_export.delay(export_id)
-
-
-def exports_waiting(*, now=None) -> list[int]:
-    """Exports still waiting EXPORT_LOST_AFTER after they were asked for: their task was never
-    published (the broker was away) or was lost; the sweeper publishes them again."""
-    asked_before = (now or timezone.now()) - EXPORT_LOST_AFTER
-    waiting = Export.objects.filter(status=Export.Status.PENDING, created_at__lt=asked_before)
-    return list(waiting.order_by("id").values_list("id", flat=True)[:100])
 
 
 def _table(export: Export, fiscal_year, departments):

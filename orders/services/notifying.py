@@ -11,38 +11,29 @@ from django.urls import reverse
 from market.models import DepartmentRole, User
 from market.selectors import finance_officers, people_of_department
 from market.services.notifications import notify
+from orders.actions import ACTIONS
 from orders.models import Actor, Invoice, PurchaseOrder
 from orders.selectors import orders_visible_to, payment_due_date, response_deadline
 from vendors.permissions import acts_for
 from vendors.selectors import vendor_people
 
-FINANCE = "finance"
-# A step of the state table happens once by itself (each of several shipments is news of its
-# own); a reminder or the daily check may run again, and is told once per person.
+# A step happens once by itself (each of several shipments is news of its own); a reminder or
+# the daily check may run again, and is told once per person.
 ONCE_PER_PERSON = {"expires_soon", "approval_waiting", "payment_due_soon", "payment_overdue"}
 
-# event (an action of TRANSITIONS, "submit", or a reminder) -> what each audience is told
-AUDIENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "submit": (("order.submitted", (Actor.APPROVER,)),),
-    "approve": (("order.approved", (Actor.REQUESTER,)), ("order.to_accept", (Actor.VENDOR,))),
-    "accept": (("order.accepted", (Actor.REQUESTER,)),),
-    "reject": (("order.rejected", (Actor.REQUESTER,)),),
-    "cancel": (("order.cancelled", (Actor.REQUESTER, Actor.APPROVER, Actor.VENDOR)),),
-    "decline": (("order.declined", (Actor.REQUESTER, Actor.APPROVER)),),
-    "expire": (("order.expired", (Actor.REQUESTER, Actor.APPROVER, Actor.VENDOR)),),
-    "ship": (("order.shipped", (Actor.REQUESTER, Actor.RECEIVER)),),
-    "receive": (("order.received", (Actor.VENDOR,)),),
-    "invoice": (("order.invoiced", (Actor.TREASURER,)),),
-    "close_short": (("order.closed_short", (Actor.VENDOR, Actor.REQUESTER)),),
-    "pay": (("order.paid", (Actor.VENDOR, Actor.REQUESTER)),),
+# What is told of an order besides its actions (each action says its own: orders.actions):
+# a card that failed, the reminders and the daily payment check (orders.services.reminders).
+EVENTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "card_failed": (("order.card_failed", (Actor.TREASURER,)),),
-    "refund": (("order.refunded", (Actor.VENDOR, Actor.REQUESTER, Actor.TREASURER)),),
-    # Reminders and the daily payment check (orders.services.reminders)
     "expires_soon": (("order.expires_soon", (Actor.VENDOR,)),),
     "approval_waiting": (("order.approval_waiting", (Actor.APPROVER,)),),
     "payment_due_soon": (("order.payment_due_soon", (Actor.TREASURER,)),),
-    "payment_overdue": (("order.payment_overdue", (Actor.TREASURER, FINANCE)),),
+    "payment_overdue": (("order.payment_overdue", (Actor.TREASURER, Actor.FINANCE)),),
 }
+
+
+def _told(event: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return ACTIONS[event].told if event in ACTIONS else EVENTS.get(event, ())
 
 
 def once_key(order_id: int, event: str, invoice_id: int | None = None) -> str:
@@ -57,7 +48,7 @@ def _people(order: PurchaseOrder, audience: str) -> list[User]:
         return [order.approver]
     if audience == Actor.VENDOR:
         return list(vendor_people(order.vendor_id))
-    if audience == FINANCE:
+    if audience == Actor.FINANCE:
         return list(finance_officers(order.department.organisation_id))
     return list(people_of_department(order.department, DepartmentRole(audience)))
 
@@ -81,7 +72,7 @@ def order_notify(
         facts.setdefault("date", payment_due_date(invoice).isoformat())
     if event == "approve":  # the vendor is told the day it must answer by
         facts.setdefault("date", response_deadline(order).isoformat())
-    for kind, audiences in AUDIENCES.get(event, ()):
+    for kind, audiences in _told(event):
         people = [
             person
             for audience in audiences

@@ -29,12 +29,12 @@ from market.locks import lock_row
 from market.models import Department, DepartmentRole, User
 from market.money import format_rupiah, round_rupiah
 from market.permissions import has_department_role
-from market.services.audit import audit_record
 from market.transactions import action
+from orders.actions import SUBMIT, implements
 from orders.models import Cart, CartItem, OrderLine, OrderStatus, PurchaseOrder, StandingOrder
 from orders.services import transitions
-from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
+from orders.services.transitions import lock_for_step, record_step
 from orders.spend import spend_of
 from procurement.evaluation import PolicyViolation, policy_violations
 from procurement.models import BudgetLine, Policy
@@ -157,27 +157,27 @@ def cart_remove_item(*, user: User, department: Department, product_id: int) -> 
     CartItem.objects.filter(cart=cart, product_id=product_id).delete()
 
 
-def order_frame_errors(
-    *,
-    department: Department,
-    budget_line: BudgetLine | None,
-    approver: User | None,
-    delivery_address: str,
-    requester: User | None = None,
-) -> dict[str, list]:
-    """What is wrong with the frame of an order (or a standing order), field by field."""
-    errors: dict[str, list] = {}
-    line_problem = _budget_line_problem(department, budget_line)
-    if line_problem:
-        errors["budget_line"] = [line_problem]
+def order_frame_problems(*, requester: User | None, values: dict) -> dict[str, list]:
+    """{field: [problem]} of the frame of an order or a standing order, as far as `values`
+    gives it: the budget line and the PPK (of `values["department"]`), and where to deliver.
+    A field missing from `values` is not judged; without the department, neither are the
+    line and the PPK."""
+    department, found = values.get("department"), {}
+    if department is not None and "budget_line" in values:
+        found["budget_line"] = _budget_line_problem(department, values["budget_line"])
+    if department is not None and "approver" in values:
+        found["approver"] = _approver_problem(department, values["approver"], requester)
+    if "delivery_address" in values:
+        found["delivery_address"] = text_problem(values["delivery_address"], most=ADDRESS_LENGTH)
+    return {field: [problem] for field, problem in found.items() if problem}
+
+
+def _approver_problem(department: Department, approver: User | None, requester) -> str | None:
     if approver is None or not has_department_role(approver, department, DepartmentRole.APPROVER):
-        errors["approver"] = [_("Choose a commitment officer (PPK) of the department.")]
-    elif requester is not None and requester.pk == approver.pk:
-        errors["approver"] = [_("Another person must approve your order: choose a different PPK.")]
-    problem = text_problem(delivery_address, most=ADDRESS_LENGTH)
-    if problem:
-        errors["delivery_address"] = [problem]
-    return errors
+        return _("Choose a commitment officer (PPK) of the department.")
+    if requester is not None and requester.pk == approver.pk:
+        return _("Another person must approve your order: choose a different PPK.")
+    return None
 
 
 def _budget_line_problem(department: Department, line: BudgetLine | None) -> str | None:
@@ -188,44 +188,31 @@ def _budget_line_problem(department: Department, line: BudgetLine | None) -> str
     return None
 
 
-def _check_order_frame(
-    *,
-    requester: User,
-    department: Department,
-    budget_line: BudgetLine | None,
-    lines_by_vendor: dict[int, BudgetLine],
-    approver: User | None,
-    delivery_address: str,
-    delivery_date: datetime.date | None,
-    notes: str,
-) -> None:
-    if not has_department_role(requester, department, DepartmentRole.REQUESTER):
-        raise NotAllowed(_("Only a requester of the department can place its orders."))
-    errors = order_frame_errors(
-        department=department,
-        budget_line=budget_line,
-        approver=approver,
-        delivery_address=delivery_address,
-        requester=requester,
-    )
+def checkout_problems(*, requester: User | None, values: dict) -> dict[str, list]:
+    """{field: [problem]} of a checkout, as far as `values` gives it: the order's frame, the
+    line chosen for a vendor (`budget_lines_by_vendor`, named `budget_lines`), the delivery
+    date and the notes. The rules orders_place keeps, for the cart page's form and the API's
+    input to name with their own, in one answer."""
+    errors = order_frame_problems(requester=requester, values=values)
+    department, today = values.get("department"), timezone.localdate()
     by_vendor = {
         str(vendor_id): [problem]
-        for vendor_id, line in lines_by_vendor.items()
-        if (problem := _budget_line_problem(department, line))
+        for vendor_id, line in values.get("budget_lines_by_vendor", {}).items()
+        if department is not None and (problem := _budget_line_problem(department, line))
     }
     if by_vendor:
         errors["budget_lines"] = by_vendor
-    today = timezone.localdate()
-    problem = date_problem(
-        delivery_date, earliest=today, latest=today + datetime.timedelta(days=MAX_DAYS_AHEAD)
-    )
-    if problem:
-        errors["delivery_date"] = [problem]
-    problem = text_problem(notes, most=NOTE_LENGTH, required=False)
-    if problem:
-        errors["notes"] = [problem]
-    if errors:
-        raise InvalidInput(errors)
+    found = {}
+    if "delivery_date" in values:
+        found["delivery_date"] = date_problem(
+            values["delivery_date"],
+            earliest=today,
+            latest=today + datetime.timedelta(days=MAX_DAYS_AHEAD),
+        )
+    if "notes" in values:
+        found["notes"] = text_problem(values["notes"], most=NOTE_LENGTH, required=False)
+    errors.update({field: [problem] for field, problem in found.items() if problem})
+    return errors
 
 
 def _item_quantities(items: list[Item]) -> dict[int, Decimal]:
@@ -258,17 +245,23 @@ def orders_place(
     judges all the orders before any is submitted (procurement.evaluation); an order at or under
     its automatic-approval threshold is approved at once.
     """
+    if not has_department_role(requester, department, DepartmentRole.REQUESTER):
+        raise NotAllowed(_("Only a requester of the department can place its orders."))
     lines_by_vendor = dict(budget_lines_by_vendor or {})
-    _check_order_frame(
+    errors = checkout_problems(
         requester=requester,
-        department=department,
-        budget_line=budget_line,
-        lines_by_vendor=lines_by_vendor,
-        approver=approver,
-        delivery_address=delivery_address,
-        delivery_date=delivery_date,
-        notes=notes,
+        values={
+            "department": department,
+            "budget_line": budget_line,
+            "budget_lines_by_vendor": lines_by_vendor,
+            "approver": approver,
+            "delivery_address": delivery_address,
+            "delivery_date": delivery_date,
+            "notes": notes,
+        },
     )
+    if errors:
+        raise InvalidInput(errors)
     quantities = _item_quantities(items)
     # Everything that only reads comes before the locks, which every buyer of these products
     # waits for in turn: what the lock then finds is checked against what was read.
@@ -347,16 +340,17 @@ def orders_place(
     threshold = policy.approval_threshold
     placed = []
     for order, line, order_lines in placing:
+        automatically = order.total <= threshold  # no PPK needed: the system approves it
         try:
-            _submit(order=order, line=line, lines=order_lines, by=requester)
+            order = order_submit(
+                order=order, line=line, lines=order_lines, by=requester, tell=not automatically
+            )
         except BudgetError as refused:
             if order.vendor_id in lines_by_vendor:  # name the field the requester chose it in
                 refused.fields = {"budget_lines": {str(order.vendor_id): [str(refused.message)]}}
             raise
-        if order.total <= threshold:  # no PPK needed: the system approves it
+        if automatically:
             order = transitions.order_approve(order=order, by=None)
-        else:
-            order_notify(order=order, event="submit", by=requester)
         placed.append(order)
     return placed
 
@@ -398,25 +392,29 @@ def _order_line(product: Product, quantity: Decimal, paths: dict) -> OrderLine:
     )
 
 
-def _submit(*, order: PurchaseOrder, line: BudgetLine, lines: list[OrderLine], by: User) -> None:
+@implements(SUBMIT)
+def order_submit(
+    *, order: PurchaseOrder, line: BudgetLine, lines: list[OrderLine], by: User, tell: bool
+) -> PurchaseOrder:
+    """A draft of the checkout is submitted: its amount committed on `line`, which the checkout
+    locked (with the products) before making the drafts; the PPK is told unless it is approved
+    at once."""
+    order = lock_for_step(order, SUBMIT, by, only_the_order=True)
     budget_commit(line=line, spend=spend_of(order, lines))
-    order.status, order.submitted_at = OrderStatus.SUBMITTED, timezone.now()
-    order.save(update_fields=["total", "status", "submitted_at"])
-    audit_record(
-        actor=by,
-        action="order.submit",
-        target=order,
-        before={"status": OrderStatus.DRAFT},
-        after={
-            "status": order.status,
-            "total": order.total,
-            "vendor": order.vendor.display_name,
-            "budget_line": line.account_code,
-            "lines": [
-                {"product": ln.product_name, "quantity": ln.quantity, "unit_price": ln.unit_price}
-                for ln in lines
-            ],
-        },
+    order.submitted_at = timezone.now()
+    return record_step(
+        order,
+        SUBMIT,
+        by,
+        OrderStatus.SUBMITTED,
+        tell=tell,
+        total=order.total,
+        vendor=order.vendor.display_name,
+        budget_line=line.account_code,
+        lines=[
+            {"product": ln.product_name, "quantity": ln.quantity, "unit_price": ln.unit_price}
+            for ln in lines
+        ],
     )
 
 

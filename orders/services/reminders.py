@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from market.models import Notification
 from market.transactions import action
-from orders.models import Invoice, OrderStatus, PurchaseOrder
+from orders.actions import ACCEPT, APPROVE
+from orders.models import Invoice, PurchaseOrder
 from orders.selectors import (
     invoices_unpaid,
     payment_due_date,
@@ -39,8 +40,9 @@ def _remind(
     order_notify(order=order, event=event, by=None, invoice=invoice, date=date.isoformat())
 
 
-def _orders(status: str):
-    return PurchaseOrder.objects.filter(status=status).select_related(
+def _orders(statuses):
+    """The orders waiting for an action (its sources), with what their reminders read."""
+    return PurchaseOrder.objects.filter(status__in=statuses).select_related(
         "department", "vendor", "requester", "approver", "budget_line__fiscal_year"
     )
 
@@ -48,13 +50,13 @@ def _orders(status: str):
 def _due(today: datetime.date):
     """(order, event, date, invoice or None) of every reminder due today, told or not."""
     holidays = holidays_between(today - datetime.timedelta(days=90), today + datetime.timedelta(90))
-    approved = list(_orders(OrderStatus.APPROVED))
+    approved = list(_orders(ACCEPT.sources))
     deadlines = response_deadlines(approved)
     last_warning_day = working_days_after(today, 1, holidays)
     for order in approved:
         if today <= deadlines[order.pk] <= last_warning_day:
             yield order, "expires_soon", deadlines[order.pk], None
-    for order in _orders(OrderStatus.SUBMITTED).filter(submitted_at__isnull=False):
+    for order in _orders(APPROVE.sources).filter(submitted_at__isnull=False):
         submitted = timezone.localtime(order.submitted_at).date()
         if working_days_after(submitted, APPROVAL_WAITING_WORKING_DAYS, holidays) < today:
             yield order, "approval_waiting", submitted, None

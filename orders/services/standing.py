@@ -21,7 +21,7 @@ from market.services.audit import audit_record
 from market.services.notifications import notify
 from market.transactions import action
 from orders.models import PurchaseOrder, StandingOrder, StandingOrderItem, StandingOrderRun
-from orders.services.placing import Item, minimum_problem, order_frame_errors, orders_place
+from orders.services.placing import Item, minimum_problem, order_frame_problems, orders_place
 from procurement.models import BudgetLine
 
 logger = logging.getLogger(__name__)
@@ -51,16 +51,14 @@ def _items_problems(items: list[Item]) -> list[str]:
     return problems
 
 
-def _period_problems(
-    line: BudgetLine | None, start: datetime.date | None, end: datetime.date | None
-) -> dict[str, list]:
+def _period_problems(values: dict, line: BudgetLine | None) -> dict[str, list]:
     """A standing order runs inside its budget line's fiscal year, from today on."""
     errors: dict[str, list] = {}
-    if start is None:
-        errors["start_date"] = [_("Enter a valid date.")]
-    if end is None:
-        errors["end_date"] = [_("Enter a valid date.")]
-    if errors or line is None:
+    for field in ("start_date", "end_date"):
+        if field in values and values[field] is None:
+            errors[field] = [_("Enter a valid date.")]
+    start, end = values.get("start_date"), values.get("end_date")
+    if errors or line is None or start is None or end is None:
         return errors
     year = line.fiscal_year.year
     if end < start:
@@ -72,6 +70,33 @@ def _period_problems(
             errors[field] = [
                 _("The budget line is for %(year)s: choose a date in %(year)s.") % {"year": year}
             ]
+    return errors
+
+
+def standing_order_problems(*, requester: User | None, values: dict) -> dict[str, list]:
+    """{field: [problem]} of a standing order, as far as `values` gives it (a field missing
+    is not judged): the order's frame, its name, day, lead time, period and items. The rules
+    standing_order_create keeps, for the page's form and the API's input to name with their
+    own, in one answer."""
+    errors = order_frame_problems(requester=requester, values=values)
+    if "name" in values and (
+        problem := text_problem(values["name"], most=NAME_LENGTH, required=False)
+    ):
+        errors["name"] = [problem]
+    day = values.get("day_of_month")
+    if "day_of_month" in values and (not isinstance(day, int) or not 1 <= day <= 28):
+        errors["day_of_month"] = [_("Choose a day from 1 to 28, which every month has.")]
+    lead = values.get("lead_days")
+    if "lead_days" in values and (not isinstance(lead, int) or not 0 <= lead <= MAX_LEAD_DAYS):
+        errors["lead_days"] = [
+            _("Choose from 0 to %(most)s days between ordering and delivery.")
+            % {"most": MAX_LEAD_DAYS}
+        ]
+    checked = values.get("department") is not None and "budget_line" not in errors
+    line = values.get("budget_line") if checked else None
+    errors.update(_period_problems(values, line))
+    if "items" in values and (problems := _items_problems(values["items"])):
+        errors["items"] = problems
     return errors
 
 
@@ -93,26 +118,21 @@ def standing_order_create(
     """Schedule a recurring order; every problem of every field is reported at once."""
     if not has_department_role(by, department, DepartmentRole.REQUESTER):
         raise NotAllowed(SCHEDULERS_ONLY)
-    errors = order_frame_errors(
-        department=department,
-        budget_line=budget_line,
-        approver=approver,
-        delivery_address=delivery_address,
+    errors = standing_order_problems(
         requester=by,
+        values={
+            "department": department,
+            "name": name,
+            "budget_line": budget_line,
+            "approver": approver,
+            "day_of_month": day_of_month,
+            "start_date": start_date,
+            "end_date": end_date,
+            "delivery_address": delivery_address,
+            "items": items,
+            "lead_days": lead_days,
+        },
     )
-    if problem := text_problem(name, most=NAME_LENGTH, required=False):
-        errors["name"] = [problem]
-    if not isinstance(day_of_month, int) or not 1 <= day_of_month <= 28:
-        errors["day_of_month"] = [_("Choose a day from 1 to 28, which every month has.")]
-    if not isinstance(lead_days, int) or not 0 <= lead_days <= MAX_LEAD_DAYS:
-        errors["lead_days"] = [
-            _("Choose from 0 to %(most)s days between ordering and delivery.")
-            % {"most": MAX_LEAD_DAYS}
-        ]
-    line = budget_line if "budget_line" not in errors else None
-    errors.update(_period_problems(line, start_date, end_date))
-    if problems := _items_problems(items):
-        errors["items"] = problems
     if errors:
         raise InvalidInput(errors)
     standing = StandingOrder.objects.create(

@@ -21,7 +21,8 @@ from django.urls import reverse
 
 from catalog.models import Product
 from market.models import Department, Notification, OutboxMessage, User
-from orders.models import TRANSITIONS, Export, PurchaseOrder, StandingOrder
+from orders.actions import ACTIONS
+from orders.models import Export, PurchaseOrder, StandingOrder
 from orders.services.exports import export_request, export_run
 from orders.services.placing import cart_add_item
 from tests.access_matrix import ADMIN_NAMESPACE, CALLS, EXPECTED, ROLES, Call
@@ -200,7 +201,7 @@ def answers_html(page: Page) -> bool:
 
 
 def acts_on_an_order_in(role: str, state: str) -> bool:
-    return any(state in step.sources and role in step.actors for step in TRANSITIONS.values())
+    return any(state in step.sources and role in step.actors for step in ACTIONS.values())
 
 
 def measured_as(page: Page, role: str) -> bool:

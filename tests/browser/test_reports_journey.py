@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from market.models import DepartmentRole
-from orders.services import transitions
+from orders.services import payments, transitions
 from procurement.evaluation import pace
 from procurement.services import compliance_snapshots_refresh
 from tests.browser.conftest import sign_in
@@ -59,7 +59,7 @@ def test_spend_with_small_businesses_shows_in_reports_and_open_data(new_page, li
     # DISDIK (Rp100.000.000) has paid Rp1.450.000 for 100 kg of rice from a micro business and
     # committed Rp450.000 to 100 besek from a small, women-led one: Rp1.900.000, 1,9 %.
     rice = invoiced(world, "100")
-    transitions.order_pay(
+    payments.order_pay(
         order=rice,
         by=world.treasurer,
         sp2d_number=f"00123/SP2D/LS/{year}",

@@ -3,6 +3,7 @@
 WebhookSignature. Nothing here talks to the internet."""
 
 import json
+import threading
 import time
 from urllib.parse import parse_qsl, urlsplit
 
@@ -25,8 +26,14 @@ class FakeStripe(stripe.HTTPClient):
         self.refusal: dict | None = None  # a refund Stripe refuses: {"message", "code", "param"}
         self.down = False
         self.form_by_key: dict[str, dict] = {}
+        # A slow Stripe: while `hold` is set to an unset Event, every call waits for it.
+        self.hold: threading.Event | None = None
+        self.asked = threading.Event()  # a call has come in
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
+        self.asked.set()
+        if self.hold is not None:
+            self.hold.wait(timeout=60)
         if self.down:
             raise stripe.APIConnectionError("Stripe cannot be reached (fake)")
         path = urlsplit(url).path

@@ -4,8 +4,12 @@ a question with the amount before what cannot be undone."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import OrderStatus
+from orders.services import payments, transitions
+from tests.factories import finance_officer
+from tests.orders.test_inputs import invoiced
 from tests.orders.test_services import refresh
 
 pytestmark = pytest.mark.django_db
@@ -16,25 +20,37 @@ def action_url(order, action):
 
 
 @pytest.mark.parametrize(
-    ("who", "action", "data"),
+    ("who", "action", "data", "state"),
     [
-        ("receiver", "reject", {"reject-reason": "", "confirmed": "yes"}),
-        ("requester", "approve", {"confirmed": "yes"}),
-        ("rice_seller", "close_short", {"close_short-reason": "x", "confirmed": "yes"}),
-        ("treasurer", "cancel", {}),
+        ("receiver", "reject", {"reject-reason": "", "confirmed": "yes"}, "submitted"),
+        ("requester", "approve", {"confirmed": "yes"}, "submitted"),
+        ("treasurer", "cancel", {}, "submitted"),
+        ("requester", "decline", {"decline-reason": "", "confirmed": "yes"}, "approved"),
+        ("rice_seller", "close_short", {"close_short-reason": "", "confirmed": "yes"}, "shipped"),
+        ("receiver", "refund", {"refund-amount": "x", "confirmed": "yes"}, "paid"),
+        ("finance", "close", {}, "paid"),
     ],
 )
 def test_someone_who_may_not_act_is_refused_403_whatever_they_posted(
-    login, world, who, action, data
+    login, world, who, action, data, state
 ):
+    """Never a field error: what they typed, empty or wrong, is not read."""
     order = world.order((world.rice, "100"))[0]
-    if who == "rice_seller":  # a vendor sees the order once it is approved
-        from orders.services import transitions
-
+    if state != "submitted":
         transitions.order_approve(order=order, by=world.approver)
+    if state == "shipped":
+        transitions.order_accept(order=order, by=world.rice_seller)
+        line = order.lines.get()
+        transitions.order_ship(order=order, by=world.rice_seller, quantities={line.pk: "40"})
+    if state == "paid":
+        order = invoiced(world, "100")
+        payments.order_pay(
+            order=order, by=world.treasurer, sp2d_number="1/SP2D", sp2d_date=timezone.localdate()
+        )
+    person = finance_officer() if who == "finance" else getattr(world, who)
     refresh(order)
     before = order.status
-    response = login(getattr(world, who)).post(action_url(order, action), data)
+    response = login(person).post(action_url(order, action), data)
     assert response.status_code == 403
     assert "Anda tidak berwenang melakukan tindakan ini." in response.content.decode()
     refresh(order)
@@ -95,3 +111,39 @@ def test_the_invoice_account_is_shown_to_those_who_pay_and_the_vendor_only(login
         (finance_officer(), False),
     ):
         assert (account in login(person).get(url).content.decode()) == sees, person
+
+
+def test_an_action_with_bad_input_names_every_problem_and_its_service_never_runs(
+    login, api_as, world, monkeypatch
+):
+    """One pass: the form and the API input check the action's own rules (orders.rules) with
+    the fields' types; the service is asked only with input that passed them all."""
+    from orders.actions import RECEIVE
+
+    order = world.order((world.rice, "100"))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    transitions.order_accept(order=order, by=world.rice_seller)
+    line = order.lines.get()
+    transitions.order_ship(order=order, by=world.rice_seller, quantities={line.pk: "60"})
+    called = []
+    monkeypatch.setattr(RECEIVE, "service", lambda **values: called.append(values))
+    bad = {"quantities": {str(line.pk): "70"}, "received_on": "1900-01-01", "signed_by_name": ""}
+
+    answer = api_as(world.receiver).post(f"/api/v1/orders/{order.pk}/receive/", bad, format="json")
+    assert answer.status_code == 400
+    assert set(answer.json()["error"]["fields"]) == {"quantities", "received_on", "signed_by_name"}
+    page = login(world.receiver).post(
+        action_url(order, "receive"),
+        {
+            f"receive-quantities-{line.pk}": "70",
+            "receive-received_on": "1900-01-01",
+            "receive-signed_by_name": "",
+        },
+        follow=True,
+    )
+    assert set(page.context["failed_form"].errors) == {
+        f"quantities-{line.pk}",
+        "received_on",
+        "signed_by_name",
+    }
+    assert called == []

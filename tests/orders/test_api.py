@@ -283,6 +283,32 @@ def test_a_department_in_the_body_that_is_not_the_requesters_is_a_field_error(ap
     assert not PurchaseOrder.objects.exists()
 
 
+def test_a_checkout_that_fails_its_checks_never_reaches_the_service(api_as, world, calls_of):
+    """A date that is no date, another person's PPK and a vendor named by no id come back in
+    one answer, from one pass over the input; the checkout service does not run."""
+    from orders.services import placing
+
+    checking_out = calls_of(placing, "cart_checkout")
+    buyer = api_as(world.requester)
+    fill_cart(buyer, world)
+    response = checkout(
+        buyer,
+        world,
+        delivery_date="soon",
+        approver="nobody",
+        budget_lines={"x": 1},
+        notes="n" * 1001,
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {
+        "delivery_date",
+        "approver",
+        "budget_lines",
+        "notes",
+    }
+    assert checking_out == [] and not PurchaseOrder.objects.exists()
+
+
 def test_who_may_not_schedule_standing_orders_is_refused_before_the_body_is_read(api_as, world):
     body = {"department": "DISDIK", "day_of_month": "x"}
     refused = api_as(world.approver).post("/api/v1/standing-orders/", body, format="json")
@@ -344,10 +370,10 @@ def test_a_conflict_is_not_kept_as_the_keys_answer(api_as, world):
     seller = api_as(world.rice_seller)
     transitions_approve = act(api_as(world.approver), order.pk, "approve")
     assert transitions_approve.status_code == 200
-    first = act(seller, order.pk, "ship", key="ship-1", quantities={"1": "1"})
+    line = order.lines.get()
+    first = act(seller, order.pk, "ship", key="ship-1", quantities={str(line.pk): "1"})
     assert first.status_code == 409  # not accepted yet
     assert not IdempotencyKey.objects.filter(key="ship-1").exists()
     act(seller, order.pk, "accept")
-    line = order.lines.get()
     retried = act(seller, order.pk, "ship", key="ship-1", quantities={str(line.pk): "1"})
     assert retried.status_code == 200 and retried.json()["status"] == "partially_shipped"

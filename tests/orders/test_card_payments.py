@@ -303,12 +303,20 @@ def test_a_card_payment_is_refunded_through_stripe(api_as, world, fake_stripe, c
     assert world.line.realised == INVOICE - 150_000
 
 
-def test_stripe_out_of_reach_charges_nothing_and_records_nothing(api_as, world, fake_stripe):
+def test_stripe_out_of_reach_charges_nothing_and_the_next_try_takes_the_attempt_up(
+    api_as, world, fake_stripe
+):
     order = invoiced(world)
     fake_stripe.down = True
     answer = start_card(api_as, world, order)
     assert answer.status_code == 503 and answer.json()["error"]["code"] == "provider_unavailable"
-    assert not Payment.objects.exists()
+    # The attempt was recorded before Stripe was asked (holding no lock): nothing at Stripe.
+    attempt = Payment.objects.get()
+    assert (attempt.status, attempt.provider_payment_id) == ("pending", "")
+    fake_stripe.down = False
+    assert start_card(api_as, world, order).status_code == 201
+    attempt.refresh_from_db()
+    assert Payment.objects.get() == attempt and attempt.provider_payment_id
 
 
 def test_the_order_page_offers_the_card_or_says_why_not(login, world, settings, fake_stripe):

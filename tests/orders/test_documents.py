@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from market.money import rupiah_in_words
 from orders import documents
 from orders.selectors import response_deadlines
-from orders.services import transitions
+from orders.services import payments, transitions
 from tests.orders.test_inputs import invoiced, receive, shipped
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_a_partial_bast_says_what_was_not_received_and_the_goods_condition(world
 
 def test_the_invoice_and_kuitansi_are_the_vendors_papers_with_the_amount_in_words(world):
     order = invoiced(world, "400")  # 400 kg x Rp14.500 = Rp5.800.000, above the stamp duty line
-    transitions.order_pay(
+    payments.order_pay(
         order=order, by=world.treasurer, sp2d_number="9/SP2D", sp2d_date=timezone.localdate()
     )
     order.refresh_from_db()
@@ -65,7 +65,7 @@ def test_the_invoice_and_kuitansi_are_the_vendors_papers_with_the_amount_in_word
 
 def test_no_stamp_duty_box_at_or_below_five_million(world):
     order = invoiced(world, "100")  # Rp1.450.000
-    transitions.order_pay(
+    payments.order_pay(
         order=order, by=world.treasurer, sp2d_number="10/SP2D", sp2d_date=timezone.localdate()
     )
     order.refresh_from_db()

@@ -271,29 +271,21 @@ def test_an_export_that_fails_before_writing_is_marked_failed(world, monkeypatch
 
 
 def test_an_export_asked_while_the_broker_is_away_is_published_by_the_sweeper(
-    api_as, world, monkeypatch, django_capture_on_commit_callbacks
+    api_as, world, broker_away, django_capture_on_commit_callbacks
 ):
-    from kombu.exceptions import OperationalError
-
-    from orders import tasks
-
-    def broker_away(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    from tests.outbox import relay_grace_passes
+    from worker.outbox import outbox_sweep
 
     client = api_as(finance_officer())
-    with monkeypatch.context() as away:
-        away.setattr(tasks.write_export, "delay", broker_away)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = ask(client, kind="spend", format="csv")
+    with broker_away(), django_capture_on_commit_callbacks(execute=True):
+        response = ask(client, kind="spend", format="csv")
     assert response.status_code == 202  # asked for, and told so, though not yet published
     export = Export.objects.get()
     assert export.status == "pending"
 
-    assert tasks.publish_waiting_exports.delay().get() == 0  # a queued one is not lost yet
-    Export.objects.filter(pk=export.pk).update(
-        created_at=timezone.now() - exports.EXPORT_LOST_AFTER
-    )
-    assert tasks.publish_waiting_exports.delay().get() == 1
+    assert outbox_sweep() == 0  # a queued one is not lost yet
+    relay_grace_passes()
+    assert outbox_sweep() == 1
     export.refresh_from_db()
     assert export.status == "done"
-    assert tasks.publish_waiting_exports.delay().get() == 0
+    assert outbox_sweep() == 0

@@ -10,7 +10,7 @@ from django.utils import timezone
 from catalog.models import Product
 from market.errors import DomainError, InvalidInput
 from orders.models import CartItem, Payment, PurchaseOrder
-from orders.services import placing, transitions
+from orders.services import payments, placing, transitions
 from procurement.models import SpendEntry
 from tests.factories import BudgetLineFactory
 
@@ -202,7 +202,7 @@ def test_an_sp2d_needs_a_number_and_a_date_between_the_invoice_and_today(
 ):
     order = invoiced(world)
     with pytest.raises(InvalidInput) as refused:
-        transitions.order_pay(
+        payments.order_pay(
             order=order, by=world.treasurer, sp2d_number=sp2d_number, sp2d_date=sp2d_date
         )
     assert field in refused.value.fields
@@ -211,9 +211,9 @@ def test_an_sp2d_needs_a_number_and_a_date_between_the_invoice_and_today(
 
 def test_one_sp2d_number_pays_one_invoice_a_year(world):
     first, second = invoiced(world, "10"), invoiced(world, "20")
-    transitions.order_pay(order=first, by=world.treasurer, sp2d_number="7/SP2D", sp2d_date=TODAY())
+    payments.order_pay(order=first, by=world.treasurer, sp2d_number="7/SP2D", sp2d_date=TODAY())
     with pytest.raises(InvalidInput) as refused:
-        transitions.order_pay(
+        payments.order_pay(
             order=second, by=world.treasurer, sp2d_number="7/SP2D", sp2d_date=TODAY()
         )
     assert "7/SP2D" in refused.value.fields["sp2d_number"][0]

@@ -13,7 +13,7 @@ from market.models import DepartmentRole, Notification, OutboxMessage
 from market.notices import whatsapp_parameters, words
 from orders.models import Invoice, PurchaseOrder
 from orders.selectors import orders_visible_to, response_deadlines
-from orders.services import exports, placing, transitions
+from orders.services import exports, payments, placing, transitions
 from orders.services.reminders import order_reminders_send
 from orders.services.standing import standing_order_run
 from procurement.models import Policy
@@ -102,7 +102,7 @@ def test_each_step_tells_whose_turn_it_is_with_number_party_amount_and_link(worl
     billed = Notification.objects.get(kind="order.invoiced").params
     due = timezone.localtime(invoice.issued_at).date() + datetime.timedelta(days=14)
     assert billed["amount"] == invoice.amount == 1_160_000 and billed["date"] == due.isoformat()
-    transitions.order_pay(order=order, by=world.treasurer, sp2d_number="77/SP2D", sp2d_date=TODAY())
+    payments.order_pay(order=order, by=world.treasurer, sp2d_number="77/SP2D", sp2d_date=TODAY())
     assert told() == [
         (world.rice_seller.username, "order.paid"),
         (world.requester.username, "order.paid"),
@@ -291,7 +291,7 @@ def told_words(kind, person, language="id"):
 
 def test_a_paid_order_reads_as_the_department_paying_the_vendor_for_everyone(world):
     order = invoiced(world)
-    transitions.order_pay(order=order, by=world.treasurer, sp2d_number="8/SP2D", sp2d_date=TODAY())
+    payments.order_pay(order=order, by=world.treasurer, sp2d_number="8/SP2D", sp2d_date=TODAY())
     vendor = world.rice.vendor.display_name
     _title, requesters = told_words("order.paid", world.requester)
     assert requesters == f"Pesanan {order.number} dengan {vendor} telah dibayar: Rp1.450.000."

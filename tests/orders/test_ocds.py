@@ -9,7 +9,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from orders.services import transitions
+from orders.services import payments, transitions
 from tests.orders.test_inputs import invoiced
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def validator() -> Draft4Validator:
 
 def test_orders_past_approval_are_released_as_a_valid_ocds_package(api_client, world):
     paid = invoiced(world, "100")
-    transitions.order_pay(
+    payments.order_pay(
         order=paid, by=world.treasurer, sp2d_number="1/SP2D", sp2d_date=timezone.localdate()
     )
     submitted = world.order((world.besek, "10"))[0]  # not approved: not published

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Payment, ProviderEvent, Refund
-from orders.services import payments, transitions
+from orders.services import payments
 from orders.services.payments import card_payment_start, order_refund
 from procurement.services import budget_line_counters_from_ledger
 from tests.environment import POSTGRES_UP
@@ -52,7 +52,7 @@ def test_a_transfer_and_the_card_webhook_racing_pay_the_invoice_once(world, fake
             return payments.stripe_event_receive(
                 event=Verified({**succeeded, "id": f"evt_{index}"})
             )
-        return transitions.order_pay(
+        return payments.order_pay(
             order=order,
             by=world.treasurer,
             sp2d_number=f"{index}/SP2D",
@@ -69,7 +69,7 @@ def test_a_transfer_and_the_card_webhook_racing_pay_the_invoice_once(world, fake
 
 def test_refunds_racing_never_give_back_more_than_was_paid(world):
     order = invoiced(world)
-    transitions.order_pay(
+    payments.order_pay(
         order=order, by=world.treasurer, sp2d_number="1/SP2D", sp2d_date=timezone.localdate()
     )
     outcomes, errors = race(
@@ -90,5 +90,9 @@ def test_two_treasurers_starting_a_card_payment_at_once_make_one_attempt(world, 
     outcomes, errors = race(4, lambda _n: card_payment_start(order=order, by=world.treasurer))
     assert errors == []
     assert Payment.objects.count() == 1
-    assert len(fake_stripe.calls("post", "/v1/payment_intents")) == 1
+    # Stripe may be asked by each (holding no lock), always under the one attempt's key: one
+    # intent, the same for all.
+    keys = {call["key"] for call in fake_stripe.calls("post", "/v1/payment_intents")}
+    assert keys == {f"pasar-invoice-{order.invoices.get().pk}-attempt-1"}
     assert {card.payment.pk for card in outcomes} == {Payment.objects.get().pk}
+    assert len({card.client_secret for card in outcomes}) == 1

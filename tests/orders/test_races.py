@@ -15,7 +15,7 @@ from market.errors import DomainError
 from market.models import DepartmentRole
 from market.transactions import before_commit_of_next_action
 from orders.models import PurchaseOrder, StandingOrderRun
-from orders.services import placing, transitions
+from orders.services import payments, placing, transitions
 from orders.services.standing import standing_order_run
 from procurement.models import BudgetLine
 from procurement.services import budget_line_counters_from_ledger
@@ -220,7 +220,7 @@ def test_one_sp2d_number_pays_one_invoice_even_when_two_treasurers_use_it_at_onc
     treasurers = [world.treasurer, member(DepartmentRole.TREASURER, world.department)]
 
     def pay(index):
-        return transitions.order_pay(
+        return payments.order_pay(
             order=orders[index],
             by=treasurers[index],
             sp2d_number="00077/SP2D/LS/2026",

@@ -21,7 +21,7 @@ TODAY = timezone.localdate
 
 
 def sp2d(world, order, number, invoice=None):
-    return transitions.order_pay(
+    return payments.order_pay(
         order=order, by=world.treasurer, sp2d_number=number, sp2d_date=TODAY(), invoice=invoice
     )
 
@@ -32,7 +32,7 @@ def test_the_vendor_bills_a_partial_bast_and_still_ships_and_bills_the_rest(worl
     first = transitions.order_invoice(order=order, by=world.rice_seller)
     refresh(order)
     assert (first.amount, first.final, order.status) == (870_000, False, "partially_received")
-    assert "ship" in transitions.allowed_actions(world.rice_seller, order)
+    assert "ship" in [a.name for a in transitions.allowed_actions(world.rice_seller, order)]
 
     transitions.order_ship(order=order, by=world.rice_seller, quantities={line.pk: "40"})
     second_bast = receive(world, order, line, "40")
