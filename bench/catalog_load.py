@@ -79,7 +79,7 @@ def serve() -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "market.wsgi",
+            "pasar.wsgi",
             "--workers",
             "2",
             "--bind",

@@ -3,7 +3,7 @@ a worker started with `-A bench.celery_app` runs both."""
 
 from django.db import connection
 
-from worker.celery import app
+from pasar.celery import app
 
 
 @app.task(name="bench.bare_deliver")

@@ -44,18 +44,17 @@ def main() -> None:
     args = parser.parse_args()
     regency.create_database()
     os.environ.update(ENV)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "market.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "pasar.settings"
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from market.models import OutboxMessage, User
     from market.services.notifications import notify
-    from market.signals import outbox_written
     from market.transactions import action_scope
-    from worker.celery import app
-    from worker.outbox import on_outbox_written
+    from pasar.celery import app
 
     call_command("migrate", verbosity=0)
     with app.connection_for_write() as connection:
@@ -92,12 +91,12 @@ def main() -> None:
 
     def bare() -> None:
         # The same rows, written the same way, but handed to the bare task instead of ours.
-        outbox_written.disconnect(dispatch_uid="worker.outbox.relay")
+        relay, settings.OUTBOX_RELAY = settings.OUTBOX_RELAY, None
         try:
             with action_scope():
                 notify(kind="order.paid", recipients=people, params={"number": "SP/1", "amount": 1})
         finally:
-            outbox_written.connect(on_outbox_written, dispatch_uid="worker.outbox.relay")
+            settings.OUTBOX_RELAY = relay
         for message_id in OutboxMessage.objects.values_list("pk", flat=True):
             app.send_task("bench.bare_deliver", (message_id,), queue=QUEUE)
 

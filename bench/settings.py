@@ -1,5 +1,5 @@
 """Settings of the benchmark server: the app's own, with the bare baseline's URL beside it."""
 
-from market.settings import *  # noqa: F403
+from pasar.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"

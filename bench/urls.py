@@ -3,6 +3,6 @@
 from django.urls import path
 
 from bench.baseline import BareProductList
-from market.urls import urlpatterns as app_urlpatterns
+from pasar.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [path("bare/products/", BareProductList.as_view()), *app_urlpatterns]

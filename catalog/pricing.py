@@ -1,21 +1,17 @@
 """The most one unit of a product may cost: what a direct purchase may cost in all.
 
 The ceiling is procurement's policy for the current fiscal year (Perpres 12/2021: Rp200 juta
-for goods), and the catalogue may not import procurement (imports flow one way), so procurement
-tells the catalogue where to read it when the apps start (ProcurementConfig.ready).
+for goods), and the catalogue may not import procurement (imports flow one way): the project's
+settings name where to read it (PRICE_CEILING, wired by the shell). Without it, the largest
+amount the marketplace records.
 """
 
-from collections.abc import Callable
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from market.bounds import MAX_RUPIAH
 
-_ceiling_source: Callable[[], int] = lambda: MAX_RUPIAH  # noqa: E731 (until procurement says)
-
-
-def register_price_ceiling(source: Callable[[], int]) -> None:
-    global _ceiling_source
-    _ceiling_source = source
-
 
 def price_ceiling() -> int:
-    return min(_ceiling_source(), MAX_RUPIAH)
+    source = settings.PRICE_CEILING
+    return min(import_string(source)(), MAX_RUPIAH) if source else MAX_RUPIAH

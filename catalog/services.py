@@ -25,13 +25,13 @@ from market.bounds import (
     text_problem,
 )
 from market.errors import DomainError, InvalidInput, NotAllowed
+from market.files.uploads import clean_image, read_upload
 from market.locks import lock_row, lock_rows
 from market.money import format_rupiah
 from market.permissions import roles_of
 from market.services.audit import audit_changes, audit_record
 from market.services.outbox import job_queue
 from market.transactions import action, on_rollback
-from market.uploads import clean_image, read_upload
 from vendors.models import Vendor
 from vendors.permissions import acts_for
 

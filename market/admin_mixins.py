@@ -49,7 +49,7 @@ class AuditedAdminMixin:
 
     An admin whose saves go through a service (which audits them itself) overrides
     `save_model` without calling this one. The admin site runs every POST as one action
-    (market.admin_site), so the events commit with the change.
+    (pasar.admin_site), so the events commit with the change.
     """
 
     def save_model(self, request, obj, form, change):
@@ -154,7 +154,7 @@ class ServiceAdminMixin(AuditedAdminMixin):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         try:
-            with action_scope():  # inside the admin's action (market.admin_site): a savepoint
+            with action_scope():  # inside the admin's action (pasar.admin_site): a savepoint
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as refused:
             # The same page again, the form bound to what was posted, showing the refusal.

@@ -3,13 +3,12 @@ officer reads, in the reader's language; a private value only for those who may 
 
 An event keeps its object's fields by name and value (market.services.audit). The words come
 from the object's model (a field's name, its choices, amounts in rupiah, dates, the row an id
-points to) and from what an app registers for its objects when it starts (AppConfig.ready), as
-it registers its department's objects (market.audit_scope): an order's shipped quantities name
-each line's product and unit. The rows a page's events point to are read together, a query or
-two per kind, whatever the number of events.
+points to) and from what a model declares in its `audit_reading` (market.audit_reading): an
+order's shipped quantities name each line's product and unit. The rows a page's events point
+to are read together, a query or two per kind, whatever the number of events.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from market.audit_privacy import is_fingerprint, unreadable_fields
+from market.audit_reading import audit_reading
 from market.bounds import format_number
 from market.money import RupiahField, format_rupiah
 
@@ -31,28 +31,6 @@ NOTHING = "—"
 
 # (event, key, value) -> the value in words, or None to read it as any other
 ValueWords = Callable[[object, str, object], str | None]
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    fields: Mapping[str, object]  # key -> its name, for keys that are not the model's fields
-    summary: Callable[[object], str] | None  # what an event of this object says happened
-    # Given a page's events of this object type, reads once what they point to and answers
-    # how one of their values reads.
-    values: Callable[[list], ValueWords] | None
-
-
-_vocabularies: dict[str, Vocabulary] = {}
-
-
-def register_audit_words(
-    object_type: str,
-    *,
-    fields: Mapping[str, object] | None = None,
-    summary: Callable[[object], str] | None = None,
-    values: Callable[[list], ValueWords] | None = None,
-) -> None:
-    _vocabularies[object_type] = Vocabulary(fields or {}, summary, values)
 
 
 @dataclass(frozen=True)
@@ -161,15 +139,16 @@ class _Reading:
         self.rows = _related_rows(events)
         self.app_values: dict[str, ValueWords] = {}
         for object_type in {event.object_type for event in events}:
-            vocabulary = _vocabularies.get(object_type)
-            if vocabulary is not None and vocabulary.values is not None:
+            reading = audit_reading(object_type)
+            if reading is not None and reading.values is not None:
                 mine = [event for event in events if event.object_type == object_type]
-                self.app_values[object_type] = vocabulary.values(mine)
+                self.app_values[object_type] = reading.named("values")(mine)
 
     def label(self, event, key: str) -> str:
-        vocabulary = _vocabularies.get(event.object_type)
-        if vocabulary is not None and key in vocabulary.fields:
-            return capfirst(str(vocabulary.fields[key]))
+        reading = audit_reading(event.object_type)
+        names = reading.named("fields") if reading is not None else None
+        if names and key in names:
+            return capfirst(str(names[key]))
         model = _model(event.object_type)
         field = _field(model, key) if model is not None else None
         if field is not None and hasattr(field, "verbose_name"):
@@ -196,9 +175,9 @@ class _Reading:
         return plain_words(value)
 
     def summary(self, event) -> str:
-        vocabulary = _vocabularies.get(event.object_type)
-        if vocabulary is not None and vocabulary.summary is not None:
-            return str(vocabulary.summary(event))
+        reading = audit_reading(event.object_type)
+        if reading is not None and reading.summary is not None:
+            return str(reading.named("summary")(event))
         if event.action.startswith("admin."):
             return str(ADMIN_WORDS.get(event.action.rsplit(".", 1)[-1], ""))
         model = _model(event.object_type)

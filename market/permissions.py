@@ -11,7 +11,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 
-from market.models import Department, DepartmentRole, Membership, OrganisationMembership
+from market.models import (
+    Department,
+    DepartmentRole,
+    Membership,
+    OrganisationMembership,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def roles_of(user) -> Roles:
 
 # A person's own ways to be reached (their e-mail address, phone and WhatsApp number): theirs and
 # the administrators' to read, in the audit trail too (market.audit_privacy).
-PERSON_PRIVATE_FIELDS = frozenset({"email", "phone", "whatsapp_number"})
+PERSON_PRIVATE_FIELDS = User.audit_reading.private
 
 
 def person_private_fields_for(user, person_id: str) -> frozenset[str]:

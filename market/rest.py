@@ -15,7 +15,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -156,3 +157,37 @@ def _stringify(detail):
     if isinstance(detail, list):
         return [_stringify(item) for item in detail]
     return str(detail)
+
+
+# The one error format in the API schema (pasar.openapi adds it to every operation).
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal's body (exception_handler below), as the API schema shows it."""
+
+    class DetailSerializer(serializers.Serializer):
+        code = serializers.CharField(help_text="what went wrong, for programs: invalid, not_found…")
+        message = serializers.CharField(help_text="what went wrong, for the person, translated")
+        fields = serializers.DictField(
+            required=False,
+            help_text="each field's problems: a list of messages, or, for a field made of "
+            "parts (an order's lines), the same by part",
+        )
+
+    error = DetailSerializer()
+
+
+# What each refusal means, wherever it is documented.
+REFUSALS = {
+    400: gettext_lazy("The input is not valid, or a rule refused it (the fields are named)."),
+    401: gettext_lazy("No credentials, or a token that is wrong, expired or signed out."),
+    403: gettext_lazy("Not allowed to do this."),
+    404: gettext_lazy("Nothing here that the caller may see."),
+    409: gettext_lazy("It changed meanwhile; reload and try again."),
+    415: gettext_lazy("The body is not in a format this operation reads."),
+    429: gettext_lazy("Too many requests; try again later (Retry-After)."),
+}
+
+
+def refusal(status: int) -> OpenApiResponse:
+    """A refusal in the one error format, for a view to document one that its kind of
+    operation does not always answer: `extend_schema(responses={404: refusal(404)})`."""
+    return OpenApiResponse(ErrorSerializer, description=REFUSALS[status])

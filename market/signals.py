@@ -1,12 +1,4 @@
-"""Signals market sends for the apps above it, which it may not import, and the receivers
-market itself connects (market.apps)."""
-
-from django.dispatch import Signal
-
-# Sent after the commit of a transaction that wrote outbox rows, with `message_ids` (outbox
-# messages) and `job_ids` (jobs): the relay (worker.outbox) publishes them to Celery. If nobody
-# hears it, the sweeper still finds them.
-outbox_written = Signal()
+"""Receivers market connects to Django's own signals (market.apps)."""
 
 
 def revoke_tokens_when_access_changes(sender, instance, update_fields=None, **kwargs):

@@ -1,4 +1,4 @@
-"""Pages of the market app: sign-in, the home page per role, and the health check."""
+"""Pages of the market app: sign-in, the error pages, the audit trail."""
 
 import functools
 
@@ -18,9 +18,8 @@ from market.audit_words import events_in_words
 from market.bounds import whole_number
 from market.errors import DomainError
 from market.forms import AuditFilterForm, show_domain_error
-from market.home import panels_for
-from market.models import AuditEvent, Department, DepartmentRole, Membership, OrganisationRole
-from market.permissions import home_sections, roles_of
+from market.models import AuditEvent, Department
+from market.permissions import roles_of
 from market.selectors import audit_chain_status, audit_events
 from market.services.accounts import password_set
 from market.services.audit import audit_review
@@ -93,24 +92,6 @@ def set_language(request):
     if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
         notification_preferences_set(user=user, by=user, language=language)
     return response
-
-
-@login_required
-def home(request):
-    roles = roles_of(request.user)
-    memberships = (
-        Membership.objects.filter(user=request.user, department__is_active=True)
-        .select_related("department")
-        .order_by("department__code", "role")
-    )
-    context = {
-        "sections": home_sections(request.user),
-        "memberships": memberships,
-        "organisation_roles": [OrganisationRole(role).label for role in roles.organisation_roles],
-        "role_labels": dict(DepartmentRole.choices),
-        "panels": panels_for(request),
-    }
-    return render(request, "market/home.html", context)
 
 
 def _is_api(request) -> bool:

@@ -25,10 +25,9 @@ from market.bounds import ADDRESS_LENGTH, MAX_RUPIAH, NAME_LENGTH, NOTE_LENGTH, 
 from market.errors import DomainError, InvalidInput, NotAllowed
 from market.models import Department, DepartmentRole, User
 from market.money import round_rupiah
-from market.openapi import refusal
 from market.parsers import JSONParser
 from market.permissions import ReadsDepartments, departments_where, readable_department_or_404
-from market.rest import PublicApiView, ServiceInputSerializer, run_serializer
+from market.rest import PublicApiView, ServiceInputSerializer, refusal, run_serializer
 from orders import documents, ocds, stripe_gateway
 from orders.actions import PAY, OrderAction
 from orders.documents import export_file_response

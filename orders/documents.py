@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from market.bounds import whole_number
+from market.files.tabular import CONTENT_TYPES
 from market.money import rupiah_in_words
-from market.tabular import CONTENT_TYPES
 from orders.models import PaymentStatus, PurchaseOrder, ReceiptLine
 from orders.selectors import response_deadline
 from procurement.models import Policy

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Unit
+from market.audit_reading import AuditReading
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, NOTE_LENGTH
 from market.bounds import QUANTITY_FIELD as QUANTITY
+from market.files.storage import private_storage
 from market.models import Department, Organisation
 from market.money import RupiahField
 from procurement.models import BudgetLine
-from vendors.models import Vendor, private_storage
+from vendors.models import Vendor
 
 
 class Cart(models.Model):
@@ -112,6 +114,13 @@ class OrderNumberSequence(models.Model):
 
 class PurchaseOrder(models.Model):
     """A surat pesanan to one vendor. Moved only by the services of its actions (orders.actions)."""
+
+    audit_reading = AuditReading(
+        department="department_id",
+        fields="orders.audit_words.FIELDS",
+        summary="orders.actions.timeline_label",
+        values="orders.audit_words.order_event_values",
+    )
 
     number = models.CharField(_("number"), max_length=40, unique=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="orders")
@@ -532,6 +541,8 @@ class ProviderEvent(models.Model):
 
 class StandingOrder(models.Model):
     """A department's recurring order, e.g. 500 kg of local rice on the 1st of every month."""
+
+    audit_reading = AuditReading(department="department_id")
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="standing_orders"

@@ -21,9 +21,9 @@ from market.forms import (
     run_form,
     show_domain_error,
 )
-from market.home import Panel
 from market.models import DepartmentRole
 from market.money import round_rupiah
+from market.panels import Panel
 from market.permissions import departments_where, roles_of
 from orders import documents
 from orders.action_forms import action_form, action_prefix, confirmation, service_values

@@ -11,14 +11,13 @@ from rest_framework.views import APIView
 
 from catalog.models import Category
 from market.models import Department, DepartmentRole, Membership
-from market.openapi import refusal
 from market.permissions import (
     ReadsDepartments,
     departments_visible_to,
     readable_department_or_404,
     roles_of,
 )
-from market.rest import PublicApiView, ServiceInputSerializer, run_serializer
+from market.rest import PublicApiView, ServiceInputSerializer, refusal, run_serializer
 from market.selectors import department_members
 from procurement.models import BudgetLine, Policy
 from procurement.reports import GROUPS, compliance_by_department, public_figures_cached, spend_by

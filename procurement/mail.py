@@ -21,17 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from market.files.tabular import CONTENT_TYPES, write_table
 from market.models import Department, DepartmentRole, User
 from market.selectors import finance_officers, people_of_department
 from market.services.audit import audit_record
 from market.services.notifications import notify
-from market.tabular import CONTENT_TYPES, write_table
 from market.transactions import action
 from procurement.models import FiscalYear, ReportDispatch
 from procurement.reports import Compliance, Status, compliance_by_department, compliance_table
 
 XLSX = CONTENT_TYPES["xlsx"]
-# The notices (market.notices) of a department's monthly report, the organisation's, an alert.
+# The notices (procurement.notices) of a department's monthly report, the organisation's, an alert.
 MONTHLY, MONTHLY_ALL, BEHIND = "report.monthly", "report.monthly_all", "report.behind_pace"
 REPORT_NOTICES = (MONTHLY, MONTHLY_ALL, BEHIND)
 

@@ -8,6 +8,7 @@ from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from market.audit_reading import AuditReading
 from market.bounds import MAX_RUPIAH, NAME_LENGTH, TITLE_LENGTH
 from market.models import Department
 from market.money import RupiahField
@@ -50,6 +51,8 @@ class BudgetLine(models.Model):
     `committed` (submitted orders not yet paid) and `realised` (paid) are counters kept under
     row locks by procurement.services; they never exceed what was allocated.
     """
+
+    audit_reading = AuditReading(department="department_id")
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="budget_lines"

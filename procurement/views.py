@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from market.charts import bar_chart, share_chart
 from market.errors import DomainError
 from market.forms import run_form, show_domain_error
-from market.home import Panel
 from market.models import Department
+from market.panels import Panel
 from market.permissions import departments_visible_to, roles_of
 from market.services.audit_checkpoints import audit_checkpoints
+from procurement.charts import bar_chart, share_chart
 from procurement.evaluation import percent
 from procurement.forms import PolicyForm
 from procurement.models import FiscalYear

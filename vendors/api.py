@@ -13,10 +13,9 @@ from rest_framework.views import APIView
 
 from market.bounds import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH, whole_number
 from market.models import Village
-from market.openapi import refusal
 from market.parsers import FormParser, MultiPartParser
 from market.permissions import IsPlatformAdmin
-from market.rest import ServiceInputSerializer, run_serializer
+from market.rest import ServiceInputSerializer, refusal, run_serializer
 from market.throttles import AuditedScopedRateThrottle
 from vendors import services
 from vendors.files import document_response

@@ -1,16 +1,15 @@
 """Vendors: registered small local businesses and cooperatives, their members and documents."""
 
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.db.models import Q
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from market.audit_reading import AuditReading
 from market.bounds import ADDRESS_LENGTH, NOTE_LENGTH
+from market.files.storage import private_storage
 from market.models import Village
 from market.money import RupiahField
 
@@ -63,6 +62,25 @@ class VendorQuerySet(models.QuerySet):
 
 
 class Vendor(models.Model):
+    # How to reach, tax or pay its owner: an event keeps a fingerprint (of the account number
+    # also its last four digits); those who may read them on the vendor's page read them.
+    audit_reading = AuditReading(
+        private=frozenset(
+            {
+                "npwp",
+                "contact_person",
+                "phone",
+                "email",
+                "address",
+                "bank_name",
+                "bank_account_number",
+                "bank_account_holder",
+            }
+        ),
+        last_digits=frozenset({"bank_account_number"}),
+        readable="vendors.permissions.private_fields_for",
+    )
+
     legal_name = models.CharField(_("legal name"), max_length=200)
     trading_name = models.CharField(_("trading name"), max_length=200, blank=True)
     nib = models.CharField(_("NIB"), max_length=13, unique=True)
@@ -170,31 +188,6 @@ class DocumentKind(models.TextChoices):
 # What a vendor must have uploaded before an administrator verifies it (vendors.services),
 # unless the administrator records why it is verified without them.
 DOCUMENTS_FOR_VERIFICATION = (DocumentKind.NIB_CERTIFICATE, DocumentKind.NPWP_CARD)
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Private files on disk (the "private" storage unless settings name another): under
-    PRIVATE_MEDIA_ROOT, never given a URL, served only through a permission check
-    (vendors.files). The folder is read from settings on every use, so it stays out of
-    migrations and follows the environment."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-
-def private_storage():
-    """Vendors' documents and exports: STORAGES["private"], PrivateStorage by default, or any
-    Django storage backend (an S3-compatible bucket whose objects are private, say)."""
-    return storages["private"]
 
 
 def _document_path(document: "VendorDocument", filename: str) -> str:

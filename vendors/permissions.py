@@ -75,11 +75,6 @@ AUDITOR_FIELDS = frozenset(
 )
 
 
-# The audit trail keeps of these only a fingerprint, and of the account number its last four
-# digits (market.audit_privacy): the private fields finance officers may not read.
-AUDIT_FINGERPRINTED = frozenset(PRIVATE_FIELDS) - AUDITOR_FIELDS - {"created_at"}
-
-
 def private_fields_for(user, vendor: Vendor | int | str) -> frozenset[str]:
     """The private fields of `vendor` (or the vendor of that id) this person may read (none
     for everyone else)."""

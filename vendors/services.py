@@ -27,6 +27,7 @@ from market.bounds import (
     text_problem,
 )
 from market.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from market.files.uploads import clean_document, read_upload
 from market.locks import lock_row
 from market.models import Organisation, User, Village
 from market.permissions import roles_of
@@ -34,7 +35,6 @@ from market.phones import normalise_phone
 from market.services.audit import audit_changes, audit_record
 from market.services.notifications import notify
 from market.transactions import action, on_rollback
-from market.uploads import clean_document, read_upload
 from vendors.models import (
     DOCUMENTS_FOR_VERIFICATION,
     DocumentKind,
@@ -479,7 +479,7 @@ TRANSITIONS = {
 }
 
 
-# What the vendor's people are told after each action (market.notices).
+# What the vendor's people are told after each action (vendors.notices).
 TOLD = {
     "verify": "verified",
     "reject": "rejected",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from market.errors import DomainError
 from market.forms import run_form, show_domain_error
-from market.home import Panel
+from market.panels import Panel
 from market.permissions import roles_of
 from vendors import services
 from vendors.files import document_response

@@ -1,5 +1,3 @@
-"""Celery: the app, its tasks and the schedules kept in the database (django-celery-beat)."""
-
-from worker.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""Background work: the tasks, the outbox's relay and sweeper, the channels, the jobs' runner
+and the schedules kept in the database (django-celery-beat). The Celery app is the project's
+(pasar.celery)."""

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from market.models import Channel, OutboxMessage
-from market.notices import NOTICES, whatsapp_parameters, words
+from market.notices import notice_of, whatsapp_parameters, words
 from procurement.mail import REPORT_NOTICES, report_email
 
 # A gateway answering these 4xx asks to be asked again later.
@@ -96,7 +96,7 @@ def send_whatsapp(message: OutboxMessage, connection=None) -> str:
         raise PermanentFailure("The person has no WhatsApp number.")
     payload = {
         "to": person.phone,
-        "template": NOTICES[notification.kind].template_name(notification.kind),
+        "template": notice_of(notification.kind).template_name(notification.kind),
         "language": person.messages_language,
         "parameters": whatsapp_parameters(
             notification.kind,

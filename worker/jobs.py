@@ -13,13 +13,13 @@ again").
 import datetime
 import logging
 
+from celery import current_app as celery_app
 from celery.exceptions import NotRegistered
 from django.db.models import Q
 from django.utils import timezone
 
 from market.models import Job
 from market.transactions import action
-from worker.celery import app as celery_app
 from worker.outbox import after_failure
 
 logger = logging.getLogger(__name__)

@@ -98,8 +98,9 @@ def publish_jobs(job_ids: Iterable[int]) -> int:
     return _hand_over(run_jobs, list(job_ids), 1)
 
 
-def on_outbox_written(sender, message_ids=(), job_ids=(), **kwargs) -> None:
-    """market.signals.outbox_written: the transaction that wrote them has committed."""
+def relay(*, message_ids: Iterable[int] = (), job_ids: Iterable[int] = ()) -> None:
+    """The relay (settings.OUTBOX_RELAY): the transaction that wrote these rows has committed
+    (market.services.outbox.relay_after_commit)."""
     if message_ids:
         publish(message_ids)
     if job_ids:

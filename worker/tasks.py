@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from market.health import worker_heard
 from market.services.api_tokens import api_tokens_forget_expired
 from market.services.audit import audit_chain_check, audit_head_sign
+from worker.heartbeat import worker_heard
 from worker.jobs import job_run
 from worker.outbox import message_deliver, messages_deliver, outbox_sweep
 

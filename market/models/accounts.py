@@ -7,11 +7,18 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from market.audit_reading import AuditReading
 from market.bounds import ADDRESS_LENGTH
 
 
 class User(AbstractUser):
     """A login. Department staff, finance officers, vendor members and administrators alike."""
+
+    # Contact details: an event keeps their fingerprint; each person reads their own.
+    audit_reading = AuditReading(
+        private=frozenset({"email", "phone", "whatsapp_number"}),
+        readable="market.permissions.person_private_fields_for",
+    )
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     # The WhatsApp number messages go to, as +62…; empty when the person gave none.
@@ -72,6 +79,8 @@ class Organisation(models.Model):
 class Department(models.Model):
     """A buying unit of the organisation (OPD/SKPD), e.g. DISDIK, Dinas Pendidikan."""
 
+    audit_reading = AuditReading(department="pk")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="departments"
     )
@@ -107,6 +116,8 @@ class DepartmentRole(models.TextChoices):
 
 class Membership(models.Model):
     """One role a person holds in one department; a person may hold several."""
+
+    audit_reading = AuditReading(department="department_id")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")

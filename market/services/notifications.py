@@ -23,7 +23,7 @@ from market.models import (
     OutboxMessage,
     User,
 )
-from market.notices import NOTICES
+from market.notices import notice_of
 from market.phones import normalise_phone
 from market.services.audit import audit_record
 from market.services.outbox import relay_after_commit
@@ -65,11 +65,11 @@ def notify(
 ) -> list[Notification]:
     """Tell each active recipient (once each) about `target`, in the caller's transaction.
 
-    `params` are the facts the notice names (market.notices), or a function giving them per
-    person (the other party differs for a vendor and a department). With a `key`, a person
+    `params` are the facts the notice names (its app's `notices` module), or a function giving
+    them per person (the other party differs for a vendor and a department). With a `key`, a person
     already told under it is not told again (reminders, daily checks).
     """
-    if kind not in NOTICES:
+    if notice_of(kind) is None:
         raise ValueError(f"Unknown notice {kind!r}")
     people = list({user.pk: user for user in recipients if user and user.is_active}.values())
     if not people:

@@ -1,17 +1,18 @@
 """The one way out for effects: rows an action writes in its own transaction (outbox messages,
-market.services.notifications; jobs, here), handed to the relay (worker.outbox) after the commit,
-never before; the relay's sweeper hands over again what still waits after RELAY_GRACE.
+market.services.notifications; jobs, here), handed to the relay (settings.OUTBOX_RELAY) after
+the commit, never before; the relay's sweeper hands over again what still waits after RELAY_GRACE.
 
 Lock order (market.locks): nothing is locked here; rows are only inserted.
 """
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from market.models import Job
-from market.signals import outbox_written
 
 # The relay publishes a row when it is written; the sweeper publishes it again if it still
 # waits this long after.
@@ -22,10 +23,13 @@ def relay_after_commit(*, message_ids: list[int] = (), job_ids: list[int] = ()) 
     """Have the relay publish these rows once the caller's transaction has committed (nothing
     when it rolls back: the rows are gone with it)."""
     message_ids, job_ids = list(message_ids), list(job_ids)
-    if message_ids or job_ids:
+    # The relay lives in the app that runs background work, above this one: the project's
+    # settings name it (OUTBOX_RELAY). Without one, the sweeper alone hands the rows over.
+    if (message_ids or job_ids) and settings.OUTBOX_RELAY:
+        relay = import_string(settings.OUTBOX_RELAY)
         # robust: a relay that cannot publish must not turn a committed change into an error.
         transaction.on_commit(
-            lambda: outbox_written.send(sender=None, message_ids=message_ids, job_ids=job_ids),
+            lambda: relay(message_ids=message_ids, job_ids=job_ids),
             robust=True,
         )
 

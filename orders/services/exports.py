@@ -1,5 +1,5 @@
 """Exports on demand: spend, compliance or the order lines, as CSV or Excel, written by a Celery
-task a row at a time (market.tabular) with its progress kept, for the person who asked only.
+task a row at a time (market.files.tabular) with its progress kept, for the person who asked only.
 The task is asked for as a job (market.services.outbox), published after the request commits."""
 
 import logging
@@ -11,13 +11,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from market.errors import InvalidInput, NotAllowed
+from market.files.tabular import FORMATS, write_table
 from market.locks import lock_row
 from market.models import User
 from market.permissions import roles_of
 from market.services.audit import audit_record
 from market.services.notifications import notify
 from market.services.outbox import job_queue
-from market.tabular import FORMATS, write_table
 from market.transactions import action, on_rollback
 from orders.models import Export
 from orders.selectors import order_lines_table

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from market.settings import card_test_server_settings
 from orders.models import Payment, PurchaseOrder
+from pasar.settings import card_test_server_settings
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.markers import committing
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def demo_card_server(settings, live_server):
     """The demo's card server as serve_demo starts it, its events sent to the live server; the
     app's settings as the demo's settings module makes them from STRIPE_TEST_SERVER."""
-    from market.management.commands.serve_demo import _answers, free_port
+    from pasar.management.commands.serve_demo import _answers, free_port
 
     port = free_port()
     address = f"http://127.0.0.1:{port}"

@@ -16,8 +16,8 @@ from catalog.services import (
     stock_reserve,
 )
 from market.errors import InvalidInput, NotAllowed
+from market.files.uploads import UploadRejected
 from market.models import AuditEvent
-from market.uploads import UploadRejected
 from tests.factories import ProductFactory, VendorFactory, vendor_member
 from tests.images import exif_with_gps_and_rotation, image_file
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from market.health import HEARTBEAT_KEY
+from pasar import celery as project_celery
 from tests.environment import POSTGRES_UP
 from tests.waiting import wait_until
-from worker import celery as project_celery
+from worker.heartbeat import HEARTBEAT_KEY
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,9 +81,9 @@ def private_redis(settings):
     server = RedisServer().start()
     settings.REDIS_URL = settings.CELERY_BROKER_URL = server.url
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CACHES = {  # as market/settings.py makes it when REDIS_URL is set
+    settings.CACHES = {  # as pasar/settings.py makes it when REDIS_URL is set
         "default": {
-            "BACKEND": "market.cache.FailOpenRedisCache",
+            "BACKEND": "pasar.cache.FailOpenRedisCache",
             "LOCATION": server.url,
             "KEY_PREFIX": "faults",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -104,7 +104,7 @@ def private_redis(settings):
 
 
 class Workers:
-    """`celery -A worker worker` processes against the private Redis and the test database,
+    """`celery -A pasar worker` processes against the private Redis and the test database,
     each in a process group of its own so that it can be killed with its children."""
 
     def __init__(self, settings, redis: RedisServer, folder: Path):
@@ -137,7 +137,7 @@ class Workers:
         number = len(self.processes) + 1
         log = self.folder / f"worker{number}.log"
         process = subprocess.Popen(
-            [BIN / "celery", "-A", "worker", "worker", "-n", f"faults{number}@%h", *WORKER],
+            [BIN / "celery", "-A", "pasar", "worker", "-n", f"faults{number}@%h", *WORKER],
             cwd=ROOT,
             env=self.environment,
             stdout=log.open("w"),
@@ -145,7 +145,7 @@ class Workers:
             start_new_session=True,
         )
         self.processes.append(process)
-        # worker_ready sets the heartbeat (market.health) in the shared cache.
+        # worker_ready sets the heartbeat (worker.heartbeat) in the shared cache.
         started = wait_until(lambda: cache.get(HEARTBEAT_KEY) or process.poll() is not None, 20)
         assert started and process.poll() is None, log.read_text()
         return process

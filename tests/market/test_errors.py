@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from market import urls as root_urls
 from market.models import DepartmentRole
 from orders.services import placing
+from pasar import urls as root_urls
 from tests.factories import finance_officer, member
 
 pytestmark = pytest.mark.django_db

@@ -90,7 +90,7 @@ def test_readiness_reports_database_migrations_broker_and_worker(client, setting
 
 
 def test_readiness_waits_for_a_broker_and_a_worker(client, settings):
-    from market.health import worker_heard
+    from worker.heartbeat import worker_heard
 
     settings.REDIS_URL = "redis://127.0.0.1:9"
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9"

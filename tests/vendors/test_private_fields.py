@@ -21,12 +21,20 @@ from tests.factories import (
     vendor_member,
 )
 from tests.vendors.test_services import registration
+from vendors.models import Vendor
 from vendors.permissions import AUDITOR_FIELDS, PRIVATE_FIELDS
 from vendors.services import vendor_register, vendor_transition, vendor_update
 
 pytestmark = pytest.mark.django_db
 
 NEVER_FOR_AUDITORS = {"npwp", "phone", "email", "address", "bank_account_number", "bank_name"}
+
+
+def test_the_trail_fingerprints_every_private_field_finance_officers_may_not_read():
+    """The model's audit declaration and the page's permissions name the same fields."""
+    fingerprinted = Vendor.audit_reading.private
+    assert fingerprinted == set(PRIVATE_FIELDS) - AUDITOR_FIELDS - {"created_at"}
+    assert fingerprinted >= NEVER_FOR_AUDITORS
 
 
 @pytest.fixture

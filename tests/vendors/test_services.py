@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from market.errors import Conflict, InvalidInput, NotAllowed
+from market.files.uploads import UploadRejected
 from market.models import AuditEvent, User, Village
-from market.uploads import UploadRejected
 from tests.factories import UserFactory, VendorFactory, documents_uploaded, vendor_member
 from tests.images import exif_with_gps_and_rotation, image_file, pdf_bytes, pdf_file
 from vendors.models import ScaleCriteria, Vendor, VendorStatus

@@ -5,8 +5,8 @@ and the page follows it, as in production."""
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from market.settings import file_broker_options
 from orders.models import Export
+from pasar.settings import file_broker_options
 from tests.environment import POSTGRES_UP
 from tests.factories import finance_officer
 from tests.markers import committing

@@ -17,11 +17,11 @@ from django.core import mail
 
 from market.models import OutboxMessage
 from orders.models import PurchaseOrder
+from pasar import celery as project_celery
 from tests.environment import POSTGRES_UP, REDIS_UP, WORKER
 from tests.markers import committing
 from tests.orders.test_api import checkout, fill_cart
 from tests.waiting import wait_until
-from worker import celery as project_celery
 from worker.outbox import outbox_sweep, publish
 
 pytestmark = [

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from catalog.models import Category
 from catalog.services import product_create
-from market.csv_import import RowError, administrator, finish, run_csv_import, whole_number
+from market.files.csv_import import RowError, administrator, finish, run_csv_import, whole_number
 from vendors.models import Vendor
 from vendors.validation import digits_only
 

@@ -6,8 +6,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from market.files.tabular import FORMATS, write_table
 from market.models import Department
-from market.tabular import FORMATS, write_table
 from procurement.reports import (
     GROUPS,
     compliance_by_department,

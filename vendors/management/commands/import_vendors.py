@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from market.csv_import import (
+from market.files.csv_import import (
     RowError,
     administrator,
     finish,

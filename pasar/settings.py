@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "market.apps.AdminConfig",  # django.contrib.admin on our site (market/admin_site.py)
+    "pasar.apps.AdminConfig",  # django.contrib.admin on our site (pasar/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "procurement",
     "orders",
     "worker",
+    "pasar",  # the shell: root URLs, home page, probes, the demo's commands
 ]
 
 MIDDLEWARE = [
@@ -84,8 +85,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in (market.views)
 ]
 
-ROOT_URLCONF = "market.urls"
-WSGI_APPLICATION = "market.wsgi.application"
+ROOT_URLCONF = "pasar.urls"
+WSGI_APPLICATION = "pasar.wsgi.application"
 
 TEMPLATES = [
     {
@@ -186,7 +187,7 @@ JSON_MAX_DEPTH = 10
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Vendors' documents and exports: never given a URL, served after a permission check.
-    "private": {"BACKEND": "vendors.models.PrivateStorage"},
+    "private": {"BACKEND": "market.files.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -204,8 +205,8 @@ CACHE_URL = env.str("CACHE_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Fails open (market.cache): a checkout does not wait on Redis, nor fail without it.
-            "BACKEND": "market.cache.FailOpenRedisCache",
+            # Fails open (pasar.cache): a checkout does not wait on Redis, nor fail without it.
+            "BACKEND": "pasar.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pasar"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -263,6 +264,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
+# What hands the rows an action wrote to its outbox (messages, jobs) to Celery once the action
+# has committed (market.services.outbox). Its sweeper hands over whatever this missed.
+OUTBOX_RELAY = "worker.outbox.relay"
+# The most a catalogue product's unit may cost (catalog.pricing): the direct-purchase ceiling of
+# the current fiscal year's policy.
+PRICE_CEILING = "procurement.selectors.direct_purchase_ceiling"
 
 # Production sends through EMAIL_URL (smtp://…); the demo keeps what it would send in var/mail/,
 # one file per message, instead of flooding the console.
@@ -371,7 +378,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "market.rest.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "market.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pasar.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "market.rest.exception_handler",
     # Per client address (market.throttles): every sign-in path together (the page, the admin,
     # the API's token), and vendor registration.

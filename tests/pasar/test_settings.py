@@ -51,7 +51,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 PRINT_SETTINGS = (
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='market.settings'; django.setup(); "
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='pasar.settings'; django.setup(); "
     "from django.conf import settings as s; "
     "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
     "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.SECURE_SSL_REDIRECT)"
@@ -96,7 +96,7 @@ def test_serve_refuses_development_settings_and_says_why():
 
 
 DEMO_SETTINGS = (
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='market.settings'; django.setup(); "
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='pasar.settings'; django.setup(); "
     "from django.conf import settings as s; "
     "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'], "
     "s.CACHES['default'].get('LOCATION'), s.CELERY_BROKER_TRANSPORT_OPTIONS.get('data_folder_in'), "
@@ -143,7 +143,7 @@ def test_the_demo_without_stripe_keys_pays_through_its_test_card_server():
 
 
 def test_the_demos_processes_get_a_broker_a_cache_and_a_card_server_only_where_none_is_set():
-    from market.management.commands.serve_demo import demo_environment
+    from pasar.management.commands.serve_demo import demo_environment
 
     bare = demo_environment({"DEBUG": "true"}, port=8000, card_port=8421)
     assert bare["CELERY_BROKER_URL"] == "filesystem://"

@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not (POSTGRES_UP and REDIS_UP), reason="needs PostgreSQL and Redis"),
 ]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.sys.executable).parent
 
 
@@ -79,7 +79,7 @@ def production(world, settings, tmp_path):
     for port in ports:
         processes.append(
             subprocess.Popen(
-                [BIN / "gunicorn", "market.wsgi", "--config", "market/gunicorn_conf.py"],
+                [BIN / "gunicorn", "pasar.wsgi", "--config", "pasar/gunicorn_conf.py"],
                 cwd=ROOT,
                 env={**env, "BIND": f"127.0.0.1:{port}"},
                 stdout=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
 import socket
 
-from market.cache import FailOpenRedisCache
+from pasar.cache import FailOpenRedisCache
 
 
 def closed_port() -> int:

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from market.tabular import write_table
+from market.files.tabular import write_table
 
 HOSTILE = ['=HYPERLINK("http://evil.example","klik")', "+1+1", "-2+3", "@SUM(A1)", "Beras"]
 

@@ -1,45 +1,12 @@
-"""OpenAPI schema generation (drf-spectacular) tuned to how our API views are written."""
+"""OpenAPI schema generation (drf-spectacular) tuned to how our API views are written: the
+refusals each kind of operation may answer (market.rest.refusal), names of nested serializers."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
 
-
-class ErrorSerializer(serializers.Serializer):
-    """Every refusal's body (market.rest.exception_handler)."""
-
-    class DetailSerializer(serializers.Serializer):
-        code = serializers.CharField(help_text="what went wrong, for programs: invalid, not_found…")
-        message = serializers.CharField(help_text="what went wrong, for the person, translated")
-        fields = serializers.DictField(
-            required=False,
-            help_text="each field's problems: a list of messages, or, for a field made of "
-            "parts (an order's lines), the same by part",
-        )
-
-    error = DetailSerializer()
-
+from market.rest import refusal
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-# What each refusal means, wherever it is documented.
-REFUSALS = {
-    400: _("The input is not valid, or a rule refused it (the fields are named)."),
-    401: _("No credentials, or a token that is wrong, expired or signed out."),
-    403: _("Not allowed to do this."),
-    404: _("Nothing here that the caller may see."),
-    409: _("It changed meanwhile; reload and try again."),
-    415: _("The body is not in a format this operation reads."),
-    429: _("Too many requests; try again later (Retry-After)."),
-}
-
-
-def refusal(status: int) -> OpenApiResponse:
-    """A refusal in the one error format, for a view to document one that its kind of
-    operation does not always answer: `extend_schema(responses={404: refusal(404)})`."""
-    return OpenApiResponse(ErrorSerializer, description=REFUSALS[status])
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -1,11 +1,11 @@
-"""The Celery app: `celery -A worker worker` runs a worker, `celery -A worker beat` the beat."""
+"""The Celery app: `celery -A pasar worker` runs a worker, `celery -A pasar beat` the beat."""
 
 import os
 
 from celery import Celery
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pasar.settings")
 
 app = Celery("pasar")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -28,11 +28,11 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "market.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pasar.settings")
     import django
 
     django.setup()
-    from market.production import production_problems
+    from pasar.production import production_problems
 
     problems = production_problems()
     if problems:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from market.production import production_problems
+from pasar.production import production_problems
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from market.errors import DomainError
-from market.pdf_content import ActivePdf, active_content
+from market.files.pdf_content import ActivePdf, active_content
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {
@@ -94,7 +94,7 @@ def clean_image(data: bytes, *, field: str) -> CleanFile:
 
 def clean_document(data: bytes, *, field: str) -> CleanFile:
     """A PDF (checked by its signature, and refused when it carries scripts or files:
-    market.pdf_content) or an image (cleaned as above)."""
+    market.files.pdf_content) or an image (cleaned as above)."""
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise UploadRejected(_("The PDF is damaged or incomplete."), field=field)

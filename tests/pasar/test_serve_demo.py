@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from market.management.commands.serve_demo import _answers, free_port
+from pasar.management.commands.serve_demo import _answers, free_port
 from tests.environment import POSTGRES_UP
 from tests.markers import committing
 from tests.waiting import wait_until

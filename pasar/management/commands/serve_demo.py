@@ -80,7 +80,7 @@ class Command(BaseCommand):
                     f"Card payments: a test card server at {environment['STRIPE_TEST_SERVER']} "
                     "(no Stripe key set; card 4242 4242 4242 4242)."
                 )
-            worker = ["-m", "celery", "-A", "worker", "worker", "--beat", "--concurrency=1"]
+            worker = ["-m", "celery", "-A", "pasar", "worker", "--beat", "--concurrency=1"]
             children.append(self._start([*worker, "--loglevel=warning"], environment))
             broker = environment.get("CELERY_BROKER_URL") or "Redis"
             self.stdout.write(f"Worker: Celery on {broker}.")

@@ -6,25 +6,17 @@ applied, the broker answers, and a Celery worker was heard from in the last minu
 `worker.heartbeat` every 30 seconds, and a worker says so when it starts). 503 until all hold.
 """
 
-import time
-
 import kombu
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-HEARTBEAT_KEY = "pasar:worker-heartbeat"
-HEARTBEAT_FRESH_SECONDS = 60
+from worker.heartbeat import HEARTBEAT_FRESH_SECONDS, worker_heard_seconds_ago
+
 _migrated = False  # once all are applied in this process's code, they stay applied
-
-
-def worker_heard() -> None:
-    """A worker is alive (the heartbeat task, a worker starting)."""
-    cache.set(HEARTBEAT_KEY, time.time(), 10 * HEARTBEAT_FRESH_SECONDS)
 
 
 def _database_state() -> dict:
@@ -72,12 +64,11 @@ def _worker_state() -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "eager"}
     try:
-        heard = cache.get(HEARTBEAT_KEY)
+        ago = worker_heard_seconds_ago()
     except Exception as error:  # the cache is Redis: down means no worker can be seen
         return {"ok": False, "error": error.__class__.__name__}
-    if heard is None:
+    if ago is None:
         return {"ok": False, "seconds_ago": None}
-    ago = round(time.time() - heard)
     return {"ok": ago <= HEARTBEAT_FRESH_SECONDS, "seconds_ago": ago}
 
 

@@ -1,4 +1,5 @@
-"""Root URLs: pages, the REST API under /api/v1/, its schema and docs, health and admin."""
+"""Root URLs: every app's pages, the REST API under /api/v1/, its schema and docs, the
+probes and the admin."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -11,12 +12,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from market import (
     account_views,
     api,
-    health,
     notification_api,
     notification_views,
     token_api,
     views,
 )
+from pasar import health, home
 
 api_v1 = [
     path("auth/token/", token_api.TokenCreateApi.as_view(), name="token-create"),
@@ -58,7 +59,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/", account_views.account, name="account"),
