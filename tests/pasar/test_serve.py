@@ -94,7 +94,7 @@ def production(world, settings, tmp_path):
                 [
                     BIN / "celery",
                     "-A",
-                    "worker",
+                    "pasar",
                     "worker",
                     "--pool=solo",
                     "-Q",
