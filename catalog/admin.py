@@ -9,8 +9,8 @@ from market.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 
 @admin.register(Category)
 class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "name_en", "parent", "slug", "position"]
-    list_filter = ["parent"]
+    list_display = ["name", "name_en", "parent", "slug", "position", "tax_class", "pph22_excluded"]
+    list_filter = ["parent", "tax_class", "pph22_excluded"]
     search_fields = ["name", "name_en"]
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -31,6 +31,8 @@ class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 name=obj.name,
                 name_en=obj.name_en,
                 position=obj.position,
+                tax_class=obj.tax_class,
+                pph22_excluded=obj.pph22_excluded,
                 by=request.user,
             )
         return services.category_create(
@@ -39,6 +41,8 @@ class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
             parent=obj.parent,
             slug=obj.slug,
             position=obj.position,
+            tax_class=obj.tax_class,
+            pph22_excluded=obj.pph22_excluded,
             by=request.user,
         )
 

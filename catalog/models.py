@@ -13,6 +13,14 @@ from market.money import RupiahField
 from vendors.models import Vendor
 
 
+class TaxClass(models.TextChoices):
+    """What PPN the goods of a category bear (procurement.taxes)."""
+
+    TAXABLE = "taxable", _("Taxable")
+    EXEMPT_STAPLE = "exempt", _("Exempt staple")
+    LUXURY = "luxury", _("Luxury")
+
+
 class Category(models.Model):
     parent = models.ForeignKey(
         "self",
@@ -26,6 +34,27 @@ class Category(models.Model):
     name = models.CharField(_("name (Indonesian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    tax_class = models.CharField(
+        _("PPN class"),
+        max_length=10,
+        choices=TaxClass.choices,
+        default=TaxClass.TAXABLE,
+        help_text=_(
+            "Taxable: PPN 12 % on 11/12 of the price (PMK 131/2024). Exempt staple: rice, grain, "
+            "maize, soybeans, salt, meat, eggs, milk, fruit, vegetables and the other basic needs "
+            "PP 49/2022 frees from PPN. Luxury: PPN 12 % on the whole price (PMK 131/2024 art. 2)."
+        ),
+    )
+    pph22_excluded = models.BooleanField(
+        _("excluded from PPh 22"),
+        default=False,
+        help_text=_(
+            "Treasurers withhold no PPh 22 on these goods. Summaries of PMK 59/2022 art. 12 read "
+            "the exclusion of rice and grain purchases as covering every treasurer; PMK 34/2017 "
+            "words it for Bulog's purchases only. The marketplace excludes rice and grain by "
+            "default; untick it where the tax office reads it the narrow way."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from catalog.models import Category, PriceChange, Product, ProductImage, Unit
+from catalog.models import Category, PriceChange, Product, ProductImage, TaxClass, Unit
 from catalog.pricing import price_ceiling
 from catalog.selectors import category_ids_with_descendants
 from market.bounds import (
@@ -340,6 +340,8 @@ def category_create(
     parent: Category | None = None,
     slug: str = "",
     position: int = 0,
+    tax_class: str = TaxClass.TAXABLE,
+    pph22_excluded: bool = False,
 ) -> Category:
     category = Category.objects.create(
         name=name,
@@ -347,28 +349,50 @@ def category_create(
         parent=parent,
         slug=slug or slugify(name_en or name),
         position=position,
+        tax_class=tax_class,
+        pph22_excluded=pph22_excluded,
     )
     audit_record(
         actor=by,
         action="category.create",
         target=category,
-        after={"slug": category.slug, "name": name, "position": position},
+        after={
+            "slug": category.slug,
+            "name": name,
+            "position": position,
+            "tax_class": tax_class,
+            "pph22_excluded": pph22_excluded,
+        },
     )
     return category
 
 
 @action
 def category_update(
-    *, category: Category, name: str, name_en: str, position: int | None = None, by=None
+    *,
+    category: Category,
+    name: str,
+    name_en: str,
+    position: int | None = None,
+    tax_class: str | None = None,
+    pph22_excluded: bool | None = None,
+    by=None,
 ) -> Category:
-    """Rename or move a category among its siblings; the search text of the products under it
-    follows its names."""
+    """Rename or move a category among its siblings, or change its taxes (what orders invoiced
+    already keep is not changed); the search text of the products under it follows its
+    names."""
     category = lock_row(Category.objects, category.pk)
-    before = {"name": category.name, "name_en": category.name_en, "position": category.position}
+    kept = ("name", "name_en", "position", "tax_class", "pph22_excluded")
+    before = {field: getattr(category, field) for field in kept}
     category.name, category.name_en = name, name_en
-    if position is not None:
-        category.position = position
-    category.save(update_fields=["name", "name_en", "position"])
+    for field, value in (
+        ("position", position),
+        ("tax_class", tax_class),
+        ("pph22_excluded", pph22_excluded),
+    ):
+        if value is not None:
+            setattr(category, field, value)
+    category.save(update_fields=list(kept))
     products = lock_rows(
         Product.objects.select_related("vendor", "category__parent__parent"),
         Product.objects.filter(category_id__in=category_ids_with_descendants(category)).values_list(
@@ -384,7 +408,7 @@ def category_update(
         action="category.update",
         target=category,
         before=before,
-        after={"name": name, "name_en": name_en, "position": category.position},
+        after={field: getattr(category, field) for field in kept},
     )
     return category
 

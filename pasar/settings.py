@@ -271,6 +271,15 @@ OUTBOX_RELAY = "worker.outbox.relay"
 # the current fiscal year's policy.
 PRICE_CEILING = "procurement.selectors.direct_purchase_ceiling"
 
+# Taxes on a purchase (procurement.taxes; the rates are dated data, procurement.TaxRules). Two
+# points the regulations leave open:
+# whether a treasurer withholds the 0,5 % final tax (PP 55/2022) from a certified vendor also
+# where PPh 22 would not apply (rice and grain, an order not above Rp2.000.000): not, by default;
+TAX_FINAL_WITHOUT_PPH22 = env.bool("TAX_FINAL_WITHOUT_PPH22", default=False)
+# whether the marketplace is appointed to collect PPN and 0,5 % PPh 22 itself (PMK 58/2022), the
+# treasurer then collecting nothing: not, by default.
+TAX_PLATFORM_COLLECTS = env.bool("TAX_PLATFORM_COLLECTS", default=False)
+
 # Production sends through EMAIL_URL (smtp://…); the demo keeps what it would send in var/mail/,
 # one file per message, instead of flooding the console.
 EMAIL_CONFIG = env.email_url(

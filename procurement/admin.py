@@ -1,5 +1,6 @@
-"""Admin for fiscal years, budget lines, the policy and holidays; every change is audited
-(fiscal years, budget lines, the policy and departments' targets through procurement.services)."""
+"""Admin for fiscal years, budget lines, the policy, holidays and the tax rules; every change is
+audited (fiscal years, budget lines, the policy and departments' targets through
+procurement.services)."""
 
 from django.contrib import admin
 
@@ -12,6 +13,7 @@ from procurement.models import (
     Holiday,
     Policy,
     SpendEntry,
+    TaxRules,
 )
 
 
@@ -117,6 +119,20 @@ class DepartmentTargetAdmin(ServiceAdminMixin, admin.ModelAdmin):
 class HolidayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
+
+
+@admin.register(TaxRules)
+class TaxRulesAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A new regulation is a new row from its date; a row in force is never changed, so that
+    the taxes computed under it can still be explained (procurement.taxes)."""
+
+    list_display = ["effective_from", "source", "ppn_rate", "pph22_rate", "final_rate"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in TaxRules._meta.fields] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SpendEntry)

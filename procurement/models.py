@@ -222,6 +222,90 @@ class DepartmentTarget(models.Model):
         return f"{self.department.code} {self.fiscal_year}: {self.small_business_target} %"
 
 
+class TaxRules(models.Model):
+    """The rates and thresholds of the taxes a treasurer collects on a purchase, as dated data:
+    the rules in force on a date are the latest whose `effective_from` is not after it
+    (procurement.taxes). A new regulation is a new row, never a change to an old one, so that
+    what was computed under the old rules can still be explained."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    source = models.CharField(
+        _("source"),
+        max_length=TITLE_LENGTH,
+        help_text=_("The regulations these figures come from, as the tax office cites them."),
+    )
+    ppn_rate = models.DecimalField(
+        _("PPN rate (%)"),
+        help_text=_("UU HPP art. 7 as in force from 1 January 2025: 12 % (PMK 131/2024)."),
+        **PERCENT,
+    )
+    ppn_base_numerator = models.PositiveSmallIntegerField(
+        _("PPN base: numerator"),
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "For goods that are not luxury, PPN is charged on this fraction of the price "
+            "excluding PPN: 11/12 (PMK 131/2024 art. 3), so that 11 % is paid in effect."
+        ),
+    )
+    ppn_base_denominator = models.PositiveSmallIntegerField(
+        _("PPN base: denominator"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    collection_threshold = RupiahField(
+        _("treasurer collects above"),
+        validators=rupiah_bounds(),
+        help_text=_(
+            "A treasurer collects PPN and withholds PPh 22 only when the purchase's price "
+            "excluding PPN is above this amount, for the whole purchase, never split "
+            "(PMK 59/2022 art. 12 and 18: Rp2.000.000)."
+        ),
+    )
+    pph22_rate = models.DecimalField(
+        _("PPh 22 rate (%)"),
+        help_text=_("PMK 59/2022 art. 12: 1,5 % of the price excluding PPN."),
+        **PERCENT,
+    )
+    pph22_rate_without_npwp = models.DecimalField(
+        _("PPh 22 rate without NPWP (%)"),
+        help_text=_(
+            "UU PPh art. 22 (3): 100 % more for a vendor without NPWP, that is 3 %. A validated "
+            "NIK counts as an NPWP (PMK 112/2022)."
+        ),
+        **PERCENT,
+    )
+    final_rate = models.DecimalField(
+        _("PP 55 final tax rate (%)"),
+        help_text=_(
+            "PP 55/2022 art. 56 and PMK 164/2023: 0,5 % final tax, withheld instead of PPh 22 "
+            "from a vendor whose PP 55 certificate (Suket) is valid on the payment date."
+        ),
+        **PERCENT,
+    )
+    small_turnover_limit = RupiahField(
+        _("individual's tax-free turnover"),
+        validators=rupiah_bounds(),
+        help_text=_(
+            "PP 55/2022 art. 60: an individual vendor whose turnover in the year is at most "
+            "Rp500.000.000 pays no final tax; with a statement saying so, nothing is withheld."
+        ),
+    )
+    deposit_day = models.PositiveSmallIntegerField(
+        _("deposit by day of the next month"),
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "PMK 81/2024: tax a treasurer collected is deposited by the 15th of the next month, "
+            "the next working day when that is a holiday."
+        ),
+    )
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("tax rules")
+        verbose_name_plural = _("tax rules")
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.effective_from})"
+
+
 class Holiday(models.Model):
     """A public holiday or collective leave day: not a working day."""
 

@@ -189,6 +189,8 @@ REFERENCE_DATA = [
     ("market.migrations.0002_regions", "seed_regions"),
     ("vendors.migrations.0002_scale_criteria", "seed"),
     ("catalog.migrations.0002_categories", "seed"),
+    ("catalog.migrations.0010_tax_classes", "classify"),
+    ("procurement.migrations.0011_tax_rules", "rules_of_2025"),
     ("worker.migrations.0001_schedules", "create_schedules"),
     ("worker.migrations.0002_thumbnail_sweeper", "create"),
     ("worker.migrations.0003_order_schedules", "create"),

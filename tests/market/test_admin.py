@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from catalog.models import Category
+from catalog.models import Category, TaxClass
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from market.audit_privacy import audit_fingerprint
 from market.models import (
@@ -21,7 +21,7 @@ from market.models import (
     OrganisationMembership,
     Village,
 )
-from procurement.models import FiscalYear, Holiday, Policy
+from procurement.models import FiscalYear, Holiday, Policy, TaxRules
 from tests.factories import (
     BudgetLineFactory,
     DepartmentFactory,
@@ -343,3 +343,43 @@ def test_an_admin_save_calls_its_service_once_whether_it_is_refused_or_not(
     assert last_event("budget_line.set_allocation") is None  # the refused save left nothing
     save(client, change_url(line), allocated="80000000")
     assert [call["allocated"] for call in calls] == [50_000_000, 80_000_000]
+
+
+def test_new_tax_rules_are_added_audited_and_rules_in_force_are_never_changed(
+    client, administrator
+):
+    in_force = TaxRules.objects.get()
+    page = client.get(change_url(in_force))
+    assert page.status_code == 200 and "ppn_rate" not in page.context["adminform"].form.fields
+    assert client.post(change_url(in_force), {"ppn_rate": "5"}).status_code == 302
+    in_force.refresh_from_db()
+    assert in_force.ppn_rate == 12
+    assert (
+        reverse("admin:procurement_taxrules_delete", args=[in_force.pk])
+        not in page.content.decode()
+    )
+
+    save(
+        client,
+        add_url(TaxRules),
+        effective_from="2031-01-01",
+        source="PMK 1/2031",
+        ppn_rate="12",
+        ppn_base_numerator="11",
+        ppn_base_denominator="12",
+        collection_threshold="2000000",
+        pph22_rate="1.5",
+        pph22_rate_without_npwp="3",
+        final_rate="0.5",
+        small_turnover_limit="500000000",
+        deposit_day="15",
+    )
+    assert last_event("admin.taxrules.add").after["source"] == "PMK 1/2031"
+
+
+def test_a_categorys_tax_class_changes_through_its_service_audited(client, administrator):
+    rice = Category.objects.get(slug="beras")
+    assert (rice.tax_class, rice.pph22_excluded) == (TaxClass.EXEMPT_STAPLE, True)
+    save(client, change_url(rice), pph22_excluded=None)
+    event = last_event("category.update")
+    assert (event.before["pph22_excluded"], event.after["pph22_excluded"]) == (True, False)
