@@ -25,6 +25,7 @@ from django.conf import settings
 
 from catalog.models import TaxClass
 from procurement.models import TaxRules
+from vendors.models import TaxpayerKind, TaxProfileStatus, VendorTaxProfile
 
 
 class Route:
@@ -115,6 +116,29 @@ class Taxes:
         kept["rules"] = [{"code": rule.code, "facts": rule.facts} for rule in self.rules]
         kept["net_to_vendor"] = self.net_to_vendor
         return kept
+
+
+def vendor_taxes(vendor) -> VendorTaxes:
+    """A vendor's tax profile as the taxes read it: a certificate, a turnover statement and a
+    NIK count once an administrator has checked them; PKP counts as declared (its prices
+    then hold PPN, checked or not)."""
+    try:
+        profile = vendor.tax_profile
+    except VendorTaxProfile.DoesNotExist:
+        return VendorTaxes(has_tax_number=bool(vendor.npwp))
+    checked = profile.status == TaxProfileStatus.VERIFIED
+    individual = profile.taxpayer_kind == TaxpayerKind.INDIVIDUAL
+    return VendorTaxes(
+        is_pkp=profile.is_pkp,
+        has_tax_number=bool(vendor.npwp) or (checked and bool(profile.nik)),
+        final_valid_from=profile.final_valid_from if checked else None,
+        final_valid_to=profile.final_valid_to if checked else None,
+        small_turnover_years=frozenset(
+            {profile.small_turnover_year}
+            if checked and individual and profile.small_turnover_year
+            else ()
+        ),
+    )
 
 
 def rules_on(day: datetime.date) -> TaxRules:

@@ -4,10 +4,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from market.admin_mixins import AuditedAdminMixin, ServiceAdminMixin
+from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from market.errors import DomainError
 from vendors import services
-from vendors.models import Scale, ScaleCriteria, Vendor, VendorDocument, VendorMember
+from vendors.models import (
+    Scale,
+    ScaleCriteria,
+    Vendor,
+    VendorDocument,
+    VendorMember,
+    VendorTaxProfile,
+)
 from vendors.selectors import vendor_documents_missing
 
 EDITABLE = [field for field in services.DECLARED_FIELDS if field != "declared_scale"]
@@ -99,3 +106,12 @@ class VendorAdmin(ServiceAdminMixin, admin.ModelAdmin):
 @admin.register(ScaleCriteria)
 class ScaleCriteriaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["regulation", "effective_from"]
+
+
+@admin.register(VendorTaxProfile)
+class VendorTaxProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read here; declared by the vendor's owner and checked on the vendor's page, so that each
+    change goes through its service (vendors.tax_profile) and is audited."""
+
+    list_display = ["vendor", "taxpayer_kind", "is_pkp", "final_valid_to", "status"]
+    list_filter = ["status", "is_pkp", "taxpayer_kind"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,9 +18,17 @@ from market.parsers import FormParser, MultiPartParser
 from market.permissions import IsPlatformAdmin
 from market.rest import ServiceInputSerializer, refusal, run_serializer
 from market.throttles import AuditedScopedRateThrottle
-from vendors import services
+from vendors import services, tax_profile
 from vendors.files import document_response
-from vendors.models import DocumentKind, Scale, Vendor, VendorDocument, VendorStatus
+from vendors.models import (
+    DocumentKind,
+    Scale,
+    TaxpayerKind,
+    Vendor,
+    VendorDocument,
+    VendorStatus,
+    VendorTaxProfile,
+)
 from vendors.permissions import (
     PRIVATE_FIELDS,
     ActsForAVendor,
@@ -296,6 +305,64 @@ class VendorProfileApi(APIView):
             lambda values: services.vendor_update(vendor=vendor, by=request.user, **values),
         )
         return Response(VendorPrivateSerializer(vendor).data)
+
+
+class TaxProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VendorTaxProfile
+        fields = [*tax_profile.FIELDS, "status", "checked_at"]
+        read_only_fields = fields
+
+
+class TaxProfileInputSerializer(ServiceInputSerializer):
+    """The whole profile (PUT): what is not given is cleared."""
+
+    taxpayer_kind = serializers.ChoiceField(choices=TaxpayerKind.choices)
+    is_pkp = serializers.BooleanField(default=False)
+    pkp_since = serializers.DateField(required=False, allow_null=True, default=None)
+    nik = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    final_certificate_number = serializers.CharField(
+        max_length=tax_profile.CERTIFICATE_NUMBER_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    final_valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    final_valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    small_turnover_year = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, allow_null=True, default=None
+    )
+
+    def problems(self, values: dict) -> dict:
+        return tax_profile.tax_profile_problems(values)
+
+
+class VendorTaxProfileApi(APIView):
+    """The signed-in vendor's tax profile; PUT (its owner) declares it again, to be checked by
+    an administrator (audited)."""
+
+    permission_classes = [ActsForAVendor]
+
+    @extend_schema(responses={200: TaxProfileSerializer, 404: refusal(404)})
+    def get(self, request):
+        vendor = own_vendor_or_404(request.user)
+        return Response(TaxProfileSerializer(tax_profile.tax_profile_of(vendor)).data)
+
+    @extend_schema(
+        request=TaxProfileInputSerializer,
+        responses={200: TaxProfileSerializer, 403: refusal(403), 404: refusal(404)},
+    )
+    def put(self, request):
+        vendor = own_vendor_or_404(request.user)
+        if not tax_profile.may_keep_tax_profile(vendor, request.user):  # before the input
+            raise PermissionDenied(tax_profile.OWNER_KEEPS_TAXES)
+        profile = run_serializer(
+            TaxProfileInputSerializer(data=request.data),
+            lambda values: tax_profile.vendor_tax_profile_update(
+                vendor=vendor, by=request.user, **values
+            ),
+        )
+        return Response(TaxProfileSerializer(profile).data)
 
 
 class VendorDocumentListApi(generics.ListCreateAPIView):

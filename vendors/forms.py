@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from market.forms import ServiceForm
 from market.models import Village
 from vendors import services
-from vendors.models import DocumentKind, Scale
+from vendors.models import DocumentKind, Scale, TaxpayerKind
 from vendors.services import DECLARED_FIELDS, OUTSIDE_REGENCY
+from vendors.tax_profile import tax_profile_problems
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
@@ -140,3 +141,51 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class TaxProfileForm(ServiceForm):
+    """What the taxes on the vendor's sales depend on; an administrator checks it against the
+    documents uploaded on the vendor's page."""
+
+    taxpayer_kind = forms.ChoiceField(label=_("Taxpayer"), choices=TaxpayerKind.choices)
+    is_pkp = forms.BooleanField(
+        label=_("Registered for VAT (PKP): our prices include PPN"), required=False
+    )
+    pkp_since = forms.DateField(
+        label=_("PKP since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nik = forms.CharField(
+        label=_("NIK (only without NPWP)"),
+        required=False,
+        max_length=30,
+        help_text=_("16 digits. A checked NIK counts as an NPWP for PPh 22."),
+        widget=forms.TextInput(attrs=NUMERIC),
+    )
+    final_certificate_number = forms.CharField(
+        label=_("PP 55 certificate (Suket) number"), required=False, max_length=60
+    )
+    final_valid_from = forms.DateField(
+        label=_("Certificate valid from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    final_valid_to = forms.DateField(
+        label=_("Certificate valid to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    small_turnover_year = forms.IntegerField(
+        label=_("Turnover statement (≤ Rp500 juta) for the year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Individuals only: nothing is withheld in a year so stated."),
+        widget=forms.NumberInput(attrs=NUMERIC),
+    )
+
+    def problems(self, values: dict) -> dict:
+        return tax_profile_problems(values)
+
+    @classmethod
+    def initial_of(cls, profile) -> dict:
+        return {name: getattr(profile, name) for name in cls.base_fields}

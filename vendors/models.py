@@ -3,8 +3,9 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from market.audit_reading import AuditReading
@@ -182,6 +183,9 @@ class VendorMember(models.Model):
 class DocumentKind(models.TextChoices):
     NIB_CERTIFICATE = "nib", _("NIB certificate")
     NPWP_CARD = "npwp", _("NPWP card")
+    FINAL_TAX_CERTIFICATE = "pp55", _("PP 55 certificate (Suket)")
+    TURNOVER_STATEMENT = "turnover", _("Turnover statement")
+    PKP_CONFIRMATION = "pkp", _("PKP confirmation")
     OTHER = "other", _("Other document")
 
 
@@ -222,3 +226,92 @@ class VendorDocument(models.Model):
             "image/png": ".png",
             "image/webp": ".webp",
         }.get(self.content_type, "")
+
+
+class TaxpayerKind(models.TextChoices):
+    ENTITY = "entity", _("Business entity (badan)")
+    INDIVIDUAL = "individual", _("Individual (orang pribadi)")
+
+
+class TaxProfileStatus(models.TextChoices):
+    DECLARED = "declared", _("Waiting for a check")
+    VERIFIED = "verified", _("Checked")
+
+
+class VendorTaxProfile(models.Model):
+    """What the taxes on a vendor's sales depend on (procurement.taxes), as the vendor declares
+    it and an administrator checks it against its documents. Until checked, a certificate and
+    a turnover statement do not count, and a NIK does not stand for an NPWP; whether the vendor
+    is PKP counts as declared, since its prices then hold PPN."""
+
+    # The NIK is a person's: an event keeps its fingerprint; those who read the vendor's NPWP
+    # read it.
+    audit_reading = AuditReading(
+        private=frozenset({"nik"}), readable="vendors.permissions.tax_profile_fields_for"
+    )
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="tax_profile")
+    taxpayer_kind = models.CharField(
+        _("taxpayer"), max_length=10, choices=TaxpayerKind.choices, default=TaxpayerKind.ENTITY
+    )
+    is_pkp = models.BooleanField(
+        _("registered for VAT (PKP)"),
+        default=False,
+        help_text=_("A PKP's catalogue prices include PPN (UU PPN art. 3A)."),
+    )
+    pkp_since = models.DateField(_("PKP since"), null=True, blank=True)
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        blank=True,
+        help_text=_("For a vendor without NPWP: a validated NIK counts as one (PMK 112/2022)."),
+    )
+    final_certificate_number = models.CharField(
+        _("PP 55 certificate number"), max_length=60, blank=True
+    )
+    final_valid_from = models.DateField(_("certificate valid from"), null=True, blank=True)
+    final_valid_to = models.DateField(_("certificate valid to"), null=True, blank=True)
+    small_turnover_year = models.PositiveSmallIntegerField(
+        _("turnover statement for the year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_(
+            "An individual's statement that its turnover in this year is at most Rp500.000.000 "
+            "(PP 55/2022 art. 60)."
+        ),
+    )
+    status = models.CharField(
+        _("check"),
+        max_length=10,
+        choices=TaxProfileStatus.choices,
+        default=TaxProfileStatus.DECLARED,
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tax profile")
+        verbose_name_plural = _("tax profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_valid_to__gte=F("final_valid_from"))
+                | Q(final_valid_to__isnull=True)
+                | Q(final_valid_from__isnull=True),
+                name="tax_profile_certificate_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} ({self.get_status_display()})"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.status == TaxProfileStatus.VERIFIED

@@ -5,7 +5,7 @@ from django.http import Http404
 from rest_framework import permissions
 
 from market.permissions import roles_of
-from vendors.models import Vendor, VendorMember
+from vendors.models import Vendor, VendorMember, VendorTaxProfile
 
 
 def vendor_of(user) -> Vendor | None:
@@ -85,3 +85,13 @@ def private_fields_for(user, vendor: Vendor | int | str) -> frozenset[str]:
     if roles.is_auditor:
         return AUDITOR_FIELDS
     return frozenset()
+
+
+def tax_profile_fields_for(user, profile_id: int | str) -> frozenset[str]:
+    """The private fields of a tax profile (its NIK) this person may read: those who read the
+    vendor's NPWP."""
+    vendor_id = VendorTaxProfile.objects.filter(pk=profile_id).values_list("vendor_id", flat=True)
+    vendor_id = vendor_id.first()
+    if vendor_id is None or "npwp" not in private_fields_for(user, vendor_id):
+        return frozenset()
+    return frozenset({"nik"})

@@ -20,6 +20,7 @@ urlpatterns = [
         for action in ("verify", "reject", "suspend", "reinstate")
     ],
     path("vendor/profile/", api.VendorProfileApi.as_view(), name="vendor-profile"),
+    path("vendor/tax-profile/", api.VendorTaxProfileApi.as_view(), name="vendor-tax-profile"),
     path("vendor/documents/", api.VendorDocumentListApi.as_view(), name="vendor-documents"),
     path(
         "vendor/documents/<int:pk>/file/",

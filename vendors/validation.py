@@ -37,3 +37,19 @@ def normalise_bank_account(value: str) -> tuple[str, str | None]:
     if re.search(r"[^\d\s.-]", raw) or not 6 <= len(number) <= 20:
         return number, _("An account number has 6 to 20 digits.")
     return number, None
+
+
+def normalise_nik(value: str) -> tuple[str, str | None]:
+    """(normalised, error): a NIK is 16 digits: the region (province 11 to 94), the birth date
+    (a woman's day plus 40) and a serial number."""
+    nik = digits_only(value)
+    if len(nik) != 16 or re.search(r"[^\d\s.-]", value or ""):
+        return nik, _("A NIK has 16 digits.")
+    day, month = int(nik[6:8]), int(nik[8:10])
+    if (
+        not 11 <= int(nik[:2]) <= 94
+        or not (1 <= day % 40 <= 31 and day < 72)
+        or not 1 <= month <= 12
+    ):
+        return nik, _("This is not a valid NIK: check its region and birth-date digits.")
+    return nik, None

@@ -14,9 +14,16 @@ from market.errors import DomainError
 from market.forms import run_form, show_domain_error
 from market.panels import Panel
 from market.permissions import roles_of
-from vendors import services
+from vendors import services, tax_profile
 from vendors.files import document_response
-from vendors.forms import DocumentForm, MemberForm, ProfileForm, ReasonForm, RegistrationForm
+from vendors.forms import (
+    DocumentForm,
+    MemberForm,
+    ProfileForm,
+    ReasonForm,
+    RegistrationForm,
+    TaxProfileForm,
+)
 from vendors.models import Scale, Vendor, VendorRole, VendorStatus
 from vendors.permissions import own_vendor_or_404, private_fields_for, vendor_of
 from vendors.selectors import (
@@ -119,6 +126,54 @@ def vendor_profile(request):
 
 
 @login_required
+def vendor_tax_profile(request):
+    """The owner declares what the taxes on its sales depend on; members read it."""
+    vendor = own_vendor_or_404(request.user)
+    profile = tax_profile.tax_profile_of(vendor)
+    may_keep = tax_profile.may_keep_tax_profile(vendor, request.user)
+    if request.method == "POST" and not may_keep:  # before reading the input
+        raise PermissionDenied(tax_profile.OWNER_KEEPS_TAXES)
+    form = TaxProfileForm(request.POST or None, initial=TaxProfileForm.initial_of(profile))
+    if form.is_bound:
+        try:
+            run_form(
+                form,
+                lambda values: tax_profile.vendor_tax_profile_update(
+                    vendor=vendor, by=request.user, **values
+                ),
+            )
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            messages.success(request, _("Tax profile saved; an administrator will check it."))
+            return redirect("vendor-tax-profile")
+    context = {
+        "vendor": vendor,
+        "profile": profile,
+        "form": form,
+        "may_keep": may_keep,
+        "documents_wanted": services.document_names(tax_profile.documents_wanted(profile)),
+    }
+    return render(request, "vendors/tax_profile.html", context)
+
+
+@login_required
+@require_POST
+def vendor_tax_profile_check(request, pk):
+    """An administrator marks the profile checked, from the vendor's page."""
+    if not roles_of(request.user).is_platform_admin:
+        raise Http404
+    vendor = get_object_or_404(Vendor, pk=pk)
+    try:
+        tax_profile.vendor_tax_profile_check(vendor=vendor, by=request.user)
+    except DomainError as error:
+        show_domain_error(request, error)
+    else:
+        messages.success(request, _("Tax profile checked."))
+    return redirect("vendor-detail", pk=pk)
+
+
+@login_required
 def document_download(request, pk):
     return document_response(user=request.user, pk=pk)
 
@@ -144,6 +199,7 @@ def vendor_detail(request, pk):
         if is_admin
         else "",
         "actions": services.allowed_actions(vendor) if is_admin else [],
+        "tax_profile": tax_profile.tax_profile_of(vendor) if is_admin else None,
         "reason_form": ReasonForm(),
         "products": vendor.products.filter(is_active=True).select_related("category")[:50]
         if vendor.status == VendorStatus.VERIFIED
