@@ -294,6 +294,31 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         ]
 
 
+class IncomeTaxSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        source="income_tax_kind", help_text="pph22, pp55_final or none (PMK 59/2022, PP 55/2022)"
+    )
+    rate = serializers.DecimalField(
+        source="income_tax_rate", max_digits=5, decimal_places=2, allow_null=True
+    )
+    amount = serializers.IntegerField(source="income_tax", allow_null=True, help_text="rupiah")
+
+
+class TaxFiguresSerializer(serializers.Serializer):
+    """An invoice's or payment's taxes (procurement.taxes): what was expected when it was
+    issued, what was collected once paid. Null for those paid before taxes were kept."""
+
+    price_excluding_ppn = serializers.IntegerField(allow_null=True)
+    ppn = serializers.IntegerField(allow_null=True, help_text="PPN in the price")
+    ppn_collected = serializers.IntegerField(
+        allow_null=True, help_text="PPN the treasurer (or the marketplace) collects"
+    )
+    income_tax = IncomeTaxSerializer(source="*")
+    net_to_vendor = serializers.IntegerField(
+        allow_null=True, help_text="rupiah transferred to the vendor"
+    )
+
+
 class OrderDetailSerializer(OrderSummarySerializer):
     class LineSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -310,10 +335,10 @@ class OrderDetailSerializer(OrderSummarySerializer):
         received_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
         invoiced_quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
 
-    class InvoiceSerializer(serializers.Serializer):
+    class InvoiceSerializer(TaxFiguresSerializer):
         id = serializers.IntegerField()
         number = serializers.CharField()
-        amount = serializers.IntegerField(help_text="rupiah")
+        amount = serializers.IntegerField(help_text="rupiah, what the department pays")
         final = serializers.BooleanField(help_text="issued when everything due was received")
         issued_at = serializers.DateTimeField()
         due_date = serializers.DateField(help_text="the day it should be paid by")
@@ -322,7 +347,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
             child=serializers.CharField(), source="receipt_numbers", help_text="the BASTs it bills"
         )
 
-    class PaymentSerializer(serializers.Serializer):
+    class PaymentSerializer(TaxFiguresSerializer):
         id = serializers.IntegerField()
         invoice = serializers.IntegerField(source="invoice_id")
         method = serializers.CharField()

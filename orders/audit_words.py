@@ -27,8 +27,22 @@ FIELDS = {
     "received": _("received"),
     "expected": _("expected"),
     "automatically_up_to": _("Automatic approval up to"),
+    "ppn_collected": _("PPN collected"),
+    "income_tax": _("income tax withheld"),
+    "net_to_vendor": _("net to the vendor"),
 }
-AMOUNTS = frozenset({"amount", "total", "received", "expected", "automatically_up_to"})
+AMOUNTS = frozenset(
+    {
+        "amount",
+        "total",
+        "received",
+        "expected",
+        "automatically_up_to",
+        "ppn_collected",
+        "income_tax",
+        "net_to_vendor",
+    }
+)
 QUANTITIES_BY_LINE = frozenset({"shipped", "cancelled"})  # {line id: quantity}
 
 

@@ -327,7 +327,61 @@ class InvoiceManager(models.Manager.from_queryset(InvoiceQuerySet)):
         return super().get_queryset().annotate(paid_at=models.Subquery(paid.values("paid_at")[:1]))
 
 
-class Invoice(models.Model):
+INCOME_TAX_KINDS = [
+    ("pph22", _("PPh 22")),
+    ("pp55_final", _("PP 55 final tax")),
+    ("none", _("None")),
+]
+
+
+class TaxFigures(models.Model):
+    """The taxes on an invoice as computed (procurement.taxes): the invoice keeps what was
+    expected when it was issued, its payment what was collected when it was paid, and a paid
+    invoice takes its payment's figures. Null where nothing was computed: invoices paid before
+    the marketplace kept taxes."""
+
+    price_excluding_ppn = RupiahField(_("price excluding PPN"), null=True, blank=True)
+    ppn = RupiahField(_("PPN"), null=True, blank=True)
+    ppn_collected = RupiahField(_("PPN collected"), null=True, blank=True)
+    income_tax_kind = models.CharField(
+        _("income tax"), max_length=12, choices=INCOME_TAX_KINDS, blank=True
+    )
+    income_tax_rate = models.DecimalField(
+        _("income tax rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    income_tax_base = RupiahField(_("income tax base"), null=True, blank=True)
+    income_tax = RupiahField(_("income tax withheld"), null=True, blank=True)
+    net_to_vendor = RupiahField(_("net to the vendor"), null=True, blank=True)
+    # Every figure with the rule that produced it, and the rules' source (Taxes.snapshot()).
+    taxes = models.JSONField(_("taxes"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def keep_taxes(self, taxes) -> None:
+        """Keep `taxes` (procurement.taxes.Taxes) on this row; the caller saves it."""
+        self.price_excluding_ppn = taxes.price_excluding_ppn
+        self.ppn, self.ppn_collected = taxes.ppn, taxes.ppn_collected
+        self.income_tax_kind = taxes.income_tax_kind
+        self.income_tax_rate = taxes.income_tax_rate
+        self.income_tax_base, self.income_tax = taxes.income_tax_base, taxes.income_tax
+        self.net_to_vendor = taxes.net_to_vendor
+        self.taxes = taxes.snapshot()
+
+    TAX_FIELDS = (
+        "price_excluding_ppn",
+        "ppn",
+        "ppn_collected",
+        "income_tax_kind",
+        "income_tax_rate",
+        "income_tax_base",
+        "income_tax",
+        "net_to_vendor",
+        "taxes",
+    )
+
+
+class Invoice(TaxFigures):
     """A bill for what was received and not yet billed: one BAST or several (a termin). An order
     may have several; the one issued when everything due had been received is final."""
 
@@ -402,7 +456,7 @@ SP2D_LENGTH = 60
 PROVIDER_ID_LENGTH = 255
 
 
-class Payment(models.Model):
+class Payment(TaxFigures):
     """One attempt to pay an invoice: a treasury transfer (recorded paid at once) or a card
     payment through Stripe (pending until the provider says it succeeded or failed). A declined
     card is followed by another attempt; only one attempt of an invoice ever succeeds."""

@@ -61,6 +61,7 @@ from orders.selectors import (
 from orders.services import exports, placing, standing
 from orders.services.payments import card_payment_problem
 from orders.services.transitions import allowed_actions, may_act
+from orders.taxes import tax_figures, taxes_of_invoice
 from procurement.selectors import fiscal_year_current, report_departments
 from vendors.permissions import acts_for, vendor_of
 
@@ -248,6 +249,8 @@ def _order_page(request, order):
                     "open": again,
                     # Card payment is offered beside the transfer, or the page says why not.
                     "card_problem": card_payment_problem(order, part) if action is PAY else None,
+                    # What a transfer today collects and sends the vendor.
+                    "taxes": tax_figures(taxes_of_invoice(part)) if action is PAY else None,
                 }
             )
     context = {

@@ -57,6 +57,7 @@ from orders.services.transitions import (
     release_what_is_left,
 )
 from orders.spend import spend_of, spend_of_invoice
+from orders.taxes import taxes_of_invoice
 from procurement.selectors import policy_for
 from procurement.services import budget_lines_lock, budget_realise, budget_refund, order_realisation
 
@@ -191,7 +192,13 @@ def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by) -> Payment:
     budget_realise(line=order.budget_line, spend=spend_of_invoice(order, invoice))
     payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, timezone.now()
     payment.failure_message = ""
-    payment.save(update_fields=["status", "paid_at", "failure_message"])
+    # What was collected, by this route on this day (a certificate that lapsed since the
+    # invoice no longer counts); the paid invoice keeps the same figures from now on.
+    taxes = taxes_of_invoice(invoice, method=payment.method, paid_on=timezone.localdate())
+    for row in (payment, invoice):
+        row.keep_taxes(taxes)
+    invoice.save(update_fields=Invoice.TAX_FIELDS)
+    payment.save(update_fields=["status", "paid_at", "failure_message", *Payment.TAX_FIELDS])
     status = order_status(list(order.lines.all()), list(order.invoices.all()))
     if status == OrderStatus.PAID:
         release_what_is_left(order)
@@ -206,6 +213,9 @@ def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by) -> Payment:
         amount=payment.amount,
         method=payment.method,
         invoice=invoice.number,
+        ppn_collected=taxes.ppn_collected,
+        income_tax=taxes.income_tax,
+        net_to_vendor=taxes.net_to_vendor,
         **reference,
     )
     return payment

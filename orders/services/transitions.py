@@ -49,6 +49,7 @@ from orders.rules import reason_problems, receipt_problems, shipment_problems
 from orders.services.notifying import order_notify
 from orders.services.numbering import next_number
 from orders.spend import priced, spend_of, to_bill
+from orders.taxes import taxes_of_invoice
 from procurement.selectors import policy_for
 from procurement.services import (
     budget_lines_lock,
@@ -398,6 +399,10 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
             )
             line.invoiced_quantity += quantity
             line.save(update_fields=["invoiced_quantity"])
+    # What the vendor can expect, paid by treasury transfer today; its payment keeps what was
+    # collected in the end.
+    invoice.keep_taxes(taxes_of_invoice(invoice))
+    invoice.save(update_fields=Invoice.TAX_FIELDS)
     receipts = order.receipts.filter(invoice__isnull=True).order_by("pk")
     numbers = list(receipts.values_list("number", flat=True))
     receipts.update(invoice=invoice)
@@ -410,6 +415,7 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
         amount=amount,
         receipts=numbers,
         final=invoice.final,
+        net_to_vendor=invoice.net_to_vendor,
     )
     return invoice
 

@@ -1,0 +1,175 @@
+"""Taxes on an order's invoices and payments (orders.taxes): expected when the invoice is
+issued, collected when it is paid, kept on both so that nothing later changes a paid invoice;
+the ledger realises the gross amount."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import Category
+from orders.models import PaymentMethod
+from orders.services import payments, transitions
+from orders.taxes import taxes_of_order
+from procurement.models import SpendEntry, TaxRules
+from tests.factories import ProductFactory, VendorFactory, vendor_member
+from tests.orders.test_inputs import receive
+from vendors.models import TaxProfileStatus, VendorTaxProfile
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def tailor():
+    """A PKP tailoring business selling school uniforms at Rp111.000 (PPN included)."""
+    vendor = VendorFactory()
+    VendorTaxProfile.objects.create(vendor=vendor, is_pkp=True, status=TaxProfileStatus.VERIFIED)
+    product = ProductFactory(
+        vendor=vendor,
+        name="Seragam SD",
+        unit="pcs",
+        unit_price=111_000,
+        stock=Decimal(200),
+        category=Category.objects.get(slug="seragam-sekolah"),
+    )
+    return product, vendor_member(vendor)
+
+
+def delivered(world, product, seller, quantity="100", parts=("100",)):
+    order = world.order((product, quantity))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    transitions.order_accept(order=order, by=seller)
+    line = order.lines.get()
+    invoices = []
+    for part in parts:
+        transitions.order_ship(order=order, by=seller, quantities={line.pk: part})
+        receive(world, order, line, part)
+        invoices.append(transitions.order_invoice(order=order, by=seller))
+    return order, invoices
+
+
+def pay(world, order, invoice, number="1/SP2D"):
+    return payments.order_pay(
+        order=order,
+        by=world.treasurer,
+        sp2d_number=number,
+        sp2d_date=TODAY(),
+        invoice=invoice.pk,
+    )
+
+
+def test_uniforms_paid_by_sp2d_have_ppn_and_pph22_collected_and_the_ledger_the_gross(world, tailor):
+    product, seller = tailor
+    order, [invoice] = delivered(world, product, seller)
+    assert (invoice.amount, invoice.price_excluding_ppn, invoice.ppn) == (
+        11_100_000,
+        10_000_000,
+        1_100_000,
+    )
+    assert invoice.net_to_vendor == 9_850_000  # expected when issued
+    payment = pay(world, order, invoice)
+    payment.refresh_from_db()
+    invoice.refresh_from_db()
+    assert (payment.amount, payment.ppn_collected, payment.income_tax) == (
+        11_100_000,
+        1_100_000,
+        150_000,
+    )
+    assert (payment.income_tax_kind, payment.income_tax_rate) == ("pph22", Decimal("1.50"))
+    assert payment.net_to_vendor == invoice.net_to_vendor == 9_850_000
+    assert payment.taxes["rules_source"].startswith("PMK 59/2022")
+    realised = SpendEntry.objects.filter(order_id=order.pk, kind="realise")
+    assert sum(entry.amount for entry in realised) == 11_100_000
+
+
+def test_an_order_paid_in_two_invoices_below_the_threshold_is_taxed_as_one(world, tailor):
+    """Rp11.100.000 ordered, billed as 15 and 85 pieces: the first invoice (Rp1.665.000) is
+    below Rp2.000.000 alone and is still withheld, since the order is above."""
+    product, seller = tailor
+    order, (first, second) = delivered(world, product, seller, parts=("15", "85"))
+    payment = pay(world, order, first)
+    assert payment.price_excluding_ppn == 1_500_000
+    assert (payment.ppn_collected, payment.income_tax) == (165_000, 22_500)
+    assert pay(world, order, second, "2/SP2D").income_tax == 127_500
+
+
+def test_a_certificate_that_lapses_between_invoice_and_payment(world, tailor):
+    product, seller = tailor
+    VendorTaxProfile.objects.filter(vendor=product.vendor).update(
+        final_certificate_number="KET-1",
+        final_valid_from=TODAY() - datetime.timedelta(days=300),
+        final_valid_to=TODAY(),
+    )
+    order, [invoice] = delivered(world, product, seller)
+    assert (invoice.income_tax_kind, invoice.income_tax) == ("pp55_final", 50_000)
+    tomorrow = TODAY() + datetime.timedelta(days=1)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(timezone, "localdate", lambda *args: tomorrow)
+        payment = pay(world, order, invoice)
+    assert (payment.income_tax_kind, payment.income_tax) == ("pph22", 150_000)
+    assert payment.net_to_vendor == 9_850_000
+
+
+def test_a_paid_invoice_keeps_its_figures_when_the_rules_change(world, tailor):
+    product, seller = tailor
+    order, [invoice] = delivered(world, product, seller)
+    pay(world, order, invoice)
+    rules = TaxRules.objects.get()
+    rules.pk, rules.effective_from, rules.pph22_rate = None, TODAY(), Decimal("2.5")
+    rules.save()
+    invoice.refresh_from_db()
+    assert (invoice.income_tax, invoice.net_to_vendor) == (150_000, 9_850_000)
+
+
+def test_the_vendor_sees_what_the_whole_order_brings_before_accepting(world, tailor):
+    product, _seller = tailor
+    order = world.order((product, "100"))[0]
+    assert taxes_of_order(order).net_to_vendor == 9_850_000
+    assert taxes_of_order(order, method=PaymentMethod.CARD).net_to_vendor == 11_100_000
+
+
+def test_rice_from_a_micro_vendor_with_a_certificate_has_nothing_collected(world):
+    VendorTaxProfile.objects.create(
+        vendor=world.rice.vendor,
+        final_certificate_number="KET-2",
+        final_valid_from=TODAY() - datetime.timedelta(days=10),
+        final_valid_to=TODAY() + datetime.timedelta(days=300),
+        status=TaxProfileStatus.VERIFIED,
+    )
+    world.rice.unit_price = 13_320
+    world.rice.save(update_fields=["unit_price"])
+    order, [invoice] = delivered(world, world.rice, world.rice_seller, "250", ("250",))
+    payment = pay(world, order, invoice)
+    assert payment.amount == 3_330_000
+    assert (payment.ppn_collected, payment.income_tax, payment.net_to_vendor) == (
+        0,
+        0,
+        3_330_000,
+    )
+
+
+def test_the_treasurer_sees_the_figures_before_paying_and_the_api_gives_them(
+    client, api_as, world, tailor
+):
+    product, seller = tailor
+    order, [invoice] = delivered(world, product, seller)
+    client.force_login(world.treasurer)
+    page = client.get(reverse("order-detail", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="id")
+    html = page.content.decode()
+    for figure in ("Rp11.100.000", "Rp1.100.000", "Rp150.000", "Rp9.850.000"):
+        assert figure in html, figure
+    assert "PMK 59/2022" in html
+
+    pay(world, order, invoice)
+    answer = api_as(world.treasurer).get(reverse("api:order-detail", args=[order.pk])).json()
+    [shown] = answer["invoices"]
+    assert {key: shown[key] for key in ("price_excluding_ppn", "ppn", "ppn_collected")} == {
+        "price_excluding_ppn": 10_000_000,
+        "ppn": 1_100_000,
+        "ppn_collected": 1_100_000,
+    }
+    assert shown["income_tax"] == {"kind": "pph22", "rate": "1.50", "amount": 150_000}
+    assert shown["net_to_vendor"] == answer["payments"][0]["net_to_vendor"] == 9_850_000
