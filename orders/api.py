@@ -414,7 +414,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
         request = self.context["request"]
         return [
             {"kind": kind, "title": str(title), "url": request.build_absolute_uri(url)}
-            for kind, title, url in documents.available(order, order_receipts(order))
+            for kind, title, url in documents.available(order, order_receipts(order), request.user)
         ]
 
 
@@ -696,12 +696,13 @@ class StripeWebhookApi(APIView):
 
 
 class OrderDocumentApi(APIView):
-    """An order's documents as PDF: `purchase-order`, `invoice`, `receipt`, `bast-<n>`."""
+    """An order's documents as PDF: `purchase-order`, `invoice-<n>`, `kuitansi-<n>`, `bast-<n>`,
+    `bukti-potong-<n>` (the vendor's and the treasurer's)."""
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk, kind):
         order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-        return documents.pdf_response(order, kind)
+        return documents.pdf_response(order, kind, request.user)
 
 
 class StandingOrderSerializer(serializers.ModelSerializer):

@@ -1,5 +1,5 @@
 """Files people download: an order's documents as PDF (WeasyPrint) — the surat pesanan, each
-BAST, the invoice and the kuitansi — and their exports.
+BAST, the invoice, the kuitansi and the withholding slip — and their exports.
 
 The order's documents are made from the stored order and its records, never from live data, and
 always in Indonesian: they are official papers. The department's papers carry the Pemda's
@@ -16,25 +16,41 @@ from django.utils.translation import gettext_lazy as _
 
 from market.bounds import whole_number
 from market.files.tabular import CONTENT_TYPES
+from market.models import DepartmentRole
 from market.money import rupiah_in_words
+from market.permissions import has_department_role, roles_of
 from orders.models import PaymentStatus, PurchaseOrder, ReceiptLine
 from orders.selectors import response_deadline
+from orders.taxes import tax_figures, vendor_tax_number, withholding_lines
 from procurement.models import Policy
+from vendors.permissions import acts_for
 
 TITLES = {
     "purchase-order": _("Purchase order (surat pesanan)"),
     "invoice": _("Invoice"),
     "kuitansi": _("Receipt of payment (kuitansi)"),
+    "bukti-potong": _("Withholding slip (bukti potong)"),
 }
+
+
+def reads_withholding(user, order: PurchaseOrder) -> bool:
+    """A withholding slip names the vendor's NPWP or NIK: the vendor's own, and the
+    department's treasurer's, who withholds and reports it (and administrators)."""
+    return user is not None and (
+        roles_of(user).is_platform_admin
+        or acts_for(user, order.vendor_id)
+        or has_department_role(user, order.department_id, DepartmentRole.TREASURER)
+    )
 
 
 def _url(order: PurchaseOrder, kind: str) -> str:
     return reverse("order-document-pdf", args=[order.pk, kind])
 
 
-def available(order: PurchaseOrder, receipts) -> list[tuple[str, str, str]]:
+def available(order: PurchaseOrder, receipts, user=None) -> list[tuple[str, str, str]]:
     """(kind, title, url) of each document the order has by now: the surat pesanan, each BAST,
-    each invoice (one per termin) and the kuitansi of each invoice paid."""
+    each invoice (one per termin), the kuitansi of each invoice paid and, for those who may
+    read it, the withholding slip of each payment something was withheld from."""
     found = [("purchase-order", TITLES["purchase-order"], _url(order, "purchase-order"))]
     for receipt in receipts:
         kind = f"bast-{receipt.pk}"
@@ -46,7 +62,15 @@ def available(order: PurchaseOrder, receipts) -> list[tuple[str, str, str]]:
         kind = f"kuitansi-{payment.pk}"
         title = f"{TITLES['kuitansi']} KW/{payment.invoice.number}"
         found.append((kind, title, _url(order, kind)))
+        if _withheld(payment) and reads_withholding(user, order):
+            kind = f"bukti-potong-{payment.pk}"
+            title = f"{TITLES['bukti-potong']} BP/{payment.invoice.number}"
+            found.append((kind, title, _url(order, kind)))
     return found
+
+
+def _withheld(payment) -> bool:
+    return bool(payment.ppn_collected or payment.income_tax)
 
 
 def _policy(order: PurchaseOrder) -> Policy:
@@ -80,8 +104,9 @@ def _file_name(number: str, prefix: str) -> str:
     return f"{prefix}-{number.replace('/', '-')}.pdf"
 
 
-def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
-    """The document as HTML and its (Indonesian) file name; 404 for one the order lacks."""
+def html(order: PurchaseOrder, kind: str, user=None) -> tuple[str, str]:
+    """The document as HTML and its (Indonesian) file name; 404 for one the order lacks or
+    this person may not read."""
     lines = list(order.lines.all())
     context = {"order": order, "lines": lines, "organisation": order.department.organisation}
     if kind == "purchase-order":
@@ -128,17 +153,36 @@ def html(order: PurchaseOrder, kind: str) -> tuple[str, str]:
             stamp_duty=payment.amount > _policy(order).stamp_duty_threshold,
         )
         filename = _file_name(f"KW/{payment.invoice.number}", "kuitansi")
+    elif kind.startswith("bukti-potong-") and whole_number(kind[13:]) is not None:
+        payment = (
+            order.payments.filter(pk=whole_number(kind[13:]), status=PaymentStatus.SUCCEEDED)
+            .select_related("invoice")
+            .first()
+            if reads_withholding(user, order)
+            else None
+        )
+        if payment is None or not _withheld(payment):
+            raise Http404
+        template = "orders/documents/bukti_potong.html"
+        context.update(
+            invoice=payment.invoice,
+            payment=payment,
+            taxes=tax_figures(payment),
+            withholdings=withholding_lines(payment),
+            tax_number=vendor_tax_number(order.vendor),
+        )
+        filename = _file_name(f"BP/{payment.invoice.number}", "bukti-potong")
     else:
         raise Http404
     with translation.override("id"):
         return render_to_string(template, context), filename
 
 
-def pdf_response(order: PurchaseOrder, kind: str) -> HttpResponse:
+def pdf_response(order: PurchaseOrder, kind: str, user=None) -> HttpResponse:
     """The document as a PDF download, for the order page and the API alike."""
     from weasyprint import HTML  # imported here: Pango loads only when a PDF is wanted
 
-    source, filename = html(order, kind)
+    source, filename = html(order, kind, user)
     pdf = HTML(string=source).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -25,6 +25,7 @@ from procurement.taxes import (
     rules_on,
     vendor_taxes,
 )
+from vendors.models import VendorTaxProfile
 
 ROUTES = {PaymentMethod.TREASURY_TRANSFER: Route.TREASURY, PaymentMethod.CARD: Route.CARD}
 
@@ -122,3 +123,53 @@ def tax_figures(kept) -> TaxFiguresShown | None:
         net_to_vendor=snapshot["net_to_vendor"],
         rules=[rule_words(rule["code"], rule["facts"]) for rule in snapshot["rules"]],
     )
+
+
+TAX_NAMES = {
+    "ppn": "PPN",
+    IncomeTax.PPH22: "PPh Pasal 22",
+    IncomeTax.FINAL: "PPh Final (PP 55/2022)",
+}
+
+
+def withholding_lines(kept) -> list[dict]:
+    """What a payment had collected, a line per tax as the tax office's e-Bupot asks for it:
+    tax, base, rate (in words), amount. `kept`: a payment (or invoice) that kept its taxes."""
+    snapshot = kept.taxes or {}
+    lines = []
+    if snapshot.get("ppn_collected"):
+        facts = next(
+            (rule["facts"] for rule in snapshot["rules"] if rule["code"].startswith("ppn.")), {}
+        )
+        rate = f"{facts.get('rate', '')} %"
+        if facts.get("fraction"):
+            rate = f"{rate} \N{MULTIPLICATION SIGN} {facts['fraction']}"
+        lines.append(
+            {
+                "tax": "ppn",
+                "name": TAX_NAMES["ppn"],
+                "base": snapshot["price_excluding_ppn"],
+                "rate": rate,
+                "amount": snapshot["ppn_collected"],
+            }
+        )
+    if snapshot.get("income_tax"):
+        kind = snapshot["income_tax_kind"]
+        lines.append(
+            {
+                "tax": kind,
+                "name": TAX_NAMES.get(kind, kind),
+                "base": snapshot["income_tax_base"],
+                "rate": f"{format_number(Decimal(snapshot['income_tax_rate']))} %",
+                "amount": snapshot["income_tax"],
+            }
+        )
+    return lines
+
+
+def vendor_tax_number(vendor) -> tuple[str, str]:
+    """("NPWP", number), or ("NIK", number) for a vendor without NPWP, or ("", "")."""
+    if vendor.npwp:
+        return "NPWP", vendor.npwp
+    profile = VendorTaxProfile.objects.filter(vendor=vendor).only("nik").first()
+    return ("NIK", profile.nik) if profile is not None and profile.nik else ("", "")

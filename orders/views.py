@@ -269,7 +269,7 @@ def _order_page(request, order):
         "timeline": [
             {"event": event, "status": timeline_label(event)} for event in order_timeline(order)
         ],
-        "documents": documents.available(order, order_receipts(order)),
+        "documents": documents.available(order, order_receipts(order), request.user),
     }
     return render(request, "orders/order_detail.html", context)
 
@@ -352,7 +352,7 @@ def order_action(request, pk, action):
 @login_required
 def order_document(request, pk, kind):
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-    return documents.pdf_response(order, kind)
+    return documents.pdf_response(order, kind, request.user)
 
 
 @login_required

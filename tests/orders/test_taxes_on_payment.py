@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Category
+from orders import documents
 from orders.models import PaymentMethod
 from orders.services import payments, transitions
 from orders.taxes import taxes_of_order
@@ -173,3 +174,33 @@ def test_the_treasurer_sees_the_figures_before_paying_and_the_api_gives_them(
     }
     assert shown["income_tax"] == {"kind": "pph22", "rate": "1.50", "amount": 150_000}
     assert shown["net_to_vendor"] == answer["payments"][0]["net_to_vendor"] == 9_850_000
+
+
+def test_the_documents_show_the_same_figures_and_the_slip_goes_only_to_who_may_read_it(
+    client, world, tailor
+):
+    product, seller = tailor
+    order, [invoice] = delivered(world, product, seller)
+    payment = pay(world, order, invoice)
+    slip = f"bukti-potong-{payment.pk}"
+    kuitansi, _name = documents.html(order, f"kuitansi-{payment.pk}")
+    assert "Rp9.850.000" in kuitansi and "Rp150.000" in kuitansi
+    faktur, _name = documents.html(order, f"invoice-{invoice.pk}")
+    assert "Rp10.000.000" in faktur and "Rp1.100.000" in faktur
+    text, name = documents.html(order, slip, world.treasurer)
+    assert name.startswith("bukti-potong")
+    ppn_rate = "12 % \N{MULTIPLICATION SIGN} 11/12"
+    for figure in ("PPh Pasal 22", "Rp150.000", "1,5 %", ppn_rate, product.vendor.npwp):
+        assert figure in text, figure
+
+    for reader in (world.treasurer, seller):
+        client.force_login(reader)
+        kinds = [kind for kind, _t, _u in documents.available(order, [], reader)]
+        assert slip in kinds
+        answer = client.get(reverse("order-document-pdf", args=[order.pk, slip]))
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    for outsider in (world.requester, world.receiver):
+        client.force_login(outsider)
+        assert slip not in [kind for kind, _t, _u in documents.available(order, [], outsider)]
+        answer = client.get(reverse("order-document-pdf", args=[order.pk, slip]))
+        assert answer.status_code == 404
