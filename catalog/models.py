@@ -40,6 +40,7 @@ class Category(models.Model):
         choices=TaxClass.choices,
         default=TaxClass.TAXABLE,
         help_text=_(
+            # xgettext:no-python-format
             "Taxable: PPN 12 % on 11/12 of the price (PMK 131/2024). Exempt staple: rice, grain, "
             "maize, soybeans, salt, meat, eggs, milk, fruit, vegetables and the other basic needs "
             "PP 49/2022 frees from PPN. Luxury: PPN 12 % on the whole price (PMK 131/2024 art. 2)."

@@ -400,6 +400,9 @@ class Invoice(TaxFigures):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The payment clock: an invoice is complete when issued (it bills goods a BAST received),
+    # and due the policy's working days later (orders.clock).
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
 
     objects = InvoiceManager()
 

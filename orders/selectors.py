@@ -36,7 +36,6 @@ from procurement.models import Policy
 from procurement.selectors import (
     fiscal_year_current,
     holidays_between,
-    policy_for,
     working_days_after,
 )
 from procurement.services import Spend
@@ -156,7 +155,6 @@ def order_receipts(order: PurchaseOrder) -> QuerySet[DeliveryReceipt]:
 
 
 DEFAULT_RESPONSE_DAYS = Policy._meta.get_field("vendor_response_days").default
-DEFAULT_PAYMENT_DUE_DAYS = Policy._meta.get_field("payment_due_days").default
 
 
 def response_deadlines(orders) -> dict[int, datetime.date]:
@@ -199,21 +197,17 @@ def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrd
     return [order for order in candidates if today > deadlines[order.pk]]
 
 
-def payment_due_date(invoice: Invoice, days: int | None = None) -> datetime.date:
-    """The day an invoice should be paid by: the policy's days after it was issued (pass `days`
-    when reading many, from payment_due_days_by_year)."""
-    if days is None:
-        days = policy_for(invoice.order.budget_line.fiscal_year).payment_due_days
-    return timezone.localtime(invoice.issued_at).date() + datetime.timedelta(days=days)
+def payment_due_date(invoice: Invoice) -> datetime.date:
+    """The day an invoice should be paid by (orders.clock, kept on the invoice)."""
+    return timezone.localtime(invoice.due_at).date()
 
 
 def order_invoices(order: PurchaseOrder) -> list[Invoice]:
     """The order's invoices, oldest first, each with when it was paid, the BASTs it bills, and
     its day due."""
     invoices = list(order.invoices.prefetch_related("receipts").order_by("pk"))
-    days = policy_for(order.budget_line.fiscal_year).payment_due_days if invoices else 0
     for invoice in invoices:
-        invoice.due_date = payment_due_date(invoice, days)
+        invoice.due_date = payment_due_date(invoice)
         invoice.receipt_numbers = [receipt.number for receipt in invoice.receipts.all()]
     return invoices
 
@@ -246,14 +240,6 @@ def invoices_unpaid() -> QuerySet[Invoice]:
         "order__requester",
         "order__approver",
         "order__budget_line__fiscal_year",
-    )
-
-
-def payment_due_days_by_year() -> dict[int, int]:
-    """{fiscal year id: payment due days} of every policy; a year without one takes the default."""
-    return defaultdict(
-        lambda: DEFAULT_PAYMENT_DUE_DAYS,
-        Policy.objects.values_list("fiscal_year_id", "payment_due_days"),
     )
 
 

@@ -271,6 +271,10 @@ OUTBOX_RELAY = "worker.outbox.relay"
 # the current fiscal year's policy.
 PRICE_CEILING = "procurement.selectors.direct_purchase_ceiling"
 
+# The regency's goal for paying small vendors (procurement.reports): this share (%) of their
+# invoices paid within the policy's goal days (2 working days by default) of a complete invoice.
+PAYMENT_GOAL_SHARE = env.int("PAYMENT_GOAL_SHARE", default=90)
+
 # Taxes on a purchase (procurement.taxes; the rates are dated data, procurement.TaxRules). Two
 # points the regulations leave open:
 # whether a treasurer withholds the 0,5 % final tax (PP 55/2022) from a certified vendor also

@@ -1,6 +1,7 @@
 """REST endpoints for departments, budget lines and the fiscal year's policy."""
 
 import django_filters
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -241,14 +242,16 @@ def report_scope(request, filters: dict):
 
 
 class PaymentDelaySerializer(serializers.Serializer):
-    """Days from invoice to payment of the orders paid this year."""
+    """Working days from a complete invoice to its payment, of the payments this year."""
 
-    due_days = serializers.IntegerField(help_text="the policy's payment due days")
-    paid = serializers.IntegerField(help_text="orders paid")
+    due_days = serializers.IntegerField(help_text="the policy's target, in working days")
+    goal_days = serializers.IntegerField(help_text="the policy's stretch goal, in working days")
+    paid = serializers.IntegerField(help_text="payments")
     median_days = serializers.DecimalField(
         max_digits=6, decimal_places=1, allow_null=True, coerce_to_string=False
     )
-    within_due = percent_field(1, allow_null=True, help_text="% paid within the due days")
+    within_goal = percent_field(1, allow_null=True, help_text="% paid within the goal")
+    within_due = percent_field(1, allow_null=True, help_text="% paid within the target")
 
 
 class ComplianceSerializer(serializers.Serializer):
@@ -375,8 +378,10 @@ class PublicSpendApi(PublicApiView):
                 decimal_places=1,
                 allow_null=True,
                 coerce_to_string=False,
-                help_text="days from invoice to payment, the middle order; null before any",
+                help_text="working days from a complete invoice to payment, the middle "
+                "payment; null before any",
             )
+            paid_within_goal_share = percent_field(1, allow_null=True)
             paid_within_due_share = percent_field(1, allow_null=True)
 
         class DistrictSerializer(serializers.Serializer):
@@ -386,7 +391,19 @@ class PublicSpendApi(PublicApiView):
 
         fiscal_year = serializers.IntegerField()
         target = percent_field(2)
-        payment_due_days = serializers.IntegerField(help_text="the policy's days to pay")
+        payment_due_days = serializers.IntegerField(
+            help_text="the policy's target, in working days"
+        )
+        payment_goal_days = serializers.IntegerField(
+            help_text="the policy's stretch goal, in working days"
+        )
+        payment_goal_share = percent_field(
+            1, help_text="the share of small vendors' payments the goal asks for"
+        )
+        small_vendors_paid = serializers.IntegerField(help_text="payments to small vendors")
+        small_vendors_within_goal = percent_field(
+            1, allow_null=True, help_text="% of them paid within the goal"
+        )
         departments = DepartmentSerializer(many=True)
         vendors_paid_by_district = DistrictSerializer(many=True)
 
@@ -409,6 +426,10 @@ class PublicSpendApi(PublicApiView):
                     "fiscal_year": fiscal_year.year,
                     "target": figures.target,
                     "payment_due_days": figures.payment_due_days,
+                    "payment_goal_days": figures.payment_goal_days,
+                    "payment_goal_share": settings.PAYMENT_GOAL_SHARE,
+                    "small_vendors_paid": figures.small_vendors_paid,
+                    "small_vendors_within_goal": figures.small_vendors_within_goal,
                     "departments": figures.departments,
                     "vendors_paid_by_district": figures.vendors_paid_by_district,
                 }

@@ -186,10 +186,25 @@ class Policy(models.Model):
         ),
     )
     payment_due_days = models.PositiveSmallIntegerField(
-        _("payment due within (days)"),
-        default=14,
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
-        help_text=_("Days after invoicing within which the treasurer pays a vendor."),
+        _("payment due within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Working days from a complete invoice (its BAST and the invoice) to payment. No rule "
+            "sets them for a regional government; the state budget gives the PPK five working "
+            "days to request payment of a complete invoice (PMK 62/2023), taken as the default."
+        ),
+    )
+    payment_goal_days = models.PositiveSmallIntegerField(
+        _("payment goal (working days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            # xgettext:no-python-format
+            "The stretch goal the marketplace reports against: 90 % of small vendors' invoices "
+            "paid within this many working days of a complete invoice (as the UK and "
+            "Australia pay small suppliers within five days or fewer)."
+        ),
     )
 
     class Meta:
@@ -243,6 +258,7 @@ class TaxRules(models.Model):
         _("PPN base: numerator"),
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_(
+            # xgettext:no-python-format
             "For goods that are not luxury, PPN is charged on this fraction of the price "
             "excluding PPN: 11/12 (PMK 131/2024 art. 3), so that 11 % is paid in effect."
         ),
@@ -275,6 +291,7 @@ class TaxRules(models.Model):
     final_rate = models.DecimalField(
         _("PP 55 final tax rate (%)"),
         help_text=_(
+            # xgettext:no-python-format
             "PP 55/2022 art. 56 and PMK 164/2023: 0,5 % final tax, withheld instead of PPh 22 "
             "from a vendor whose PP 55 certificate (Suket) is valid on the payment date."
         ),

@@ -5,12 +5,13 @@ Everything is summed by the database from the spend ledger (procurement.models.M
 ledger_* expressions), a handful of queries whatever the number of order lines.
 """
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -31,8 +32,8 @@ from procurement.models import (
     ledger_realised,
     ledger_spent,
 )
-from procurement.selectors import policy_for
-from vendors.models import Scale
+from procurement.selectors import holidays_between, policy_for, working_days_between
+from vendors.models import SMALL_BUSINESS_SCALES, Scale
 
 MEASURE_LABELS = {
     "small_business": _("Small businesses and cooperatives"),
@@ -64,76 +65,105 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class PaymentDelay:
-    """How fast a department paid its vendors: days from invoice to payment, as how many paid
-    orders waited each number of days."""
+    """How fast a department paid its vendors: working days from a complete invoice to its
+    payment (weekends and the holidays kept do not count), as how many payments waited each
+    number of days."""
 
-    due_days: int
-    counts: tuple[tuple[int, int], ...] = ()  # (days, orders), by days
+    due_days: int  # the policy's target
+    counts: tuple[tuple[int, int], ...] = ()  # (working days, payments), by days
+    goal_days: int = 2  # the policy's stretch goal
 
     @property
     def paid(self) -> int:
-        return sum(orders for _days, orders in self.counts)
+        return sum(payments for _days, payments in self.counts)
 
     @property
     def median_days(self) -> Decimal | None:
         if not self.counts:
             return None
-        middle = ((self.paid - 1) // 2, self.paid // 2)  # the middle order (or two)
+        middle = ((self.paid - 1) // 2, self.paid // 2)  # the middle payment (or two)
         found, seen = [], 0
-        for days, orders in self.counts:
-            found += [days for place in middle if seen <= place < seen + orders]
-            seen += orders
+        for days, payments in self.counts:
+            found += [days for place in middle if seen <= place < seen + payments]
+            seen += payments
         return one_decimal(Decimal(sum(found)) / 2)
+
+    def within(self, days: int) -> Decimal | None:
+        """The share (%) paid within `days` working days."""
+        if not self.counts:
+            return None
+        return percent(sum(paid for waited, paid in self.counts if waited <= days), self.paid)
 
     @property
     def within_due(self) -> Decimal | None:
-        """The share (%) paid within the policy's payment due days."""
-        if not self.counts:
-            return None
-        on_time = sum(orders for days, orders in self.counts if days <= self.due_days)
-        return percent(on_time, self.paid)
+        """The share (%) paid within the policy's target."""
+        return self.within(self.due_days)
+
+    @property
+    def within_goal(self) -> Decimal | None:
+        """The share (%) paid within the stretch goal."""
+        return self.within(self.goal_days)
 
     @classmethod
-    def merged(cls, due_days: int, delays) -> "PaymentDelay":
+    def merged(cls, due_days: int, delays, goal_days: int = 2) -> "PaymentDelay":
         counts = Counter()
         for delay in delays:
             counts.update(dict(delay.counts))
-        return cls(due_days, tuple(sorted(counts.items())))
+        return cls(due_days, tuple(sorted(counts.items())), goal_days)
 
 
 def payment_delays(
-    *, fiscal_year: FiscalYear, department_ids: list[int], due_days: int, until=None
+    *,
+    department_ids: list[int] | None,
+    due_days: int,
+    goal_days: int = 2,
+    fiscal_year: FiscalYear | None = None,
+    since=None,
+    until=None,
+    small_vendors: bool = False,
 ) -> dict[int, PaymentDelay]:
-    """Each department's payment delays in the year, from the ledger's realisations (which keep
-    when the vendor billed), counted in the database: an order is paid at once, so its
-    realisations (one per category) share their dates and it is counted once."""
+    """Each department's payment delays (in the fiscal year, or since `since`), from the
+    ledger's realisations, which keep when the vendor billed. The database counts the payments
+    per pair of days (billed, paid); the working days between each pair are counted here, a
+    few hundred pairs a year whatever the number of payments. An invoice is paid at once, so
+    its realisations (one per category) share their dates and it is counted once."""
     tz = timezone.get_current_timezone()
-    waited = (
-        SpendEntry.objects.filter(
-            fiscal_year=fiscal_year,
-            department_id__in=department_ids,
-            kind=SpendKind.REALISE,
-            billed_at__isnull=False,
-            **({"occurred_at__lt": until} if until else {}),
+    entries = SpendEntry.objects.filter(kind=SpendKind.REALISE, billed_at__isnull=False)
+    if department_ids is not None:  # None: every department
+        entries = entries.filter(department_id__in=department_ids)
+    if fiscal_year is not None:
+        entries = entries.filter(fiscal_year=fiscal_year)
+    if since is not None:
+        entries = entries.filter(occurred_at__gte=since)
+    if until is not None:
+        entries = entries.filter(occurred_at__lt=until)
+    if small_vendors:
+        entries = entries.filter(vendor_scale__in=SMALL_BUSINESS_SCALES)
+    pairs = list(
+        entries.annotate(
+            billed=TruncDate("billed_at", tzinfo=tz), paid=TruncDate("occurred_at", tzinfo=tz)
         )
-        .annotate(
-            waited=ExpressionWrapper(
-                TruncDate("occurred_at", tzinfo=tz) - TruncDate("billed_at", tzinfo=tz),
-                output_field=DurationField(),
-            )
-        )
-        .values_list("department_id", "waited")
-        .annotate(orders=Count("order_id", distinct=True))
+        .values_list("department_id", "billed", "paid")
+        .annotate(payments=Count("order_id", distinct=True))
         .order_by()
     )
+    holidays = (
+        holidays_between(
+            min(billed for _d, billed, _p, _n in pairs) - datetime.timedelta(days=1),
+            max(paid for _d, _b, paid, _n in pairs),
+        )
+        if pairs
+        else set()
+    )
     counts: dict[int, Counter] = {}
-    for department_id, days, orders in waited:
-        counts.setdefault(department_id, Counter())[days.days] += orders
+    for department_id, billed, paid, payments in pairs:
+        waited = working_days_between(billed, paid, holidays)
+        counts.setdefault(department_id, Counter())[waited] += payments
     return {
         department_id: PaymentDelay(
-            due_days, tuple(sorted(counts.get(department_id, Counter()).items()))
+            due_days, tuple(sorted(counts.get(department_id, Counter()).items())), goal_days
         )
-        for department_id in department_ids
+        for department_id in (counts if department_ids is None else department_ids)
     }
 
 
@@ -233,6 +263,7 @@ def compliance_by_department(
         fiscal_year=fiscal_year,
         department_ids=ids,
         due_days=policy.payment_due_days,
+        goal_days=policy.payment_goal_days,
         until=until,
     )
     empty = {name: 0 for name in ledger_figures()}
@@ -266,7 +297,9 @@ def compliance_by_department(
         target=policy.small_business_target,
         exact_pace=exact_pace(policy.small_business_target, fiscal_year, today),
         local_target=policy.local_target,
-        payment_delay=PaymentDelay.merged(policy.payment_due_days, delays.values()),
+        payment_delay=PaymentDelay.merged(
+            policy.payment_due_days, delays.values(), policy.payment_goal_days
+        ),
     )
     return rows, total
 
@@ -353,9 +386,10 @@ def compliance_table(rows: list[Compliance], total: Compliance | None) -> tuple[
         str(_("Pace today (%)")),
         str(_("Local-business target (%)")),
         str(_("Status")),
-        str(_("Orders paid")),
-        str(_("Median days from invoice to payment")),
-        str(_("Paid within the due days (%)")),
+        str(_("Payments")),
+        str(_("Median working days from complete invoice to payment")),
+        str(_("Paid within the goal's working days (%)")),
+        str(_("Paid within the target's working days (%)")),
     ]
     table = []
     for row in [*rows, *([total] if total else [])]:
@@ -372,6 +406,7 @@ def compliance_table(rows: list[Compliance], total: Compliance | None) -> tuple[
                 str(row.status_label),
                 delay.paid,
                 delay.median_days,
+                delay.within_goal,
                 delay.within_due,
             ]
         )
@@ -398,6 +433,10 @@ class PublicFigures:
     vendors_paid_by_district: list[dict]
     target: Decimal
     payment_due_days: int
+    payment_goal_days: int
+    # The regency against its goal: this share of small vendors' payments within the goal.
+    small_vendors_paid: int
+    small_vendors_within_goal: Decimal | None
 
 
 SMALL_LOCAL = MEASURES["small_business"] & MEASURES["local"]
@@ -420,6 +459,20 @@ def public_figures_cached(*, fiscal_year: FiscalYear) -> PublicFigures:
         figures = public_figures(fiscal_year=fiscal_year)
         cache.set(key, figures, PUBLIC_FIGURES_SECONDS)
     return figures
+
+
+def regency_small_vendor_payments(*, fiscal_year: FiscalYear) -> PaymentDelay:
+    """The whole regency's payments to micro and small vendors in the year: the figure set
+    against its goal (settings.PAYMENT_GOAL_SHARE within the policy's goal days)."""
+    policy = policy_for(fiscal_year)
+    delays = payment_delays(
+        fiscal_year=fiscal_year,
+        department_ids=None,
+        due_days=policy.payment_due_days,
+        goal_days=policy.payment_goal_days,
+        small_vendors=True,
+    )
+    return PaymentDelay.merged(policy.payment_due_days, delays.values(), policy.payment_goal_days)
 
 
 def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
@@ -448,6 +501,7 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
         for district, count in sorted(Counter(paid_vendors).items())
     ]
     districts = dict(District.objects.values_list("code", "name"))
+    small = regency_small_vendor_payments(fiscal_year=fiscal_year)
     return PublicFigures(
         departments=[
             {
@@ -464,6 +518,7 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
                 "status_label": str(row.status_label),
                 "orders_paid": row.payment_delay.paid,
                 "median_days_to_pay": row.payment_delay.median_days,
+                "paid_within_goal_share": row.payment_delay.within_goal,
                 "paid_within_due_share": row.payment_delay.within_due,
             }
             for row in rows
@@ -479,4 +534,7 @@ def public_figures(*, fiscal_year: FiscalYear, today=None) -> PublicFigures:
         ],
         target=total.target,
         payment_due_days=total.payment_delay.due_days,
+        payment_goal_days=total.payment_delay.goal_days,
+        small_vendors_paid=small.paid,
+        small_vendors_within_goal=small.within_goal,
     )

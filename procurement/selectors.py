@@ -149,6 +149,22 @@ def working_days_after(
     return current
 
 
+def working_days_between(
+    start: datetime.date, end: datetime.date, holidays: set[datetime.date] | None = None
+) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier):
+    how long an invoice waited, how many days are left until a due date or it is overdue."""
+    if end < start:
+        return -working_days_between(end, start, holidays)
+    if holidays is None:
+        holidays = holidays_between(start, end)
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += day.weekday() < 5 and day not in holidays
+    return count
+
+
 def months_begun(
     fiscal_year: FiscalYear, today: datetime.date | None = None
 ) -> list[datetime.date]:

@@ -1,6 +1,7 @@
 """Pages for budgets: the budget list and the home page's budget panel."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -209,6 +210,7 @@ def transparency(request):
         figures = public_figures_cached(fiscal_year=fiscal_year)
         context.update(
             figures=figures,
+            goal_share=settings.PAYMENT_GOAL_SHARE,
             share_chart=bar_chart(
                 [(row["code"], row["small_business"]) for row in figures.departments]
             ),

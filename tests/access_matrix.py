@@ -84,6 +84,8 @@ CALLS: dict[str, Call] = {
     "vendor-detail": Call(kwargs=pk("vendor")),
     "vendor-action": Call("POST", pk("vendor", action="suspend")),
     "vendor-document": Call(kwargs=pk("document")),
+    "vendor-tax-profile-check": Call("POST", pk("vendor")),
+    "api:vendor-tax-profile-check": Call("POST", pk("vendor")),
     "api:vendor-register": Call("POST"),
     "api:vendor-detail": Call(kwargs=pk("vendor")),
     "api:vendor-documents-of-vendor": Call(kwargs=pk("vendor")),
@@ -195,6 +197,8 @@ EXPECTED: dict[str, str] = {
     "api:vendor-suspend":             "401 403 403 403 403 403 403 403 403 403 403 403 400",
     "api:vendor-reinstate":           "401 403 403 403 403 403 403 403 403 403 403 403 409",
     "api:vendor-profile":             "401 404 404 404 404 404 404 404 404 404 200 200 404",
+    "api:vendor-tax-profile":         "401 404 404 404 404 404 404 404 404 404 200 200 404",
+    "api:vendor-tax-profile-check":   "401 403 403 403 403 403 403 403 403 403 403 403 400",
     "api:vendor-documents":           "401 404 404 404 404 404 404 404 404 404 200 200 404",
     "api:vendor-document-file":       "401 404 404 404 404 404 404 404 404 404 200 404 200",
     "api:vendor-stats":               "200 200 200 200 200 200 200 200 200 200 200 200 200",
@@ -256,6 +260,8 @@ EXPECTED: dict[str, str] = {
     "vendor-action":                  "302 403 403 403 403 403 403 403 403 403 403 403 302",
     "vendor-home":                    "302 404 404 404 404 404 404 404 404 404 200 200 404",
     "vendor-profile":                 "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "vendor-tax-profile":             "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "vendor-tax-profile-check":       "302 403 403 403 403 403 403 403 403 403 403 403 302",
     "vendor-document":                "302 404 404 404 404 404 404 404 404 404 200 404 200",
     "vendor-statistics":              "200 200 200 200 200 200 200 200 200 200 200 200 200",
     # catalog pages
@@ -325,6 +331,8 @@ SAME_THING: dict[str, tuple[str, ...]] = {
     "vendor-action": ("api:vendor-suspend",),
     "vendor-home": ("api:vendor-profile", "api:vendor-documents"),
     "vendor-profile": ("api:vendor-profile",),
+    "vendor-tax-profile": ("api:vendor-tax-profile",),
+    "vendor-tax-profile-check": ("api:vendor-tax-profile-check",),
     "vendor-document": ("api:vendor-document-file",),
     "vendor-statistics": ("api:vendor-stats",),
     # catalog
@@ -404,7 +412,9 @@ ADMIN_REFUSES: dict[str, str] = {
     "procurement.fiscalyear": "delete",
     "procurement.policy": "add delete",  # a policy comes with its fiscal year
     "procurement.spendentry": "add delete",
+    "procurement.taxrules": "delete",  # rules in force are never changed nor removed
     "vendors.vendor": "add delete",
+    "vendors.vendortaxprofile": "add delete",
 }
 
 SITE_ROUTES = (

@@ -48,7 +48,7 @@ from tests.access_matrix import (
 )
 from tests.factories import DepartmentFactory, UserFactory, finance_officer, member
 from tests.images import pdf_file
-from vendors.models import Vendor, VendorDocument
+from vendors.models import Vendor, VendorDocument, VendorTaxProfile
 from vendors.services import vendor_document_add
 
 # --- The routes --------------------------------------------------------------------------
@@ -240,6 +240,8 @@ def _one_of_each_for_the_admin(home_department, year) -> None:
         small_business_target=50,
     )
     ProviderEvent.objects.create(event_id="evt_matrix", type="ping", payload={})
+    # Another vendor's tax profile: the home vendor has declared none (its check answers 400).
+    VendorTaxProfile.objects.create(vendor=Vendor.objects.order_by("pk").last())
 
 
 @pytest.fixture

@@ -365,6 +365,19 @@ class VendorTaxProfileApi(APIView):
         return Response(TaxProfileSerializer(profile).data)
 
 
+class VendorTaxProfileCheckApi(APIView):
+    """`POST /vendors/{id}/tax-profile/check/`: a platform administrator has checked the
+    vendor's tax profile against its documents."""
+
+    permission_classes = [IsPlatformAdmin]
+
+    @extend_schema(request=None, responses={200: TaxProfileSerializer, 404: refusal(404)})
+    def post(self, request, pk):
+        vendor = get_object_or_404(Vendor, pk=pk)
+        profile = tax_profile.vendor_tax_profile_check(vendor=vendor, by=request.user)
+        return Response(TaxProfileSerializer(profile).data)
+
+
 class VendorDocumentListApi(generics.ListCreateAPIView):
     """The vendor's documents; upload with multipart fields `kind` and `file` (PDF or image)."""
 

@@ -19,6 +19,11 @@ urlpatterns = [
         )
         for action in ("verify", "reject", "suspend", "reinstate")
     ],
+    path(
+        "vendors/<int:pk>/tax-profile/check/",
+        api.VendorTaxProfileCheckApi.as_view(),
+        name="vendor-tax-profile-check",
+    ),
     path("vendor/profile/", api.VendorProfileApi.as_view(), name="vendor-profile"),
     path("vendor/tax-profile/", api.VendorTaxProfileApi.as_view(), name="vendor-tax-profile"),
     path("vendor/documents/", api.VendorDocumentListApi.as_view(), name="vendor-documents"),

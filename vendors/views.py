@@ -161,8 +161,8 @@ def vendor_tax_profile(request):
 @require_POST
 def vendor_tax_profile_check(request, pk):
     """An administrator marks the profile checked, from the vendor's page."""
-    if not roles_of(request.user).is_platform_admin:
-        raise Http404
+    if not roles_of(request.user).is_platform_admin:  # before anything is read
+        raise PermissionDenied(_("Only an administrator checks a tax profile."))
     vendor = get_object_or_404(Vendor, pk=pk)
     try:
         tax_profile.vendor_tax_profile_check(vendor=vendor, by=request.user)

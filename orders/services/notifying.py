@@ -28,7 +28,7 @@ EVENTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "expires_soon": (("order.expires_soon", (Actor.VENDOR,)),),
     "approval_waiting": (("order.approval_waiting", (Actor.APPROVER,)),),
     "payment_due_soon": (("order.payment_due_soon", (Actor.TREASURER,)),),
-    "payment_overdue": (("order.payment_overdue", (Actor.TREASURER, Actor.FINANCE)),),
+    "payment_overdue": (("order.payment_overdue", (Actor.APPROVER, Actor.FINANCE)),),
 }
 
 
@@ -36,9 +36,12 @@ def _told(event: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return ACTIONS[event].told if event in ACTIONS else EVENTS.get(event, ())
 
 
-def once_key(order_id: int, event: str, invoice_id: int | None = None) -> str:
+def once_key(order_id: int, event: str, invoice_id: int | None = None, day=None) -> str:
+    """The key a reminder is told once under: per order (and invoice), or per day for one told
+    again every working day (an overdue payment)."""
     key = f"order:{order_id}:{event}"
-    return f"{key}:invoice:{invoice_id}" if invoice_id else key
+    key = f"{key}:invoice:{invoice_id}" if invoice_id else key
+    return f"{key}:{day.isoformat()}" if day else key
 
 
 def _people(order: PurchaseOrder, audience: str) -> list[User]:
@@ -58,7 +61,13 @@ def _may_see(user: User, order: PurchaseOrder) -> bool:
 
 
 def order_notify(
-    *, order: PurchaseOrder, event: str, by: User | None, invoice: Invoice | None = None, **facts
+    *,
+    order: PurchaseOrder,
+    event: str,
+    by: User | None,
+    invoice: Invoice | None = None,
+    day=None,
+    **facts,
 ) -> None:
     """Tell the event's audiences about the order (inside the action that moved it). An event
     about one invoice (billed, paid, due) names the invoice's amount, not the order's."""
@@ -93,7 +102,7 @@ def order_notify(
             },
             target=order,
             link=link,
-            key=once_key(order.pk, event, invoice and invoice.pk)
+            key=once_key(order.pk, event, invoice and invoice.pk, day)
             if event in ONCE_PER_PERSON
             else "",
         )

@@ -33,6 +33,7 @@ from orders.actions import (
     OrderAction,
     implements,
 )
+from orders.clock import due_at
 from orders.models import (
     Actor,
     DeliveryReceipt,
@@ -381,8 +382,11 @@ def order_invoice(*, order: PurchaseOrder, by: User) -> Invoice:
             code="nothing_to_bill",
         )
     vendor = order.vendor
+    now = timezone.now()
+    days = policy_for(order.budget_line.fiscal_year).payment_due_days
     invoice = Invoice.objects.create(
         order=order,
+        due_at=due_at(now, days),
         number=invoice_number(order, order.invoices.count() + 1),
         amount=amount,
         final=all(line.received_quantity == line.due_quantity for line in lines),

@@ -11,12 +11,14 @@ from django.utils.formats import date_format
 from market.errors import DomainError
 from market.models import DepartmentRole, Notification, OutboxMessage
 from market.notices import whatsapp_parameters, words
+from orders.clock import due_at
 from orders.models import Invoice, PurchaseOrder
 from orders.selectors import orders_visible_to, response_deadlines
 from orders.services import exports, payments, placing, transitions
 from orders.services.reminders import order_reminders_send
 from orders.services.standing import standing_order_run
 from procurement.models import Policy
+from procurement.selectors import working_days_after
 from tests.factories import (
     DepartmentFactory,
     UserFactory,
@@ -100,7 +102,7 @@ def test_each_step_tells_whose_turn_it_is_with_number_party_amount_and_link(worl
     invoice = transitions.order_invoice(order=order, by=world.rice_seller)
     assert told() == [(world.treasurer.username, "order.invoiced")]
     billed = Notification.objects.get(kind="order.invoiced").params
-    due = timezone.localtime(invoice.issued_at).date() + datetime.timedelta(days=14)
+    due = working_days_after(timezone.localtime(invoice.issued_at).date(), 5)
     assert billed["amount"] == invoice.amount == 1_160_000 and billed["date"] == due.isoformat()
     payments.order_pay(order=order, by=world.treasurer, sp2d_number="77/SP2D", sp2d_date=TODAY())
     assert told() == [
@@ -207,33 +209,36 @@ def test_an_approver_is_reminded_of_an_order_waiting_more_than_two_working_days(
     assert order_reminders_send(today=datetime.date(2026, 11, 26)) == 0
 
 
-def test_treasurers_hear_of_invoices_nearly_due_then_finance_of_overdue_ones(world, told):
+def test_treasurers_hear_the_day_before_due_then_the_ppk_and_finance_each_working_day(world, told):
     finance = finance_officer()
     second_treasurer = member(DepartmentRole.TREASURER, world.department)
     order = invoiced(world)
     issued = datetime.datetime(2026, 11, 2, 10, tzinfo=timezone.get_current_timezone())
-    Invoice.objects.filter(order=order).update(issued_at=issued)
-    told()  # due 16 November: 14 days after the invoice
-    assert order_reminders_send(today=datetime.date(2026, 11, 12)) == 0
-    assert order_reminders_send(today=datetime.date(2026, 11, 13)) == 1
+    # Complete on Monday 2 November: due 5 working days later, Monday 9 November.
+    Invoice.objects.filter(order=order).update(issued_at=issued, due_at=due_at(issued, 5))
+    told()
+    assert order_reminders_send(today=datetime.date(2026, 11, 5)) == 0
+    assert order_reminders_send(today=datetime.date(2026, 11, 6)) == 1  # the working day before
     assert sorted(told()) == sorted(
         [
             (world.treasurer.username, "order.payment_due_soon"),
             (second_treasurer.username, "order.payment_due_soon"),
         ]
     )
-    assert order_reminders_send(today=datetime.date(2026, 11, 16)) == 0
-    assert order_reminders_send(today=datetime.date(2026, 11, 17)) == 1
+    assert order_reminders_send(today=datetime.date(2026, 11, 6)) == 0  # the check runs again
+    assert order_reminders_send(today=datetime.date(2026, 11, 9)) == 0  # due today
+    assert order_reminders_send(today=datetime.date(2026, 11, 10)) == 1
     assert sorted(told()) == sorted(
         [
-            (world.treasurer.username, "order.payment_overdue"),
-            (second_treasurer.username, "order.payment_overdue"),
+            (world.approver.username, "order.payment_overdue"),
             (finance.username, "order.payment_overdue"),
         ]
     )
     overdue = Notification.objects.filter(kind="order.payment_overdue").first()
-    assert overdue.params["date"] == "2026-11-16"
-    assert order_reminders_send(today=datetime.date(2026, 11, 18)) == 0  # the daily check again
+    assert overdue.params["date"] == "2026-11-09"
+    assert order_reminders_send(today=datetime.date(2026, 11, 10)) == 0  # once a day
+    assert order_reminders_send(today=datetime.date(2026, 11, 11)) == 1  # and every working day
+    assert order_reminders_send(today=datetime.date(2026, 11, 14)) == 0  # not on Saturday
 
 
 def test_a_vendor_hears_of_its_verification_rejection_and_suspension(told):

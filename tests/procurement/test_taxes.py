@@ -80,7 +80,8 @@ def test_without_npwp_the_pph22_rate_doubles(rules):
     result = taxes([TaxLine(11_100_000, **UNIFORMS)], vendor, rules)
     assert (result.income_tax_rate, result.income_tax) == (Decimal("3"), 300_000)
     assert result.net_to_vendor == 9_700_000
-    assert "no NPWP" in rule_words(result.rules[-1].code, result.rules[-1].facts)
+    assert result.rules[-1].code == "income.pph22_no_npwp"
+    assert "NPWP" in rule_words(result.rules[-1].code, result.rules[-1].facts)
 
 
 def test_the_same_uniforms_paid_by_card_have_nothing_collected(rules):

@@ -139,7 +139,7 @@ def test_nobody_but_an_administrator_checks_it(client, vendor, owner):
     VendorTaxProfile.objects.create(vendor=vendor)
     client.force_login(owner)
     answer = client.post(reverse("vendor-tax-profile-check", args=[vendor.pk]))
-    assert answer.status_code == 404
+    assert answer.status_code == 403
     assert VendorTaxProfile.objects.get().status == TaxProfileStatus.DECLARED
 
 
