@@ -59,9 +59,10 @@ from orders.selectors import (
 )
 from orders.services import exports, payments, placing, standing, transitions
 from orders.services.payments import CardPayment
+from orders.taxes import vendor_preview
 from procurement.models import BudgetLine
 from procurement.selectors import report_fiscal_year
-from vendors.permissions import ActsForAVendor, vendor_of
+from vendors.permissions import ActsForAVendor, acts_for, vendor_of
 
 
 def quantity_field() -> serializers.CharField:
@@ -373,6 +374,29 @@ class OrderDetailSerializer(OrderSummarySerializer):
     documents = serializers.SerializerMethodField()
     invoices = serializers.SerializerMethodField()
     payments = serializers.SerializerMethodField()
+    expected_net = serializers.SerializerMethodField(
+        help_text="for the vendor: what the whole order brings after taxes, paid by treasury "
+        "transfer (SP2D); null for anyone else"
+    )
+    buyer_payment_record = serializers.SerializerMethodField(
+        help_text="for the vendor: how the department paid over the last 180 days (fewer than "
+        "5 payments: a new buyer); null for anyone else"
+    )
+
+    class BuyerPaymentRecordSerializer(serializers.Serializer):
+        median_working_days = serializers.DecimalField(
+            max_digits=6, decimal_places=1, allow_null=True, coerce_to_string=False
+        )
+        share_on_time = serializers.DecimalField(
+            max_digits=5,
+            decimal_places=1,
+            allow_null=True,
+            coerce_to_string=False,
+            help_text="% paid within the policy's target",
+        )
+        target_working_days = serializers.IntegerField(source="target_days")
+        payments = serializers.IntegerField()
+        new_buyer = serializers.BooleanField(source="is_new_buyer")
 
     class Meta(OrderSummarySerializer.Meta):
         fields = [
@@ -387,6 +411,8 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "response_deadline",
             "invoices",
             "payments",
+            "expected_net",
+            "buyer_payment_record",
             "timeline",
             "documents",
         ]
@@ -398,6 +424,23 @@ class OrderDetailSerializer(OrderSummarySerializer):
     @extend_schema_field(PaymentSerializer(many=True))
     def get_payments(self, order) -> list[dict]:
         return self.PaymentSerializer(order_payments(order), many=True).data
+
+    def _vendor_preview(self, order):
+        if not acts_for(self.context["request"].user, order.vendor_id):
+            return None
+        if not hasattr(self, "_preview"):
+            self._preview = vendor_preview(order)
+        return self._preview
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_expected_net(self, order) -> int | None:
+        preview = self._vendor_preview(order)
+        return preview.taxes.net_to_vendor if preview else None
+
+    @extend_schema_field(BuyerPaymentRecordSerializer(allow_null=True))
+    def get_buyer_payment_record(self, order) -> dict | None:
+        preview = self._vendor_preview(order)
+        return self.BuyerPaymentRecordSerializer(preview.record).data if preview else None
 
     def get_allowed_actions(self, order) -> list[str]:
         return [a.name for a in transitions.allowed_actions(self.context["request"].user, order)]

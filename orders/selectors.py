@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -33,10 +34,13 @@ from orders.models import (
 from orders.spend import priced, to_bill
 from procurement.evaluation import Evaluation, policy_evaluate
 from procurement.models import Policy
+from procurement.reports import payment_delays
 from procurement.selectors import (
     fiscal_year_current,
     holidays_between,
+    policy_for,
     working_days_after,
+    working_days_between,
 )
 from procurement.services import Spend
 from vendors.permissions import vendor_of
@@ -295,6 +299,29 @@ def orders_waiting_for(user, *, limit: int = 20) -> QuerySet[PurchaseOrder]:
     return _with_details(PurchaseOrder.objects.filter(waiting)).order_by("created_at")[:limit]
 
 
+def invoices_to_pay(user, *, limit: int = 20) -> list[Invoice]:
+    """The unpaid invoices of this treasurer's departments, soonest due first (the overdue at
+    the top), each with `working_days_left` (negative: overdue by so many working days)."""
+    departments = roles_of(user).department_ids_with(DepartmentRole.TREASURER)
+    if not departments:
+        return []
+    invoices = list(
+        Invoice.objects.unpaid()
+        .filter(order__department_id__in=departments)
+        .select_related("order__vendor")
+        .order_by("due_at", "pk")[:limit]
+    )
+    if invoices:
+        today = timezone.localdate()
+        dates = [payment_due_date(invoice) for invoice in invoices]
+        holidays = holidays_between(min([today, *dates]), max([today, *dates]))
+        for invoice, due in zip(invoices, dates, strict=True):
+            invoice.due_date = due
+            invoice.working_days_left = working_days_between(today, due, holidays)
+            invoice.overdue_days = max(0, -invoice.working_days_left)
+    return invoices
+
+
 def checkout_preview(*, user, department: Department, fiscal_year=None) -> Evaluation | None:
     """What submitting the cart now would do: the policy's verdict on each vendor's order and
     the department's quota position after them (nothing is written). None for an empty cart."""
@@ -385,3 +412,39 @@ def order_lines_table(*, fiscal_year, departments) -> tuple[list, Iterator, int]
             yield row
 
     return [str(label) for _name, label in columns], rows(), lines.count()
+
+
+NEW_BUYER_BELOW = 5  # payments in the window: fewer, and the record says "new buyer"
+RECORD_DAYS = 180
+
+
+@dataclass(frozen=True)
+class BuyerPaymentRecord:
+    """How a department has paid its vendors over the last RECORD_DAYS days: what a vendor sees
+    before it accepts the department's order."""
+
+    payments: int
+    median_working_days: Decimal | None
+    share_on_time: Decimal | None  # % paid within the policy's target
+    target_days: int
+
+    @property
+    def is_new_buyer(self) -> bool:
+        return self.payments < NEW_BUYER_BELOW
+
+
+def buyer_payment_record(department: Department, *, today=None) -> BuyerPaymentRecord:
+    today = today or timezone.localdate()
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=RECORD_DAYS), datetime.time())
+    )
+    target = policy_for(fiscal_year_current()).payment_due_days
+    delay = payment_delays(department_ids=[department.pk], due_days=target, since=since)[
+        department.pk
+    ]
+    return BuyerPaymentRecord(
+        payments=delay.paid,
+        median_working_days=delay.median_days,
+        share_on_time=delay.within_due,
+        target_days=target,
+    )

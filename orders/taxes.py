@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from market.bounds import format_number
 from orders.models import Invoice, OrderLine, PaymentMethod, PurchaseOrder
+from orders.selectors import BuyerPaymentRecord, buyer_payment_record
 from procurement.tax_words import rule_words
 from procurement.taxes import (
     IncomeTax,
@@ -173,3 +174,18 @@ def vendor_tax_number(vendor) -> tuple[str, str]:
         return "NPWP", vendor.npwp
     profile = VendorTaxProfile.objects.filter(vendor=vendor).only("nik").first()
     return ("NIK", profile.nik) if profile is not None and profile.nik else ("", "")
+
+
+@dataclass(frozen=True)
+class VendorPreview:
+    """What a vendor sees on an order before accepting it: the whole order's net after taxes,
+    paid by treasury transfer, and the department's payment record."""
+
+    taxes: TaxFiguresShown
+    record: BuyerPaymentRecord
+
+
+def vendor_preview(order: PurchaseOrder) -> VendorPreview:
+    return VendorPreview(
+        taxes=tax_figures(taxes_of_order(order)), record=buyer_payment_record(order.department)
+    )

@@ -43,6 +43,7 @@ from orders.selectors import (
     exports_downloadable,
     exports_of,
     invoice_preview,
+    invoices_to_pay,
     order_filter,
     order_invoices,
     order_payments,
@@ -61,7 +62,7 @@ from orders.selectors import (
 from orders.services import exports, placing, standing
 from orders.services.payments import card_payment_problem
 from orders.services.transitions import allowed_actions, may_act
-from orders.taxes import tax_figures, taxes_of_invoice
+from orders.taxes import tax_figures, taxes_of_invoice, vendor_preview
 from procurement.selectors import fiscal_year_current, report_departments
 from vendors.permissions import acts_for, vendor_of
 
@@ -257,6 +258,11 @@ def _order_page(request, order):
         "order": order,
         "lines": lines,
         "actions": actions,
+        # Before it accepts, the vendor sees what will reach its account and how fast this
+        # department pays.
+        "vendor_preview": vendor_preview(order)
+        if acts_for(request.user, order.vendor_id)
+        else None,
         "failed_form": next((a["form"] for a in actions if a["open"]), None),
         "response_deadline": response_deadline(order),
         "invoices": order_invoices(order),
@@ -431,7 +437,10 @@ def orders_panel(request) -> Panel | None:
             else order.vendor.display_name
         )
         order.response_deadline = deadlines.get(order.pk)
-    return Panel("orders/orders_panel.html", {"orders": waiting})
+    return Panel(
+        "orders/orders_panel.html",
+        {"orders": waiting, "invoices": invoices_to_pay(request.user)},
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalog.models import Category
 from orders import documents
-from orders.models import PaymentMethod
+from orders.models import Invoice, PaymentMethod
 from orders.services import payments, transitions
 from orders.taxes import taxes_of_order
 from procurement.models import SpendEntry, TaxRules
@@ -204,3 +204,52 @@ def test_the_documents_show_the_same_figures_and_the_slip_goes_only_to_who_may_r
         assert slip not in [kind for kind, _t, _u in documents.available(order, [], outsider)]
         answer = client.get(reverse("order-document-pdf", args=[order.pk, slip]))
         assert answer.status_code == 404
+
+
+def test_before_accepting_the_vendor_sees_its_net_and_how_the_department_pays(
+    client, api_as, world, tailor
+):
+    product, seller = tailor
+    for number in range(5):  # five invoices of the department, each paid the day it was billed
+        order, [invoice] = delivered(world, product, seller, "10", ("10",))
+        pay(world, order, invoice, f"{number}/SP2D")
+    order = world.order((product, "100"))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    client.force_login(seller)
+    page = client.get(reverse("order-detail", args=[order.pk])).content.decode()
+    assert "Rp9.850.000" in page
+    assert "0 hari kerja (median)" in page and "100 % dalam 5 hari kerja" in page
+    answer = api_as(seller).get(reverse("api:order-detail", args=[order.pk])).json()
+    assert answer["expected_net"] == 9_850_000
+    assert answer["buyer_payment_record"] == {
+        "median_working_days": 0.0,
+        "share_on_time": 100.0,
+        "target_working_days": 5,
+        "payments": 5,
+        "new_buyer": False,
+    }
+    # The department's people see neither: they are the vendor's figures.
+    answer = api_as(world.requester).get(reverse("api:order-detail", args=[order.pk])).json()
+    assert answer["expected_net"] is None and answer["buyer_payment_record"] is None
+
+
+def test_a_department_with_fewer_than_five_payments_is_a_new_buyer(client, world, tailor):
+    product, seller = tailor
+    order = world.order((product, "10"))[0]
+    transitions.order_approve(order=order, by=world.approver)
+    client.force_login(seller)
+    page = client.get(reverse("order-detail", args=[order.pk])).content.decode()
+    assert "Pembeli baru: 0 pembayaran" in page
+
+
+def test_the_treasurers_home_lists_invoices_by_time_left_overdue_first(login, world, tailor):
+    product, seller = tailor
+    _order, [late] = delivered(world, product, seller, "10", ("10",))
+    _order, [fresh] = delivered(world, product, seller, "10", ("10",))
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Invoice.objects.filter(pk=late.pk).update(due_at=long_ago)
+    home = login(world.treasurer).get("/").content.decode()
+    clock = home.split("payment-clock")[1]
+    assert clock.index(late.number) < clock.index(fresh.number)
+    assert "terlambat" in clock and "hari kerja lagi" in clock
+    assert "payment-clock" not in login(world.requester).get("/").content.decode()
