@@ -220,3 +220,28 @@ class PurchaseFilterForm(forms.Form):
         ):
             self.fields[name].queryset = choices
             self.fields[name].empty_label = everything
+
+
+class TaxRegisterForm(forms.Form):
+    """Which department's register, for which month (the treasurer's own departments)."""
+
+    department = forms.ChoiceField(label=_("Department"))
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Give a month as YYYY-MM.")},
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            (department.code, f"{department.code} — {department.name}")
+            for department in departments
+        ]
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not datetime.date(2000, 1, 1) <= month <= datetime.date(2100, 12, 1):
+            raise forms.ValidationError(_("Give a month between 2000 and 2100."))
+        return month

@@ -148,4 +148,13 @@ NOTICES: dict[str, Notice] = {
         _("Standing order %(name)s could not place its order for %(period)s: %(reason)s"),
         ("name", "period", "reason"),
     ),
+    # The treasurer's tax register (orders.tax_register), five working days before the deposit.
+    "taxes.deposit_due": Notice(
+        _("Deposit the taxes of %(month)s by %(date)s"),
+        _(
+            "%(code)s collected %(amount)s of taxes on its payments in %(month)s: deposit them "
+            "by %(date)s (PMK 81/2024). The tax register lists every line for e-Bupot."
+        ),
+        ("code", "month", "amount", "date"),
+    ),
 }

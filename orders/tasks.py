@@ -4,7 +4,7 @@ from celery import shared_task
 
 from orders.idempotency import forget_old_keys
 from orders.services.exports import export_run
-from orders.services.reminders import order_reminders_send
+from orders.services.reminders import order_reminders_send, tax_deposit_reminders_send
 from orders.services.standing import standing_orders_due
 from orders.services.transitions import orders_expire_due
 
@@ -33,4 +33,5 @@ def write_export(export_id: int) -> str:
 
 @shared_task(name="orders.send_reminders")
 def send_reminders() -> int:
-    return order_reminders_send()
+    """Every morning: the orders' reminders, and the treasurers' tax deposit reminders."""
+    return order_reminders_send() + tax_deposit_reminders_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import payment_views, public_views, views
+from orders import payment_views, public_views, tax_register_views, views
 
 urlpatterns = [
     path("cart/", views.cart, name="cart"),
@@ -20,6 +20,7 @@ urlpatterns = [
         name="order-document-pdf",
     ),
     path("vendor/orders/", views.vendor_orders, name="vendor-orders"),
+    path("taxes/register/", tax_register_views.tax_register_page, name="tax-register"),
     path("exports/", views.export_list, name="export-list"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("standing-orders/", views.standing_order_list, name="standing-order-list"),

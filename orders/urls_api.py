@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import api
+from orders import api, tax_register_views
 from orders.actions import OFFERED
 
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("cart/items/<int:product_id>/", api.CartItemApi.as_view(), name="cart-item"),
     path("cart/preview/", api.CartPreviewApi.as_view(), name="cart-preview"),
     path("cart/checkout/", api.CheckoutApi.as_view(), name="cart-checkout"),
+    path("tax-register/", tax_register_views.TaxRegisterApi.as_view(), name="tax-register"),
     path("orders/", api.OrderListApi.as_view(), name="order-list"),
     path("orders/<int:pk>/", api.OrderDetailApi.as_view(), name="order-detail"),
     *[

@@ -259,6 +259,8 @@ EXPECTED: dict[str, str] = {
     "vendor-detail":                  "302 200 200 200 200 200 200 200 200 200 200 200 200",
     "vendor-action":                  "302 403 403 403 403 403 403 403 403 403 403 403 302",
     "vendor-home":                    "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "tax-register":                   "302 404 404 404 200 404 404 404 200 404 404 404 200",
+    "api:tax-register":               "401 404 404 404 400 404 404 404 400 404 404 404 400",
     "vendor-profile":                 "302 404 404 404 404 404 404 404 404 404 200 200 404",
     "vendor-tax-profile":             "302 404 404 404 404 404 404 404 404 404 200 200 404",
     "vendor-tax-profile-check":       "302 403 403 403 403 403 403 403 403 403 403 403 302",
@@ -309,6 +311,9 @@ FOR_THE_HOME_DEPARTMENT: dict[str, str] = {
     "api:report-spend":               "401 200 200 200 200 404 404 404 404 200 404 404 200",
     # A vendor's orders from that department are its own (the filter names the buyer).
     "api:order-list":                 "401 200 200 200 200 404 404 404 404 200 200 200 200",
+    # The tax register names vendors' NPWP: the department's treasurers' and administrators'
+    # alone (asked without a month, they are told to give one).
+    "api:tax-register":               "401 404 404 404 400 404 404 404 404 404 404 404 400",
 }
 # fmt: on
 
@@ -331,6 +336,7 @@ SAME_THING: dict[str, tuple[str, ...]] = {
     "vendor-action": ("api:vendor-suspend",),
     "vendor-home": ("api:vendor-profile", "api:vendor-documents"),
     "vendor-profile": ("api:vendor-profile",),
+    "tax-register": ("api:tax-register",),
     "vendor-tax-profile": ("api:vendor-tax-profile",),
     "vendor-tax-profile-check": ("api:vendor-tax-profile-check",),
     "vendor-document": ("api:vendor-document-file",),

@@ -3,7 +3,9 @@
 - a vendor with one working day left to answer an approved order;
 - the PPK of an order waiting for a decision more than two working days;
 - the treasurers of an invoice on the last working day before it is due (orders.clock);
-- the PPK and the finance officers once it is overdue, and again every working day after.
+- the PPK and the finance officers once it is overdue, and again every working day after;
+- a department's treasurers, five working days before the taxes they collected in a month are
+  to be deposited (orders.tax_register).
 
 Each is told once per person (a notification key, per day for an overdue invoice), however
 often the check runs; each order in its own action, so one order's trouble stops no other.
@@ -12,15 +14,19 @@ often the check runs; each order in its own action, so one order's trouble stops
 import datetime
 import logging
 
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 
-from market.models import Notification
+from market.models import Department, DepartmentRole, Notification
+from market.selectors import people_of_department
+from market.services.notifications import notify
 from market.transactions import action
 from orders.actions import ACCEPT, APPROVE
 from orders.models import Invoice, PurchaseOrder
 from orders.selectors import invoices_unpaid, payment_due_date, response_deadlines
 from orders.services.notifying import once_key, order_notify
-from procurement.selectors import holidays_between, working_days_after
+from orders.tax_register import collected_by_department, deposit_due_date
+from procurement.selectors import holidays_between, working_days_after, working_days_between
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +93,45 @@ def order_reminders_send(*, today: datetime.date | None = None) -> int:
         except Exception:  # one order's trouble must not stop the others' reminders
             logger.exception("Could not remind about order %s (%s)", order.pk, event)
     return reminded
+
+
+DEPOSIT_WARNING_WORKING_DAYS = 5
+
+
+def tax_deposit_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Tell each department's treasurers, once, in the five working days before the taxes
+    they collected last month are due for deposit; how many departments were told."""
+    today = today or timezone.localdate()
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    due = deposit_due_date(month)
+    if not 0 <= working_days_between(today, due) <= DEPOSIT_WARNING_WORKING_DAYS:
+        return 0
+    collected = collected_by_department(month)
+    keys = {pk: f"taxes:deposit:{pk}:{month:%Y-%m}" for pk in collected}
+    told = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    departments = Department.objects.in_bulk(list(collected))
+    reminded = 0
+    for pk, amount in collected.items():
+        if keys[pk] in told:
+            continue
+        _deposit_remind(
+            department=departments[pk], month=month, due=due, amount=amount, key=keys[pk]
+        )
+        reminded += 1
+    return reminded
+
+
+@action
+def _deposit_remind(*, department, month, due, amount, key) -> None:
+    notify(
+        kind="taxes.deposit_due",
+        recipients=people_of_department(department, DepartmentRole.TREASURER),
+        params={
+            "code": department.code,
+            "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
+            "amount": amount,
+            "date": due.isoformat(),
+        },
+        link=f"{reverse('tax-register')}?department={department.code}&month={month:%Y-%m}",
+        key=key,
+    )
