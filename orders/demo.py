@@ -6,8 +6,11 @@ from django.utils import timezone
 
 from catalog.models import Product
 from market.models import User
-from orders.models import PurchaseOrder
+from orders.clock import due_at
+from orders.models import Invoice, PurchaseOrder
 from orders.services import payments, placing, standing, transitions
+from procurement.models import SpendEntry
+from procurement.selectors import policy_for, working_days_between
 from procurement.services import compliance_snapshots_refresh
 
 DEMO_NOTE = "Demo"
@@ -150,4 +153,43 @@ def seed(context: dict) -> None:
         delivery_address="Gudang Dinas Pendidikan, Sungai Raya",
         items=[placing.Item(rice.pk, 500)],
     )
+    _taxes_and_the_payment_clock(advance, place, rice_line, uniform_line, vendor, vendor2)
     compliance_snapshots_refresh(fiscal_year=fiscal_year)  # the charts' months, as beat would
+
+
+def _taxes_and_the_payment_clock(advance, place, rice_line, uniform_line, vendor, vendor2):
+    """The taxes' worked examples paid by SP2D (README, "Taxes"): Rp3.330.000 of rice from the
+    certified micro rice mill, nothing collected; Rp11.100.000 of shirts from the PKP
+    cooperative, PPN Rp1.100.000 and PPh 22 Rp150.000 collected, in this month's tax register.
+    Then DISDIK's payment record (its invoices paid 1 to 7 working days after they were
+    complete), one invoice overdue on the treasurer's home, and an order the cooperative has yet
+    to accept, showing it its net and that record."""
+    rice_packs = Product.objects.get(vendor__members__user=vendor, name="Beras premium karung 5 kg")
+    shirts = Product.objects.get(vendor__members__user=vendor2, name="Kemeja lapangan (PDL) ASN")
+    paid = ["approve", "accept", "ship_all", "receive_all", "invoice", "pay"]
+    advance(place(rice_packs, 50, rice_line, "contoh pajak: beras Rp3.330.000"), paid, vendor)
+    advance(place(shirts, 100, uniform_line, "contoh pajak: kemeja Rp11.100.000"), paid, vendor2)
+    # Paid invoices as if they had waited: complete some working days before they were paid.
+    invoices = Invoice.objects.filter(payments__status="succeeded").order_by("pk")
+    for waited, invoice in zip((1, 2, 2, 3, 7), invoices, strict=False):
+        _backdate(invoice, waited)
+    waiting = Invoice.objects.unpaid().filter(order__notes__contains="menunggu bayar").first()
+    if waiting is not None:
+        _backdate(waiting, 8)  # overdue: first on the treasurer's list
+    advance(place(shirts, 30, uniform_line, "kemeja untuk penyuluh"), ["approve"], vendor2)
+
+
+def _backdate(invoice, working_days: int) -> None:
+    """The invoice complete `working_days` before it was paid (or before today): its issue
+    time, due time and the ledger's billed time move back alike."""
+    paid = invoice.payments.filter(status="succeeded").first()
+    end = timezone.localtime(paid.paid_at if paid else timezone.now())
+    day = end.date()
+    while working_days_between(day, end.date()) < working_days:
+        day -= datetime.timedelta(days=1)
+    issued = end.replace(year=day.year, month=day.month, day=day.day)
+    days = policy_for(invoice.order.budget_line.fiscal_year).payment_due_days
+    Invoice.objects.filter(pk=invoice.pk).update(issued_at=issued, due_at=due_at(issued, days))
+    SpendEntry.objects.filter(order_id=invoice.order_id, billed_at=invoice.issued_at).update(
+        billed_at=issued
+    )

@@ -1,19 +1,22 @@
 """Demo vendors: small businesses and cooperatives across Kubu Raya (and one from outside)."""
 
+import datetime
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from market.demo import demo_password_hash
 from market.models import User, Village
-from vendors.models import DocumentKind, Vendor, VendorStatus
+from vendors.models import DocumentKind, TaxpayerKind, Vendor, VendorStatus, VendorTaxProfile
 from vendors.services import (
     OUTSIDE_REGENCY,
     vendor_document_add,
     vendor_register,
     vendor_transition,
 )
+from vendors.tax_profile import vendor_tax_profile_check, vendor_tax_profile_update
 
 JUTA = 1_000_000
 
@@ -376,3 +379,41 @@ def seed(context: dict) -> None:
                 )
         vendors[username] = (vendor, kind)
     context["vendors"] = vendors
+    _tax_profiles(admin)
+
+
+# The taxes' two worked examples (README, "Taxes"): the rice mill is not PKP and holds a PP 55
+# certificate; the tailoring cooperative is PKP, without a certificate.
+TAX_PROFILES = {
+    "vendor": {
+        "final_certificate_number": "KET-00481/PP55/WPJ.20/KP.0303/2026",
+        "documents": (DocumentKind.FINAL_TAX_CERTIFICATE,),
+    },
+    "vendor2": {"is_pkp": True, "pkp_since": True, "documents": (DocumentKind.PKP_CONFIRMATION,)},
+}
+
+
+def _tax_profiles(admin: User) -> None:
+    year = timezone.localdate().year
+    for username, profile in TAX_PROFILES.items():
+        owner = User.objects.get(username=username)
+        vendor = Vendor.objects.get(members__user=owner)
+        if VendorTaxProfile.objects.filter(vendor=vendor).exists():
+            continue
+        certificate = profile.get("final_certificate_number", "")
+        vendor_tax_profile_update(
+            vendor=vendor,
+            by=owner,
+            taxpayer_kind=TaxpayerKind.ENTITY,
+            is_pkp=profile.get("is_pkp", False),
+            pkp_since=datetime.date(year - 2, 1, 2) if profile.get("pkp_since") else None,
+            nik="",
+            final_certificate_number=certificate,
+            final_valid_from=datetime.date(year, 1, 2) if certificate else None,
+            final_valid_to=datetime.date(year + 1, 12, 31) if certificate else None,
+            small_turnover_year=None,
+        )
+        for kind in profile["documents"]:
+            upload = draw_document(str(DocumentKind(kind).label), certificate or vendor.npwp)
+            vendor_document_add(vendor=vendor, kind=kind, upload=upload, by=owner)
+        vendor_tax_profile_check(vendor=vendor, by=admin)
