@@ -2,10 +2,12 @@
 rupiah, each rule with the regulation it comes from."""
 
 import datetime
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from market.bounds import format_number
 from market.money import format_rupiah
 
 RULE_WORDS = {
@@ -70,6 +72,8 @@ def rule_words(code: str, facts: dict) -> str:
     for key, value in facts.items():
         if key in AMOUNTS and isinstance(value, int):
             shown[key] = format_rupiah(value)
+        elif key == "rate" and isinstance(value, str):
+            shown[key] = format_number(Decimal(value))  # 1,5 in Indonesian
         elif key == "date" and isinstance(value, str):
             shown[key] = formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
     return str(words) % shown

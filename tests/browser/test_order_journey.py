@@ -175,7 +175,7 @@ def test_an_order_goes_from_cart_to_payment_and_its_pdfs_download(new_page, live
     open_order(treasurer, rice_number)
     for termin, number in enumerate((f"INV/DISDIK/{year}/00001", f"INV/DISDIK/{year}/00001-2")):
         action = treasurer.locator(".action").filter(has_text=f"Bayar tagihan {number}: Rp725.000")
-        action.locator("summary").click()
+        action.locator("summary", has_text="Catat transfer kas daerah").click()
         action.get_by_label("Nomor SP2D").fill(f"0012{termin}/SP2D/LS/2026")
         expect(
             action.get_by_text(f"Catat tagihan {number} sebagai lunas: Rp725.000")
