@@ -253,3 +253,21 @@ def test_the_treasurers_home_lists_invoices_by_time_left_overdue_first(login, wo
     assert clock.index(late.number) < clock.index(fresh.number)
     assert "terlambat" in clock and "hari kerja lagi" in clock
     assert "payment-clock" not in login(world.requester).get("/").content.decode()
+
+
+def test_paying_through_the_api_answers_what_was_collected_and_sent(api_as, world, tailor):
+    product, seller = tailor
+    order, [invoice] = delivered(world, product, seller)
+    answer = api_as(world.treasurer).post(
+        reverse("api:order-pay", args=[order.pk]),
+        {"invoice": invoice.pk, "sp2d_number": "9/SP2D", "sp2d_date": TODAY().isoformat()},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.json()
+    [payment] = answer.json()["payments"]
+    assert (payment["amount"], payment["ppn_collected"], payment["net_to_vendor"]) == (
+        11_100_000,
+        1_100_000,
+        9_850_000,
+    )
+    assert payment["income_tax"] == {"kind": "pph22", "rate": "1.50", "amount": 150_000}
