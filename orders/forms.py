@@ -236,8 +236,7 @@ class TaxRegisterForm(forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [
-            (department.code, f"{department.code} — {department.name}")
-            for department in departments
+            (department.code, department.code) for department in departments
         ]
 
     def clean_month(self):
