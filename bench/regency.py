@@ -409,12 +409,14 @@ def _orders_batch(fiscal_year, count: int, seed: float) -> None:
         FROM bench_l ORDER BY order_id, k
         """
     )
+    # Invoices and payments keep no taxes, like those paid before taxes were kept (the tax
+    # figures are computed from the order's lines).
     sql(
         f"""
         INSERT INTO orders_invoice (id, number, amount, final, issued_at, issued_by_id, order_id,
-            bank_name, bank_account_number, bank_account_holder)
+            bank_name, bank_account_number, bank_account_holder, income_tax_kind)
         SELECT id, 'INV/' || substr(number, 4), total, true, {billed.replace("o.", "")},
-            requester_id, id, 'Bank Kalbar', '1', 'CV Bench'
+            requester_id, id, 'Bank Kalbar', '1', 'CV Bench', ''
         FROM orders_purchaseorder WHERE id > {base} AND status IN {INVOICED}
         """
     )
@@ -423,11 +425,12 @@ def _orders_batch(fiscal_year, count: int, seed: float) -> None:
         f"""
         INSERT INTO orders_payment (id, method, status, attempt, amount, sp2d_number, sp2d_date,
             provider_payment_id, failure_message, created_at, paid_at, invoice_id, paid_by_id,
-            order_id, organisation_id)
+            order_id, organisation_id, income_tax_kind)
         SELECT id, 'transfer', 'succeeded', 1, total, 'SP2D/' || id,
             (submitted_at + interval '20 days')::date, '', '',
             least(submitted_at + interval '20 days', {end}),
-            least(submitted_at + interval '20 days', {end}), id, requester_id, id, {organisation}
+            least(submitted_at + interval '20 days', {end}), id, requester_id, id, {organisation},
+            ''
         FROM orders_purchaseorder WHERE id > {base} AND status IN {PAID}
         """
     )

@@ -470,6 +470,16 @@ class SpendEntry(models.Model):
                 ],
                 name="spend_year_dept_covering_idx",
             ),
+            # A department's payments (the record a vendor sees before it accepts, its row of
+            # the compliance report): its billed realisations, by time, from the index alone.
+            # Written in time order, a department's rows lie on nearly every page of the table
+            # (bench/payment_records.py: the record's SQL 123 -> 24 ms at a million order lines).
+            models.Index(
+                fields=["department", "occurred_at"],
+                include=["fiscal_year", "billed_at", "order_id"],
+                condition=Q(kind=SpendKind.REALISE, billed_at__isnull=False),
+                name="spend_dept_payments_idx",
+            ),
             models.Index(fields=["order_id", "budget_line"], name="spend_order_line_idx"),
         ]
         constraints = [

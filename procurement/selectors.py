@@ -165,6 +165,20 @@ def working_days_between(
     return count
 
 
+def working_days_table(
+    start: datetime.date, end: datetime.date, holidays: set[datetime.date]
+) -> dict[datetime.date, int]:
+    """Working days after `start` up to each day until `end`: between any two of those days
+    working_days_between(a, b) is table[b] - table[a], for counting thousands of pairs with
+    one pass over the days (a payment record's)."""
+    table, count, day = {start: 0}, 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += day.weekday() < 5 and day not in holidays
+        table[day] = count
+    return table
+
+
 def months_begun(
     fiscal_year: FiscalYear, today: datetime.date | None = None
 ) -> list[datetime.date]:

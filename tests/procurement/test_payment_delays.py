@@ -12,7 +12,7 @@ from orders.models import Invoice
 from orders.services import payments
 from procurement.models import Holiday
 from procurement.reports import PaymentDelay, compliance_by_department, compliance_table
-from procurement.selectors import working_days_between
+from procurement.selectors import working_days_between, working_days_table
 from tests.factories import finance_officer
 from tests.orders.test_inputs import invoiced
 
@@ -84,6 +84,9 @@ def test_weekends_and_holidays_do_not_count():
     Holiday.objects.create(date=datetime.date(2026, 8, 17), name="Hari Kemerdekaan")
     assert working_days_between(friday, tuesday) == 1
     assert working_days_between(tuesday, friday) == -1
+    # The table a payment record counts its pairs with says the same.
+    table = working_days_table(friday, tuesday, {datetime.date(2026, 8, 17)})
+    assert (table[tuesday] - table[friday], table[friday] - table[tuesday]) == (1, -1)
 
 
 def test_a_department_that_paid_nothing_yet_says_so(world, login):
