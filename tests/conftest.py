@@ -320,3 +320,21 @@ def world(db):
         rice_seller=vendor_member(rice_vendor),
         besek_seller=vendor_member(besek_vendor),
     )
+
+
+@pytest.fixture
+def tailor():
+    """A PKP tailoring business selling school uniforms at Rp111.000 (PPN included)."""
+    from vendors.models import TaxProfileStatus, VendorTaxProfile
+
+    vendor = VendorFactory()
+    VendorTaxProfile.objects.create(vendor=vendor, is_pkp=True, status=TaxProfileStatus.VERIFIED)
+    product = ProductFactory(
+        vendor=vendor,
+        name="Seragam SD",
+        unit="pcs",
+        unit_price=111_000,
+        stock=Decimal(200),
+        category=Category.objects.get(slug="seragam-sekolah"),
+    )
+    return product, vendor_member(vendor)

@@ -4,19 +4,15 @@ department pays; it accepts. Once the shirts are delivered and billed, the treas
 laptop, reads the same figures before paying by SP2D, pays, and downloads the withholding slip
 (bukti potong); the tax register lists its lines."""
 
-from decimal import Decimal
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from catalog.models import Category
 from orders.services import payments, transitions
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, ProductFactory, VendorFactory, vendor_member
+from tests.factories import PASSWORD
 from tests.markers import committing
 from tests.orders.test_inputs import receive
-from vendors.models import TaxProfileStatus, VendorTaxProfile
 
 pytestmark = [pytest.mark.browser, committing]
 
@@ -27,22 +23,10 @@ WIDER_THAN_THE_SCREEN = (
 
 
 def test_the_vendor_sees_its_net_before_accepting_and_the_treasurer_pays_net_of_taxes(
-    new_page, live_server, world
+    new_page, live_server, world, tailor
 ):
     url = live_server.url
-    cooperative = VendorFactory(legal_name="Koperasi Wanita Jahit Sejahtera")
-    VendorTaxProfile.objects.create(
-        vendor=cooperative, is_pkp=True, status=TaxProfileStatus.VERIFIED
-    )
-    shirts = ProductFactory(
-        vendor=cooperative,
-        name="Kemeja lapangan",
-        unit="pcs",
-        unit_price=111_000,
-        stock=Decimal(500),
-        category=Category.objects.get(slug="seragam-dinas"),
-    )
-    seller = vendor_member(cooperative)
+    shirts, seller = tailor  # a PKP cooperative selling at Rp111.000 a piece
     # DISDIK's record: five invoices, each paid the day it was complete.
     for number in range(5):
         paid = world.order((world.rice, "10"))[0]

@@ -15,14 +15,14 @@ from orders.services.reminders import tax_deposit_reminders_send
 from orders.tax_register import deposit_due_date
 from procurement.models import Holiday
 from tests.factories import member
-from tests.orders.test_taxes_on_payment import delivered, pay, tailor  # noqa: F401 (fixture)
+from tests.orders.test_taxes_on_payment import delivered, pay
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def collected(world, tailor):  # noqa: F811 (the fixture imported above)
+def collected(world, tailor):
     """Two payments of uniforms in November 2026, each with PPN and PPh 22 collected."""
     product, seller = tailor
     for number in range(2):

@@ -9,34 +9,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Category
 from orders import documents
 from orders.models import Invoice, PaymentMethod
 from orders.services import payments, transitions
 from orders.taxes import taxes_of_order
 from procurement.models import SpendEntry, TaxRules
-from tests.factories import ProductFactory, VendorFactory, vendor_member
 from tests.orders.test_inputs import receive
 from vendors.models import TaxProfileStatus, VendorTaxProfile
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def tailor():
-    """A PKP tailoring business selling school uniforms at Rp111.000 (PPN included)."""
-    vendor = VendorFactory()
-    VendorTaxProfile.objects.create(vendor=vendor, is_pkp=True, status=TaxProfileStatus.VERIFIED)
-    product = ProductFactory(
-        vendor=vendor,
-        name="Seragam SD",
-        unit="pcs",
-        unit_price=111_000,
-        stock=Decimal(200),
-        category=Category.objects.get(slug="seragam-sekolah"),
-    )
-    return product, vendor_member(vendor)
 
 
 def delivered(world, product, seller, quantity="100", parts=("100",)):
