@@ -13,12 +13,11 @@ from market.money import format_rupiah
 from orders.fields import QuantityField, date_input, text_area
 from orders.models import Invoice, OrderLine, Payment
 from orders.rules import (
-    invoice_waiting,
+    pay_problems,
     reason_problems,
     receipt_problems,
     refund_problems,
     shipment_problems,
-    transfer_problems,
 )
 
 # Fields made of parts (quantities per order line) are named "<field>-<part>", as the rules name
@@ -127,13 +126,7 @@ class PayForm(ServiceForm):
         self.fields["sp2d_date"].initial = timezone.localdate()
 
     def problems(self, values: dict) -> dict:
-        invoice, problems = invoice_waiting(self.order, values.get("invoice"))
-        return problems | transfer_problems(
-            self.order,
-            invoice,
-            sp2d_number=values.get("sp2d_number"),
-            sp2d_date=values.get("sp2d_date"),
-        )
+        return pay_problems(self.order, values)
 
 
 class RefundForm(ServiceForm):

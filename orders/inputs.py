@@ -9,13 +9,12 @@ from market.bounds import NAME_LENGTH, NOTE_LENGTH
 from market.rest import ServiceInputSerializer
 from orders.models import SP2D_LENGTH, PaymentMethod
 from orders.rules import (
-    invoice_waiting,
+    pay_problems,
     payment_made,
     reason_problems,
     receipt_problems,
     refund_problems,
     shipment_problems,
-    transfer_problems,
 )
 
 
@@ -99,15 +98,7 @@ class PayInput(OrderInput):
     sp2d_date = serializers.DateField(required=False, allow_null=True, default=None)
 
     def problems(self, values: dict) -> dict:
-        invoice, problems = invoice_waiting(self.order, values.get("invoice"))
-        if values.get("method") == PaymentMethod.CARD:
-            return problems
-        return problems | transfer_problems(
-            self.order,
-            invoice,
-            sp2d_number=values.get("sp2d_number"),
-            sp2d_date=values.get("sp2d_date"),
-        )
+        return pay_problems(self.order, values)
 
 
 class RefundInput(OrderInput):

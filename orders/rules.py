@@ -160,6 +160,16 @@ def _sp2d_taken(order: PurchaseOrder, number: str, on: datetime.date) -> bool:
     ).exists()
 
 
+def pay_problems(order: PurchaseOrder, values: dict) -> dict:
+    """Paying one invoice: the invoice waiting, and for a treasury transfer its SP2D."""
+    invoice, problems = invoice_waiting(order, values.get("invoice"))
+    if values.get("method", PaymentMethod.TREASURY_TRANSFER) == PaymentMethod.CARD:
+        return problems
+    return problems | transfer_problems(
+        order, invoice, sp2d_number=values.get("sp2d_number"), sp2d_date=values.get("sp2d_date")
+    )
+
+
 def transfer_problems(
     order: PurchaseOrder, invoice: Invoice | None, *, sp2d_number, sp2d_date
 ) -> dict:

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.files.tabular import write_table
-from market.models import Department, DepartmentRole
-from market.permissions import has_department_role, roles_of
+from market.models import Department
 from orders.models import Payment, PaymentStatus
-from orders.taxes import withholding_lines
+from orders.taxes import tax_number_of, withholding_lines
 from procurement.selectors import holidays_between
 from procurement.taxes import rules_on
 from vendors.models import VendorTaxProfile
@@ -36,12 +35,6 @@ class RegisterLine:
     document: str  # the invoice's number, the document the tax was collected on
     document_date: datetime.date
     order_id: int
-
-
-def reads_tax_register(user, department: Department) -> bool:
-    return roles_of(user).is_platform_admin or has_department_role(
-        user, department, DepartmentRole.TREASURER
-    )
 
 
 def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -77,13 +70,13 @@ def tax_register(*, department: Department, month: datetime.date) -> list[Regist
     lines = []
     for payment in payments:
         vendor = payment.order.vendor
-        kind, number = ("NPWP", vendor.npwp) if vendor.npwp else ("NIK", niks.get(vendor.pk, ""))
+        kind, number = tax_number_of(vendor, niks.get(vendor.pk, ""))
         for withheld in withholding_lines(payment):
             lines.append(
                 RegisterLine(
                     paid_on=timezone.localtime(payment.paid_at).date(),
                     vendor=vendor.legal_name,
-                    tax_number_kind=kind if number else "",
+                    tax_number_kind=kind,
                     tax_number=number,
                     tax=withheld["name"],
                     base=withheld["base"],

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from market.errors import InvalidInput
 from market.files.tabular import CONTENT_TYPES
 from market.models import Department, DepartmentRole
-from market.permissions import roles_of
+from market.permissions import departments_where, roles_of
 from market.rest import refusal
 from orders.forms import TaxRegisterForm
 from orders.tax_register import deposit_due_date, register_xlsx, tax_register
@@ -22,11 +22,9 @@ from orders.tax_register import deposit_due_date, register_xlsx, tax_register
 def _departments(user):
     """The departments whose register this person reads (their treasurer's, or all for an
     administrator); none for anyone else."""
-    roles = roles_of(user)
-    departments = Department.objects.filter(is_active=True).order_by("code")
-    if roles.is_platform_admin:
-        return list(departments)
-    return list(departments.filter(pk__in=roles.department_ids_with(DepartmentRole.TREASURER)))
+    if roles_of(user).is_platform_admin:
+        return list(Department.objects.filter(is_active=True).order_by("code"))
+    return list(departments_where(user, DepartmentRole.TREASURER).order_by("code"))
 
 
 def _totals(lines) -> list[tuple[str, int]]:

@@ -168,12 +168,17 @@ def withholding_lines(kept) -> list[dict]:
     return lines
 
 
-def vendor_tax_number(vendor) -> tuple[str, str]:
-    """("NPWP", number), or ("NIK", number) for a vendor without NPWP, or ("", "")."""
+def tax_number_of(vendor, nik: str = "") -> tuple[str, str]:
+    """The number a withholding names: ("NPWP", its NPWP), or ("NIK", `nik`, its tax
+    profile's) for a vendor without NPWP, or ("", "")."""
     if vendor.npwp:
         return "NPWP", vendor.npwp
-    profile = VendorTaxProfile.objects.filter(vendor=vendor).only("nik").first()
-    return ("NIK", profile.nik) if profile is not None and profile.nik else ("", "")
+    return ("NIK", nik) if nik else ("", "")
+
+
+def vendor_tax_number(vendor) -> tuple[str, str]:
+    nik = VendorTaxProfile.objects.filter(vendor=vendor).values_list("nik", flat=True).first()
+    return tax_number_of(vendor, nik or "")
 
 
 @dataclass(frozen=True)

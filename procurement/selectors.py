@@ -158,11 +158,7 @@ def working_days_between(
         return -working_days_between(end, start, holidays)
     if holidays is None:
         holidays = holidays_between(start, end)
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        count += day.weekday() < 5 and day not in holidays
-    return count
+    return working_days_table(start, end, holidays)[end]
 
 
 def working_days_table(
