@@ -6,9 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from procurement.selectors import working_days_after, working_days_between
-
-__all__ = ["due_at", "working_days_between"]
+from procurement.selectors import working_days_after
 
 
 def due_at(complete_at: datetime.datetime, days: int, holidays=None) -> datetime.datetime:

@@ -40,7 +40,7 @@ def _order_lines(order: PurchaseOrder) -> list[OrderLine]:
     return list(order.lines.select_related("product__category"))
 
 
-def _order_price(order: PurchaseOrder, lines: list[OrderLine], is_pkp: bool, rules) -> int:
+def _order_price(lines: list[OrderLine], is_pkp: bool, rules) -> int:
     return price_excluding_ppn(
         [_tax_line(line, line.total) for line in lines], is_pkp=is_pkp, rules=rules
     )
@@ -56,7 +56,7 @@ def taxes_of_invoice(
     lines = invoice.lines.select_related("line__product__category")
     return invoice_taxes(
         lines=[_tax_line(billed.line, billed.amount) for billed in lines],
-        order_price_excluding_ppn=_order_price(order, _order_lines(order), vendor.is_pkp, rules),
+        order_price_excluding_ppn=_order_price(_order_lines(order), vendor.is_pkp, rules),
         vendor=vendor,
         route=ROUTES[method],
         paid_on=paid_on,
@@ -77,7 +77,7 @@ def taxes_of_order(
     lines = _order_lines(order)
     return invoice_taxes(
         lines=[_tax_line(line, line.total) for line in lines],
-        order_price_excluding_ppn=_order_price(order, lines, vendor.is_pkp, rules),
+        order_price_excluding_ppn=_order_price(lines, vendor.is_pkp, rules),
         vendor=vendor,
         route=ROUTES[method],
         paid_on=paid_on,
