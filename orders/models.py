@@ -417,6 +417,11 @@ class Invoice(TaxFigures):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def due_date(self):
+        """The day it should be paid by (its due time's day, in the regency's time)."""
+        return timezone.localtime(self.due_at).date()
+
 
 class InvoiceLine(models.Model):
     """What one invoice bills of one order line: the quantity received since the last invoice,

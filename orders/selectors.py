@@ -201,17 +201,11 @@ def orders_past_response_deadline(*, now: datetime.datetime) -> list[PurchaseOrd
     return [order for order in candidates if today > deadlines[order.pk]]
 
 
-def payment_due_date(invoice: Invoice) -> datetime.date:
-    """The day an invoice should be paid by (orders.clock, kept on the invoice)."""
-    return timezone.localtime(invoice.due_at).date()
-
-
 def order_invoices(order: PurchaseOrder) -> list[Invoice]:
-    """The order's invoices, oldest first, each with when it was paid, the BASTs it bills, and
-    its day due."""
+    """The order's invoices, oldest first, each with when it was paid and the BASTs it
+    bills."""
     invoices = list(order.invoices.prefetch_related("receipts").order_by("pk"))
     for invoice in invoices:
-        invoice.due_date = payment_due_date(invoice)
         invoice.receipt_numbers = [receipt.number for receipt in invoice.receipts.all()]
     return invoices
 
@@ -313,11 +307,10 @@ def invoices_to_pay(user, *, limit: int = 20) -> list[Invoice]:
     )
     if invoices:
         today = timezone.localdate()
-        dates = [payment_due_date(invoice) for invoice in invoices]
+        dates = [invoice.due_date for invoice in invoices]
         holidays = holidays_between(min([today, *dates]), max([today, *dates]))
-        for invoice, due in zip(invoices, dates, strict=True):
-            invoice.due_date = due
-            invoice.working_days_left = working_days_between(today, due, holidays)
+        for invoice in invoices:
+            invoice.working_days_left = working_days_between(today, invoice.due_date, holidays)
             invoice.overdue_days = max(0, -invoice.working_days_left)
     return invoices
 

@@ -13,7 +13,7 @@ from market.selectors import finance_officers, people_of_department
 from market.services.notifications import notify
 from orders.actions import ACTIONS
 from orders.models import Actor, Invoice, PurchaseOrder
-from orders.selectors import orders_visible_to, payment_due_date, response_deadline
+from orders.selectors import orders_visible_to, response_deadline
 from vendors.permissions import acts_for
 from vendors.selectors import vendor_people
 
@@ -78,7 +78,7 @@ def order_notify(
     if amount is None:
         amount = invoice.amount if invoice else order.total
     if event == "invoice":
-        facts.setdefault("date", payment_due_date(invoice).isoformat())
+        facts.setdefault("date", invoice.due_date.isoformat())
     if event == "approve":  # the vendor is told the day it must answer by
         facts.setdefault("date", response_deadline(order).isoformat())
     for kind, audiences in _told(event):

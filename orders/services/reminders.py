@@ -23,7 +23,7 @@ from market.services.notifications import notify
 from market.transactions import action
 from orders.actions import ACCEPT, APPROVE
 from orders.models import Invoice, PurchaseOrder
-from orders.selectors import invoices_unpaid, payment_due_date, response_deadlines
+from orders.selectors import invoices_unpaid, response_deadlines
 from orders.services.notifying import once_key, order_notify
 from orders.tax_register import collected_by_department, deposit_due_date
 from procurement.selectors import holidays_between, working_days_after, working_days_between
@@ -68,7 +68,7 @@ def _due(today: datetime.date):
             yield order, "approval_waiting", submitted, None, None
     working_day = today.weekday() < 5 and today not in holidays
     for invoice in invoices_unpaid():
-        order, due = invoice.order, payment_due_date(invoice)
+        order, due = invoice.order, invoice.due_date
         if today > due and working_day:
             yield order, "payment_overdue", due, invoice, today
         elif today < due <= last_warning_day:
