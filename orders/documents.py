@@ -58,11 +58,12 @@ def available(order: PurchaseOrder, receipts, user=None) -> list[tuple[str, str,
     for invoice in order.invoices.order_by("pk"):
         kind = f"invoice-{invoice.pk}"
         found.append((kind, f"{TITLES['invoice']} {invoice.number}", _url(order, kind)))
+    slips = reads_withholding(user, order)  # once, not per payment
     for payment in order.payments.filter(status=PaymentStatus.SUCCEEDED).select_related("invoice"):
         kind = f"kuitansi-{payment.pk}"
         title = f"{TITLES['kuitansi']} KW/{payment.invoice.number}"
         found.append((kind, title, _url(order, kind)))
-        if _withheld(payment) and reads_withholding(user, order):
+        if slips and _withheld(payment):
             kind = f"bukti-potong-{payment.pk}"
             title = f"{TITLES['bukti-potong']} BP/{payment.invoice.number}"
             found.append((kind, title, _url(order, kind)))
