@@ -12,6 +12,7 @@ the list (re-locking a row it already holds is free):
   5. purchase orders, then their lines orders.services.transitions.order_lock
      (or their payment attempts and refunds)  orders.services.payments
   6. number sequences (SP, BAST), the Idempotency-Key's answer
+     (or an integrity scan, then a red flag)  integrity.services
   7. the audit chain head, last        market.services.audit (just before commit)
 
 An order's transition that gives back stock or budget therefore locks those products and that

@@ -913,6 +913,11 @@ class ExportListApi(YourExports, generics.ListAPIView):
             required=False,
             help_text="for spend",
         )
+        indicator = serializers.CharField(required=False, max_length=30, help_text="for flags")
+        status = serializers.CharField(required=False, max_length=10, help_text="for flags")
+        vendor = serializers.IntegerField(
+            required=False, min_value=1, max_value=2**53, help_text="for flags"
+        )
 
     @extend_schema(request=InputSerializer, responses={202: ExportSerializer})
     def post(self, request):

@@ -182,8 +182,9 @@ class ExportForm(forms.Form):
         choices=[(name, label) for name, label in GROUPS.items()],
     )
 
-    def __init__(self, *args, departments, fiscal_year=None, **kwargs):
+    def __init__(self, *args, departments, kinds, fiscal_year=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
         self.fields["department"].choices = [
             ("", _("All departments you may see")),
             *((d.code, f"{d.code} — {d.name}") for d in departments),

@@ -730,6 +730,8 @@ class Export(models.Model):
         SPEND = "spend", _("Spend")
         ORDERS = "orders", _("Orders")
         COMPLIANCE = "compliance", _("Compliance")
+        # Written by a higher app, named in settings.EXPORT_TABLES (orders.services.exports).
+        FLAGS = "flags", _("Integrity flags")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"

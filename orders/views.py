@@ -450,7 +450,10 @@ def export_list(request):
         raise Http404
     departments = report_departments(request.user).order_by("code")
     form = ExportForm(
-        request.POST or None, departments=departments, fiscal_year=fiscal_year_current()
+        request.POST or None,
+        departments=departments,
+        kinds=exports.export_kinds_for(request.user),
+        fiscal_year=fiscal_year_current(),
     )
     if form.is_bound:
         try:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "catalog",
     "procurement",
     "orders",
+    "integrity",
     "worker",
     "pasar",  # the shell: root URLs, home page, probes, the demo's commands
 ]
@@ -270,6 +271,14 @@ OUTBOX_RELAY = "worker.outbox.relay"
 # The most a catalogue product's unit may cost (catalog.pricing): the direct-purchase ceiling of
 # the current fiscal year's policy.
 PRICE_CEILING = "procurement.selectors.direct_purchase_ceiling"
+# Exports whose table a higher app writes, by kind (orders.services.exports).
+EXPORT_TABLES = {"flags": "integrity.exports.FLAGS"}
+# What higher apps add to a page of a lower one, by page (market.panels.panels_of): each a
+# function of the request and the page's subject returning a Panel or None.
+PAGE_PANELS = {
+    "transparency": ["integrity.views.transparency_panel"],
+    "report-department": ["integrity.views.department_panel"],
+}
 
 # The regency's goal for paying small vendors (procurement.reports): this share (%) of their
 # invoices paid within the policy's goal days (2 working days by default) of a complete invoice.

@@ -56,6 +56,7 @@ api_v1 = [
     path("", include("catalog.urls_api")),
     path("", include("procurement.urls_api")),
     path("", include("orders.urls_api")),
+    path("", include("integrity.urls_api")),
 ]
 
 urlpatterns = [
@@ -123,6 +124,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("procurement.urls")),
     path("", include("orders.urls")),
+    path("", include("integrity.urls")),
     # Product photos are public and served by the app itself (no CDN); vendors' documents
     # live elsewhere (PRIVATE_MEDIA_ROOT) and only pass through a permission check.
     re_path(

@@ -120,6 +120,21 @@ class BudgetLineListApi(generics.ListAPIView):
         )
 
 
+# The integrity red flags' parameters (their rules: integrity.indicators).
+INTEGRITY_PARAMETERS = (
+    "split_window_days",
+    "bunching_margin",
+    "bunching_min_orders",
+    "concentration_share",
+    "concentration_floor",
+    "concentration_hhi",
+    "price_iqr_factor",
+    "price_min_observations",
+    "price_lookback_days",
+    "price_catalogue_factor",
+)
+
+
 class PolicySerializer(serializers.ModelSerializer):
     """A fiscal year's policy; each field's description says where its value comes from."""
 
@@ -143,6 +158,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "vendor_response_days",
             "payment_due_days",
             "department_targets",
+            *INTEGRITY_PARAMETERS,
         ]
 
     def get_department_targets(self, policy) -> dict[str, str]:
@@ -179,6 +195,16 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         stamp_duty_threshold = serializers.IntegerField(required=False)
         vendor_response_days = serializers.IntegerField(required=False)
         payment_due_days = serializers.IntegerField(required=False)
+        split_window_days = serializers.IntegerField(required=False)
+        bunching_margin = serializers.CharField(required=False, max_length=10)
+        bunching_min_orders = serializers.IntegerField(required=False)
+        concentration_share = serializers.CharField(required=False, max_length=10)
+        concentration_floor = serializers.IntegerField(required=False)
+        concentration_hhi = serializers.IntegerField(required=False)
+        price_iqr_factor = serializers.CharField(required=False, max_length=10)
+        price_min_observations = serializers.IntegerField(required=False)
+        price_lookback_days = serializers.IntegerField(required=False)
+        price_catalogue_factor = serializers.CharField(required=False, max_length=10)
         department_targets = serializers.DictField(
             child=serializers.CharField(allow_blank=True, allow_null=True, max_length=10),
             required=False,

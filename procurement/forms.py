@@ -40,6 +40,17 @@ class PolicyForm(ServiceForm):
     stamp_duty_threshold = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     vendor_response_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     payment_due_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    # The integrity red flags' parameters.
+    split_window_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    bunching_margin = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
+    bunching_min_orders = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    concentration_share = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
+    concentration_floor = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    concentration_hhi = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    price_iqr_factor = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
+    price_min_observations = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    price_lookback_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    price_catalogue_factor = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
 
     def __init__(self, *args, policy: Policy, departments, targets: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Fiscal years and budget lines: what each department may spend, and what it has committed."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -204,6 +205,112 @@ class Policy(models.Model):
             "The stretch goal the marketplace reports against: 90 % of small vendors' invoices "
             "paid within this many working days of a complete invoice (as the UK and "
             "Australia pay small suppliers within five days or fewer)."
+        ),
+    )
+
+    # The integrity red flags' parameters (integrity.indicators): where each looks, and how far
+    # from the usual is far enough to ask a person to look.
+    split_window_days = models.PositiveSmallIntegerField(
+        _("split purchase: window (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_(
+            "Orders of one department to one vendor, or of one category, placed within this many "
+            "days are read together: splitting a package to stay under a method's threshold is "
+            "forbidden (Perpres 16/2018 art. 20, as amended by Perpres 12/2021). Thirty days "
+            "follows the red-flag tools built on open contracting data (Prozorro, Cardinal)."
+        ),
+    )
+    bunching_margin = models.DecimalField(
+        _("just under a threshold: margin (%)"),
+        default=5,
+        help_text=_(
+            # xgettext:no-python-format
+            "An order whose total lies within this share below the direct-purchase ceiling or "
+            "the automatic-approval threshold is just under it (the Open Contracting "
+            'Partnership\'s red flag "contract value just below a threshold"; 5 % by default).'
+        ),
+        **PERCENT,
+    )
+    bunching_min_orders = models.PositiveSmallIntegerField(
+        _("just under a threshold: orders in a year"),
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(1000)],
+        help_text=_(
+            "A department is flagged when it has at least this many orders just under one "
+            "threshold in the fiscal year: one may be chance, three are a habit."
+        ),
+    )
+    concentration_share = models.DecimalField(
+        _("vendor concentration: share (%)"),
+        default=20,
+        help_text=_(
+            # xgettext:no-python-format
+            "A vendor receiving more than this share of a department's paid spend in the year "
+            "(the Open Contracting Partnership's red flag of a supplier taking a large share of "
+            "a buyer's contracts; 20 % by default)."
+        ),
+        **PERCENT,
+    )
+    concentration_floor = RupiahField(
+        _("vendor concentration: from a spend of"),
+        default=50_000_000,
+        validators=rupiah_bounds(),
+        help_text=_(
+            "Shares are read only once a department's paid spend in the year passes this: a "
+            "department that has bought little has few vendors by necessity."
+        ),
+    )
+    concentration_hhi = models.PositiveSmallIntegerField(
+        _("vendor concentration: index above"),
+        default=2500,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+        help_text=_(
+            "The Herfindahl-Hirschman index of a department's paid spend over its vendors (the "
+            "sum of the squared shares in percent, 10,000 for a single vendor) above which its "
+            "buying is highly concentrated (2,500, the line of the 2010 US Horizontal Merger "
+            "Guidelines that competition authorities use)."
+        ),
+    )
+    price_iqr_factor = models.DecimalField(
+        _("price far from the market: fence factor"),
+        default=Decimal("1.5"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(10)],
+        help_text=_(
+            "A unit price above the third quartile plus this many interquartile ranges of the "
+            "prices paid for the same category and unit is far from the market (Tukey's fence: "
+            "1.5)."
+        ),
+    )
+    price_min_observations = models.PositiveSmallIntegerField(
+        _("price far from the market: least prices"),
+        default=8,
+        validators=[MinValueValidator(4), MaxValueValidator(1000)],
+        help_text=_(
+            "Quartiles are read only from at least this many prices paid; fewer say nothing "
+            "about a market."
+        ),
+    )
+    price_lookback_days = models.PositiveSmallIntegerField(
+        _("price far from the market: prices of the last (days)"),
+        default=365,
+        validators=[MinValueValidator(30), MaxValueValidator(1096)],
+        help_text=_(
+            "The prices paid within this many days make the market a price is set against."
+        ),
+    )
+    price_catalogue_factor = models.DecimalField(
+        _("price far from the market: times the catalogue's median"),
+        default=Decimal("1.5"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "A unit price above this many times the median price of the active products of "
+            "the same category and unit in the catalogue is far from the market (HPS practice: "
+            "the owner's estimate is set from the going prices, Perpres 16/2018 art. 26)."
         ),
     )
 

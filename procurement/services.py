@@ -75,20 +75,38 @@ def fiscal_year_open(*, year: int, by=None) -> FiscalYear:
 
 
 # What an administrator may change of a policy, and how each value is bounded.
-POLICY_PERCENTS = ("small_business_target", "local_target")
+POLICY_PERCENTS = (
+    "small_business_target",
+    "local_target",
+    "bunching_margin",
+    "concentration_share",
+)
 POLICY_AMOUNTS = (
     "direct_purchase_ceiling",
     "stamp_duty_threshold",
     "approval_threshold",
     "card_cap",
+    "concentration_floor",
 )
-POLICY_DAYS = {"vendor_response_days": (1, 30), "payment_due_days": (1, 90)}
+POLICY_DAYS = {
+    "vendor_response_days": (1, 30),
+    "payment_due_days": (1, 90),
+    "split_window_days": (1, 366),
+    "price_lookback_days": (30, 1096),
+}
+POLICY_COUNTS = {
+    "bunching_min_orders": (2, 1000),
+    "concentration_hhi": (1, 10000),
+    "price_min_observations": (4, 1000),
+}
+POLICY_FACTORS = {"price_iqr_factor": (Decimal("0.5"), 10), "price_catalogue_factor": (1, 10)}
 
 
 def _policy_snapshot(policy: Policy) -> dict:
     return {
         **{field: getattr(policy, field) for field in (*POLICY_PERCENTS, *POLICY_AMOUNTS)},
-        **{field: getattr(policy, field) for field in POLICY_DAYS},
+        **{field: getattr(policy, field) for field in (*POLICY_DAYS, *POLICY_COUNTS)},
+        **{field: getattr(policy, field) for field in POLICY_FACTORS},
         "reserved_categories": sorted(policy.reserved_categories.values_list("slug", flat=True)),
     }
 
@@ -104,7 +122,14 @@ def _policy_changed(policy: Policy, changes: dict) -> dict[str, list]:
     """Set `changes` on `policy` (unsaved), each value checked against its bounds and the
     automatic-approval threshold against the ceiling; the problems, by field."""
     errors: dict[str, list] = {}
-    known = {*POLICY_PERCENTS, *POLICY_AMOUNTS, *POLICY_DAYS, "reserved_categories"}
+    known = {
+        *POLICY_PERCENTS,
+        *POLICY_AMOUNTS,
+        *POLICY_DAYS,
+        *POLICY_COUNTS,
+        *POLICY_FACTORS,
+        "reserved_categories",
+    }
     for field in set(changes) - known:
         errors[field] = [_("This field cannot be changed here.")]
     for field in set(changes) & set(POLICY_PERCENTS):
@@ -127,6 +152,26 @@ def _policy_changed(policy: Policy, changes: dict) -> dict[str, list]:
                 ]
             else:
                 setattr(policy, field, days)
+    for field, (least, most) in POLICY_COUNTS.items():
+        if field in changes:
+            count = changes[field]
+            if isinstance(count, bool) or not isinstance(count, int) or not least <= count <= most:
+                errors[field] = [
+                    _("Choose a whole number from %(least)s to %(most)s.")
+                    % {"least": least, "most": most}
+                ]
+            else:
+                setattr(policy, field, count)
+    for field, (least, most) in POLICY_FACTORS.items():
+        if field in changes:
+            factor = parse_decimal(changes[field])
+            if factor.is_finite() and least <= factor <= most and factor.as_tuple().exponent >= -2:
+                setattr(policy, field, factor)
+            else:
+                errors[field] = [
+                    _("Enter a number from %(least)s to %(most)s, two decimals at most.")
+                    % {"least": format_number(least), "most": most}
+                ]
     if "reserved_categories" in changes:
         categories = changes["reserved_categories"]
         if categories is None or not all(isinstance(item, Category) for item in categories):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from market.errors import DomainError
 from market.forms import run_form, show_domain_error
 from market.models import Department
-from market.panels import Panel
+from market.panels import Panel, panels_of
 from market.permissions import departments_visible_to, roles_of
 from market.services.audit_checkpoints import audit_checkpoints
 from procurement.charts import bar_chart, share_chart
@@ -172,6 +172,7 @@ def report_department(request, code):
         {
             "fiscal_year": fiscal_year,
             "department": department,
+            "panels": panels_of("report-department", request, department),
             "row": rows[0],
             "rows": rows,
             **_charts(fiscal_year, departments, rows[0].target),
@@ -205,6 +206,7 @@ def transparency(request):
         "fiscal_year": fiscal_year,
         "years": FiscalYear.objects.order_by("-year"),
         "checkpoints": audit_checkpoints(),
+        "panels": panels_of("transparency", request, fiscal_year),
     }
     if fiscal_year is not None:
         figures = public_figures_cached(fiscal_year=fiscal_year)

@@ -401,6 +401,8 @@ ADMIN_RULE: dict[str, tuple[str, str, str]] = {
 ADMIN_REFUSES: dict[str, str] = {
     "catalog.category": "delete",
     "catalog.product": "add delete",
+    "integrity.flag": "add delete",
+    "integrity.scan": "add delete",
     "market.apitoken": "add",
     "market.auditevent": "add delete",
     "market.job": "add delete",

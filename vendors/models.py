@@ -13,6 +13,7 @@ from market.bounds import ADDRESS_LENGTH, NOTE_LENGTH
 from market.files.storage import private_storage
 from market.models import Village
 from market.money import RupiahField
+from vendors.addresses import address_key
 
 
 class Scale(models.TextChoices):
@@ -90,6 +91,9 @@ class Vendor(models.Model):
     phone = models.CharField(_("phone"), max_length=16)
     email = models.EmailField(_("e-mail"))
     address = models.TextField(_("address"), max_length=ADDRESS_LENGTH)
+    # The address as vendors.matching compares it (two vendors at one address may be one owner);
+    # kept by save() from the address and the village.
+    address_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
     village = models.ForeignKey(
         Village,
         on_delete=models.PROTECT,
@@ -137,6 +141,13 @@ class Vendor(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.address_key = address_key(self.address, self.village_id)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"address", "village", "village_id"} & set(fields):
+            kwargs["update_fields"] = {*fields, "address_key"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -24,6 +24,7 @@ from vendors.forms import (
     RegistrationForm,
     TaxProfileForm,
 )
+from vendors.matching import SHARED_LABELS, vendors_sharing
 from vendors.models import Scale, Vendor, VendorRole, VendorStatus
 from vendors.permissions import own_vendor_or_404, private_fields_for, vendor_of
 from vendors.selectors import (
@@ -217,8 +218,15 @@ def vendor_review(request):
     vendors = Vendor.objects.filter(status=status).select_related("village__district")
     page = Paginator(vendors.order_by("created_at", "id"), 30).get_page(request.GET.get("page"))
     missing = documents_missing(page.object_list)
+    # One owner behind several vendors shows here first: the others sharing an account, a
+    # phone, an e-mail address or an address, beside each application.
+    sharing = vendors_sharing(page.object_list)
     for vendor in page.object_list:
         vendor.documents_missing = services.document_names(missing[vendor.pk])
+        vendor.sharing = [
+            (other, [SHARED_LABELS[field] for field in fields])
+            for other, fields in sharing[vendor.pk]
+        ]
     return render(
         request,
         "vendors/review.html",

@@ -5,9 +5,11 @@ The task is asked for as a job (market.services.outbox), published after the req
 import logging
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from market.errors import InvalidInput, NotAllowed
@@ -39,13 +41,34 @@ def _scope(owner: User, filters: dict):
     return fiscal_year, report_departments(owner, filters.get("department"))
 
 
+WRITTEN_HERE = (Export.Kind.SPEND, Export.Kind.ORDERS, Export.Kind.COMPLIANCE)
+
+
+def _table_above(kind: str):
+    """The table of a kind a higher app writes (the shell's EXPORT_TABLES names it: an object
+    with `may_export(user)` and `table(owner, filters)`), or None for the kinds written here."""
+    path = settings.EXPORT_TABLES.get(kind)
+    return import_string(path) if path else None
+
+
+def export_kinds_for(user) -> list[tuple[str, str]]:
+    """The kinds this person may ask for (the page offers no other)."""
+    return [
+        (kind, label)
+        for kind, label in Export.Kind.choices
+        if (table := _table_above(kind)) is None or table.may_export(user)
+    ]
+
+
 @action
 def export_request(*, by: User, kind: str, file_format: str, filters: dict) -> Export:
     """Ask for an export; a Celery task writes it after the commit."""
     if not roles_of(by).reads_departments:
         raise NotAllowed(_("Exports are for the departments' staff and finance officers."))
+    if (table := _table_above(kind)) is not None and not table.may_export(by):
+        raise NotAllowed(_("This export is not yours to ask for."))
     errors: dict[str, list] = {}
-    if kind not in Export.Kind.values:
+    if kind not in WRITTEN_HERE and table is None:
         errors["kind"] = [_("Choose spend, orders or compliance.")]
     if file_format not in FORMATS:
         errors["format"] = [_("Choose CSV or Excel.")]
@@ -78,6 +101,8 @@ def export_request(*, by: User, kind: str, file_format: str, filters: dict) -> E
 
 def _table(export: Export, fiscal_year, departments):
     """The export's header, its rows (an iterator), and how many there are."""
+    if (table := _table_above(export.kind)) is not None:
+        return table.table(export.owner, export.filters)
     if export.kind == Export.Kind.ORDERS:
         return order_lines_table(fiscal_year=fiscal_year, departments=departments)
     if export.kind == Export.Kind.COMPLIANCE:

@@ -1,0 +1,286 @@
+"""Every write of the integrity app: asking for a scan, running it, and reviewing a flag.
+
+A scan runs each indicator (integrity.indicators) and records what it found, one finding per
+short transaction: a new key raises a flag; a key with an open flag adds the new evidence to it
+and says so on its history; evidence already reviewed raises nothing again. The same evidence
+never makes a second flag, whichever scan finds it first: one open flag per key is a database
+constraint, and a scan that loses the race to create it adds to the winner's flag instead.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integrity.indicators import INDICATORS
+from integrity.indicators.base import Finding, Scope
+from integrity.models import Flag, FlagEvent, FlagStatus, Scan
+from integrity.permissions import reads_flags, reviews_flags
+from market.bounds import NOTE_LENGTH, text_problem
+from market.errors import InvalidInput, NotAllowed
+from market.locks import lock_row
+from market.models import OrganisationMembership, OrganisationRole, User
+from market.services.audit import audit_changes, audit_record
+from market.services.notifications import notify
+from market.services.outbox import job_queue
+from market.transactions import action
+from procurement.models import FiscalYear
+from procurement.selectors import policy_for
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (Scan.Status.PENDING, Scan.Status.RUNNING)
+OUTCOMES = (FlagStatus.EXPLAINED, FlagStatus.REFERRED)
+
+
+# --- Scans ---------------------------------------------------------------------------------
+
+
+@action
+def scan_request(*, by: User | None, fiscal_year: FiscalYear) -> Scan:
+    """Ask for a scan of a fiscal year (finance officers and inspectors; None: the nightly run
+    or the command). A scan already waiting or running for the year is the answer: never two."""
+    if by is not None and not reads_flags(by):
+        raise NotAllowed(_("Scans are for finance officers and inspectors."))
+    active = Scan.objects.filter(fiscal_year=fiscal_year, status__in=ACTIVE).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            scan = Scan.objects.create(
+                fiscal_year=fiscal_year, requested_by=by, indicators_total=len(INDICATORS)
+            )
+    except IntegrityError:  # another request created it meanwhile (scan_one_active_a_year)
+        return Scan.objects.get(fiscal_year=fiscal_year, status__in=ACTIVE)
+    audit_record(
+        actor=by, action="integrity.scan.request", target=scan, after={"year": fiscal_year.year}
+    )
+    if by is not None:
+        # Run by integrity.tasks.run_scan once this commits (the outbox's relay and sweeper).
+        job_queue(task="integrity.run_scan", object_id=scan.pk)
+    return scan
+
+
+@action
+def _scan_set(*, scan_id: int, **values) -> Scan:
+    scan = lock_row(Scan.objects, scan_id)
+    for name, value in values.items():
+        setattr(scan, name, value)
+    scan.save()
+    return scan
+
+
+def scan_run(*, scan_id: int) -> Scan | None:
+    """Run every indicator and record the findings; a finished scan is left alone, one that
+    was cut short runs again from the start (recording is idempotent)."""
+    scan = Scan.objects.select_related("fiscal_year").filter(pk=scan_id).first()
+    if scan is None or scan.status in (Scan.Status.DONE, Scan.Status.FAILED):
+        return scan
+    now = timezone.now()
+    scan = _scan_set(
+        scan_id=scan.pk,
+        status=Scan.Status.RUNNING,
+        started_at=now,
+        indicators_done=0,
+        raised=0,
+        extended=0,
+    )
+    scope = Scope(fiscal_year=scan.fiscal_year, policy=policy_for(scan.fiscal_year), now=now)
+    raised = extended = 0
+    try:
+        for done, indicator in enumerate(INDICATORS, start=1):
+            for finding in indicator(scope):
+                outcome = _record(scan=scan, finding=finding)
+                raised += outcome == "raised"
+                extended += outcome == "extended"
+            _scan_set(scan_id=scan.pk, indicators_done=done, raised=raised, extended=extended)
+    except Exception:  # logged for administrators; the scan says it failed
+        logger.exception("Integrity scan %s failed", scan.pk)
+        return _scan_set(
+            scan_id=scan.pk,
+            status=Scan.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("The scan stopped with an error; run it again, or tell an administrator."),
+        )
+    return _scan_finish(scan_id=scan.pk)
+
+
+@action
+def _scan_finish(*, scan_id: int) -> Scan:
+    scan = _scan_set(scan_id=scan_id, status=Scan.Status.DONE, finished_at=timezone.now())
+    audit_record(
+        actor=None,
+        action="integrity.scan.done",
+        target=scan,
+        after={"raised": scan.raised, "extended": scan.extended},
+    )
+    if scan.raised or scan.extended:
+        notify(
+            kind="integrity.flags_found",
+            recipients=_inspectors(),
+            params={
+                "year": scan.fiscal_year.year,
+                "raised": scan.raised,
+                "extended": scan.extended,
+            },
+            target=scan,
+            link=reverse("integrity-console"),
+        )
+    return scan
+
+
+def _inspectors():
+    return User.objects.filter(
+        pk__in=OrganisationMembership.objects.filter(role=OrganisationRole.INSPECTOR).values(
+            "user_id"
+        ),
+        is_active=True,
+    )
+
+
+def _evidence(finding: Finding) -> set[tuple[str, int]]:
+    return {
+        *(("order", pk) for pk in finding.order_ids),
+        *(("line", pk) for pk in finding.line_ids),
+        *(("vendor", pk) for pk in finding.vendor_ids),
+    }
+
+
+def _merged(old: list[int], new: tuple[int, ...]) -> list[int]:
+    return list(dict.fromkeys([*old, *new]))
+
+
+@action
+def _record(*, scan: Scan, finding: Finding) -> str:
+    """Raise, extend or leave a flag for one finding: "raised", "extended" or "same"."""
+    flag = _open_flag(finding)
+    if flag is None:
+        reviewed = (
+            Flag.objects.filter(indicator=finding.indicator, key=finding.key)
+            .exclude(status=FlagStatus.OPEN)
+            .order_by("-reviewed_at", "-pk")
+            .first()
+        )
+        if reviewed is not None and _evidence(finding) <= reviewed.evidence:
+            return "same"  # already looked at by a person
+        try:
+            with transaction.atomic():
+                flag = _raise(scan, finding)
+        except IntegrityError:  # another scan raised it meanwhile: add to that one
+            flag = _open_flag(finding)
+        else:
+            return "raised"
+    added = _evidence(finding) - flag.evidence
+    if not added:
+        if flag.figures != finding.figures:
+            flag.figures = finding.figures
+            flag.save(update_fields=["figures"])
+        return "same"
+    flag.order_ids = _merged(flag.order_ids, finding.order_ids)
+    flag.line_ids = _merged(flag.line_ids, finding.line_ids)
+    flag.vendors.add(*finding.vendor_ids)
+    flag.figures, flag.updated_by, flag.updated_at = finding.figures, scan, timezone.now()
+    flag.save()
+    details = {
+        kind: sorted(pk for what, pk in added if what == kind)
+        for kind in ("order", "line", "vendor")
+    }
+    FlagEvent.objects.create(
+        flag=flag, kind=FlagEvent.Kind.EXTENDED, at=flag.updated_at, scan=scan, details=details
+    )
+    audit_record(actor=None, action="integrity.flag.extend", target=flag, after=details)
+    return "extended"
+
+
+def _open_flag(finding: Finding) -> Flag | None:
+    return (
+        Flag.objects.select_for_update(of=("self",))
+        .filter(indicator=finding.indicator, key=finding.key, status=FlagStatus.OPEN)
+        .first()
+    )
+
+
+def _raise(scan: Scan, finding: Finding) -> Flag:
+    now = timezone.now()
+    flag = Flag.objects.create(
+        indicator=finding.indicator,
+        rule=finding.rule,
+        key=finding.key,
+        fiscal_year_id=finding.fiscal_year_id,
+        department_id=finding.department_id,
+        vendor_id=finding.vendor_id,
+        figures=finding.figures,
+        order_ids=list(finding.order_ids),
+        line_ids=list(finding.line_ids),
+        raised_by=scan,
+        raised_at=now,
+        updated_by=scan,
+        updated_at=now,
+    )
+    flag.vendors.set(finding.vendor_ids)
+    FlagEvent.objects.create(flag=flag, kind=FlagEvent.Kind.RAISED, at=now, scan=scan)
+    audit_record(
+        actor=None,
+        action="integrity.flag.raise",
+        target=flag,
+        after={
+            "indicator": flag.indicator,
+            "rule": flag.rule,
+            "orders": len(flag.order_ids),
+            "lines": len(flag.line_ids),
+            "vendors": len(finding.vendor_ids),
+        },
+    )
+    return flag
+
+
+# --- Reviews -------------------------------------------------------------------------------
+
+
+def review_problems(*, outcome, reason) -> dict:
+    """{field: [problem]} of a review's input: the page's form and the API's input name them
+    with their own checks, and flag_review keeps them."""
+    errors = {}
+    if outcome not in OUTCOMES:
+        errors["outcome"] = [_('Choose "explained" or "referred for audit".')]
+    if problem := text_problem(reason if isinstance(reason, str) else "", most=NOTE_LENGTH):
+        errors["reason"] = [problem]
+    return errors
+
+
+@action
+def flag_review(*, flag: Flag, by: User, outcome: str, reason: str) -> Flag:
+    """Close a flag as explained or referred for audit, with the reason (inspectors)."""
+    if not reviews_flags(by):
+        raise NotAllowed(_("Only an inspector reviews red flags."))
+    flag = lock_row(Flag.objects, flag.pk)
+    errors = review_problems(outcome=outcome, reason=reason)
+    if flag.status != FlagStatus.OPEN:
+        errors.setdefault("outcome", []).append(
+            _("This flag was reviewed already (%(outcome)s).")
+            % {"outcome": flag.get_status_display()}
+        )
+    if errors:
+        raise InvalidInput(errors)
+    before = {"status": flag.status}
+    flag.status, flag.reviewed_by, flag.reviewed_at = outcome, by, timezone.now()
+    flag.review_reason = reason.strip()
+    flag.save()
+    FlagEvent.objects.create(
+        flag=flag,
+        kind=FlagEvent.Kind.REVIEWED,
+        at=flag.reviewed_at,
+        by=by,
+        details={"outcome": outcome},
+        note=flag.review_reason,
+    )
+    audit_changes(
+        actor=by,
+        action="integrity.flag.review",
+        target=flag,
+        before=before,
+        after={"status": flag.status, "reason": flag.review_reason},
+    )
+    return flag
