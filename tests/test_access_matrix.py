@@ -20,11 +20,13 @@ from django_celery_beat.models import ClockedSchedule, SolarSchedule
 from rest_framework.test import APIClient
 
 from catalog.models import Product
+from integrity.models import Flag, Scan
 from market.models import (
     ApiToken,
     Department,
     DepartmentRole,
     Notification,
+    OrganisationRole,
     OutboxMessage,
     User,
 )
@@ -46,7 +48,13 @@ from tests.access_matrix import (
     admin_expected,
     admin_route,
 )
-from tests.factories import DepartmentFactory, UserFactory, finance_officer, member
+from tests.factories import (
+    DepartmentFactory,
+    OrganisationMembershipFactory,
+    UserFactory,
+    finance_officer,
+    member,
+)
 from tests.images import pdf_file
 from vendors.models import Vendor, VendorDocument, VendorTaxProfile
 from vendors.services import vendor_document_add
@@ -168,6 +176,8 @@ class Home:
     export: Export
     standing_order: StandingOrder
     outbox_message: OutboxMessage
+    flag: Flag
+    scan: Scan
 
 
 def _orders_in_every_state(world) -> dict[str, PurchaseOrder]:
@@ -267,6 +277,7 @@ def home(world, public_photo):
         "treasurer": world.treasurer,
         **{f"other_{role}": member(role, other) for role in DepartmentRole.values},
         "finance": finance_officer(),
+        "inspector": OrganisationMembershipFactory(role=OrganisationRole.INSPECTOR).user,
         "vendor": world.rice_seller,
         "other_vendor": world.besek_seller,
         "admin": UserFactory(is_staff=True, is_superuser=True),
@@ -300,7 +311,28 @@ def home(world, public_photo):
         export=Export.objects.get(pk=export.pk, status=Export.Status.DONE),
         standing_order=standing_order,
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
+        **_flag_about(world),
     )
+
+
+def _flag_about(world) -> dict:
+    """A red flag about the home department and vendor, and the scan that raised it."""
+    scan = Scan.objects.create(fiscal_year=world.line.fiscal_year, status=Scan.Status.DONE)
+    now = timezone.now()
+    flag = Flag.objects.create(
+        indicator="bunching",
+        rule="ceiling",
+        key=f"ceiling:{world.line.fiscal_year.year}:{world.department.pk}",
+        fiscal_year=world.line.fiscal_year,
+        department=world.department,
+        figures={"orders": 3, "threshold": 200_000_000, "from": 190_000_001, "least_orders": 3},
+        raised_by=scan,
+        raised_at=now,
+        updated_by=scan,
+        updated_at=now,
+    )
+    flag.vendors.set([world.rice.vendor])
+    return {"flag": flag, "scan": scan}
 
 
 # --- Asking ------------------------------------------------------------------------------
