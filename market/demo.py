@@ -34,6 +34,8 @@ DEPARTMENT_STAFF = [
     ("treasurer", "Agus Salim", "DISDIK", DepartmentRole.TREASURER),
     ("requester2", "Dewi Lestari", "DINKES", DepartmentRole.REQUESTER),
     ("approver2", "Yohanes Sitorus", "DINKES", DepartmentRole.APPROVER),
+    ("receiver2", "Fransiska Lim", "DINKES", DepartmentRole.RECEIVER),
+    ("treasurer2", "Ismail Marzuki", "DINKES", DepartmentRole.TREASURER),
     # Every department has its PPK, so that any requester added later can check out.
     ("ppk.diskopukm", "Ratna Sari", "DISKOPUKM", DepartmentRole.APPROVER),
     ("ppk.disperta", "Maman Suherman", "DISPERTA", DepartmentRole.APPROVER),
@@ -76,6 +78,10 @@ def seed(context: dict) -> None:
     finance = _user("finance", "Hendra Wijaya")
     organisation_role_grant(
         user=finance, organisation=organisation, role=OrganisationRole.FINANCE, by=admin
+    )
+    inspector = _user("inspector", "Rahmat Hidayat")
+    organisation_role_grant(
+        user=inspector, organisation=organisation, role=OrganisationRole.INSPECTOR, by=admin
     )
     for username, full_name, code, role in DEPARTMENT_STAFF:
         person = _user(username, full_name)

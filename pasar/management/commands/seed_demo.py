@@ -4,6 +4,7 @@ and orders, each app's seed in turn. Safe to run again: every seed is idempotent
 from django.core.management.base import BaseCommand
 
 from catalog import demo as catalog_demo
+from integrity import demo as integrity_demo
 from market import demo as market_demo
 from market.services.audit import audit_head_sign
 from market.transactions import action_scope
@@ -18,6 +19,7 @@ SEEDS = (
     ("catalog", catalog_demo),
     ("procurement", procurement_demo),
     ("orders", orders_demo),
+    ("integrity", integrity_demo),
 )
 
 
