@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from market.audit_reading import AuditReading
 from market.bounds import NOTE_LENGTH
@@ -29,7 +30,7 @@ class Indicator(models.TextChoices):
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("flag status", "Open")  # not the verb ("Buka")
     EXPLAINED = "explained", _("Explained")
     REFERRED = "referred", _("Referred for audit")
 
