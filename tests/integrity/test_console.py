@@ -27,7 +27,7 @@ def inspector():
 
 
 def test_the_inspector_reads_the_console_and_the_flag_with_its_evidence(client, flagged):
-    world, flag = flagged
+    _world, flag = flagged
     client.force_login(inspector())
     page = client.get(reverse("integrity-console")).content.decode()
     assert "Pembelian dipecah" in page or "Split purchase" in page
@@ -58,7 +58,6 @@ def test_the_departments_staff_never_see_flags(client, flagged, role):
 def test_an_inspector_on_the_departments_staff_never_sees_its_flags(client, api_as, flagged):
     world, flag = flagged
     person = inspector()
-    member(DepartmentRole.RECEIVER, world.department, username=None) if False else None
     from market.models import Membership
 
     Membership.objects.create(user=person, department=world.department, role="receiver")
@@ -72,7 +71,7 @@ def test_an_inspector_on_the_departments_staff_never_sees_its_flags(client, api_
 
 
 def test_vendors_and_the_public_get_nothing(client, api_as, flagged):
-    world, flag = flagged
+    world, _flag = flagged
     client.force_login(world.rice_seller)
     assert client.get(reverse("integrity-console")).status_code == 404
     assert api_as(world.rice_seller).get(reverse("api:integrity-flag-list")).status_code == 404
@@ -162,7 +161,7 @@ def test_the_list_runs_a_bounded_number_of_queries(
 
 
 def test_api_filters(api_as, flagged):
-    world, flag = flagged
+    _world, flag = flagged
     api = api_as(inspector())
     url = reverse("api:integrity-flag-list")
     rows = api.get(url, {"indicator": "split_purchase", "department": "disdik"}).json()["results"]

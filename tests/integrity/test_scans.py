@@ -101,7 +101,7 @@ def test_two_scans_at_once_raise_one_flag(split):
         try:
             barrier.wait()
             scan_run(scan_id=scan_id)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
