@@ -18,10 +18,9 @@ departments concerned alone.
 """
 
 from collections import defaultdict
-from functools import reduce
-from operator import or_
 
-from django.db.models import Count, F, Max, Min, Q, Sum, Window
+from django.db.models import Count, F, Max, Min, Sum, Window
+from django.db.models.expressions import RawSQL
 
 from integrity.indicators.base import DAY, Finding, Preceding, Scope, Seconds, counted_orders
 from orders.models import OrderLine
@@ -38,8 +37,20 @@ def _running(scope: Scope, partition: list, time: str) -> dict:
     }
 
 
-def _in_windows(at: int, ends: list[int], seconds: int) -> bool:
-    return any(end - seconds <= at <= end for end in ends)
+def _inside(ends, partition: tuple[str, str], closes: str, params: list, seconds: int):
+    """The ids of `ends`' rows that lie in a window closed over the ceiling: rows with a row of
+    their partition that `closes` one (SQL over `ends`' columns) within the `seconds` after
+    them. A second window over the first, forward (`RANGE BETWEEN CURRENT ROW AND <seconds>
+    FOLLOWING`), summing whether each row closes one (a sum slides; a min or max would not)."""
+    inner, inner_params = ends.query.sql_with_params()
+    first, second = partition
+    return RawSQL(
+        f"SELECT w.id FROM (SELECT s.id, SUM(CASE WHEN {closes} THEN 1 ELSE 0 END) OVER ("
+        f"PARTITION BY s.{first}, s.{second} ORDER BY s.at "
+        f"RANGE BETWEEN CURRENT ROW AND {int(seconds)} FOLLOWING) AS closing "
+        f"FROM ({inner}) s) w WHERE w.closing > 0",
+        (*params, *inner_params),  # the CASE comes before the inner query
+    )
 
 
 def _figures(scope: Scope, amounts: list[int], dates: list, **more) -> dict:
@@ -60,29 +71,29 @@ def by_vendor(scope: Scope) -> list[Finding]:
     window = _running(scope, [F("department_id"), F("vendor_id")], "submitted_at")
     ends = (
         orders.annotate(
+            by_first=F("department_id"),
+            by_second=F("vendor_id"),
             at=Seconds("submitted_at"),
             together=Window(Sum("total"), **window),
-            count=Window(Count("id"), **window),
+            orders_in=Window(Count("id"), **window),
         )
-        .filter(together__gt=ceiling, count__gte=2)
-        .values_list("department_id", "vendor_id", "at")
+        .values("id", "by_first", "by_second", "at", "together", "orders_in")
+        .order_by()
     )
-    ends_of: dict[tuple, list[int]] = defaultdict(list)
-    for department_id, vendor_id, at in ends:
-        ends_of[department_id, vendor_id].append(at)
-    if not ends_of:
-        return []
-    pairs = reduce(or_, (Q(department_id=d, vendor_id=v) for d, v in ends_of))
-    seconds = scope.policy.split_window_days * DAY
+    inside = _inside(
+        ends,
+        ("by_first", "by_second"),
+        "s.together > %s AND s.orders_in >= 2",
+        [ceiling],
+        scope.policy.split_window_days * DAY,
+    )
     found: dict[tuple, list] = defaultdict(list)
     for row in (
-        orders.filter(pairs)
-        .annotate(at=Seconds("submitted_at"))
-        .values_list("department_id", "vendor_id", "id", "at", "total", "submitted_at")
+        orders.filter(pk__in=inside)
+        .values_list("department_id", "vendor_id", "id", "total", "submitted_at")
         .order_by("submitted_at", "id")
     ):
-        if _in_windows(row[3], ends_of[row[0], row[1]], seconds):
-            found[row[0], row[1]].append(row)
+        found[row[0], row[1]].append(row)
     return [
         Finding(
             indicator=INDICATOR,
@@ -93,7 +104,7 @@ def by_vendor(scope: Scope) -> list[Finding]:
             fiscal_year_id=scope.fiscal_year.pk,
             order_ids=tuple(row[2] for row in rows),
             vendor_ids=(vendor_id,),
-            figures=_figures(scope, [row[4] for row in rows], [row[5] for row in rows]),
+            figures=_figures(scope, [row[3] for row in rows], [row[4] for row in rows]),
         )
         for (department_id, vendor_id), rows in found.items()
     ]
@@ -112,31 +123,31 @@ def by_category(scope: Scope) -> list[Finding]:
     window = _running(scope, [F("order__department_id"), F("category")], "order__submitted_at")
     ends = (
         lines.annotate(
+            by_first=F("order__department_id"),
+            by_second=F("category"),
             at=Seconds("order__submitted_at"),
             together=Window(Sum("total"), **window),
             # Two orders or more: the window's least and greatest order differ.
             first_order=Window(Min("order_id"), **window),
             last_order=Window(Max("order_id"), **window),
         )
-        .filter(together__gt=ceiling, first_order__lt=F("last_order"))
-        .values_list("order__department_id", "category", "at")
+        .values("id", "by_first", "by_second", "at", "together", "first_order", "last_order")
+        .order_by()
     )
-    ends_of: dict[tuple, list[int]] = defaultdict(list)
-    for department_id, category, at in ends:
-        ends_of[department_id, category].append(at)
-    if not ends_of:
-        return []
-    pairs = reduce(or_, (Q(order__department_id=d, category=c) for d, c in ends_of))
-    seconds = scope.policy.split_window_days * DAY
+    inside = _inside(
+        ends,
+        ("by_first", "by_second"),
+        "s.together > %s AND s.first_order < s.last_order",
+        [ceiling],
+        scope.policy.split_window_days * DAY,
+    )
     found: dict[tuple, list] = defaultdict(list)
     for row in (
-        lines.filter(pairs)
-        .annotate(at=Seconds("order__submitted_at"))
+        lines.filter(pk__in=inside)
         .values_list(
             "order__department_id",
             "category",
             "id",
-            "at",
             "total",
             "order__submitted_at",
             "order_id",
@@ -144,8 +155,7 @@ def by_category(scope: Scope) -> list[Finding]:
         )
         .order_by("order__submitted_at", "id")
     ):
-        if _in_windows(row[3], ends_of[row[0], row[1]], seconds):
-            found[row[0], row[1]].append(row)
+        found[row[0], row[1]].append(row)
     return [
         Finding(
             indicator=INDICATOR,
@@ -153,14 +163,14 @@ def by_category(scope: Scope) -> list[Finding]:
             key=f"category_window:{scope.fiscal_year.year}:{department_id}:{category}",
             department_id=department_id,
             fiscal_year_id=scope.fiscal_year.pk,
-            order_ids=tuple(dict.fromkeys(row[6] for row in rows)),
+            order_ids=tuple(dict.fromkeys(row[5] for row in rows)),
             line_ids=tuple(row[2] for row in rows),
-            vendor_ids=tuple(dict.fromkeys(row[7] for row in rows)),
+            vendor_ids=tuple(dict.fromkeys(row[6] for row in rows)),
             figures=_figures(
                 scope,
+                [row[3] for row in rows],
                 [row[4] for row in rows],
-                [row[5] for row in rows],
-                orders=len({row[6] for row in rows}),
+                orders=len({row[5] for row in rows}),
                 category=category,
             ),
         )
@@ -170,22 +180,18 @@ def by_category(scope: Scope) -> list[Finding]:
 
 def by_vendor_and_category_in_year(scope: Scope) -> list[Finding]:
     ceiling = scope.policy.direct_purchase_ceiling
-    lines = _lines(scope)
-    groups = list(
-        lines.values("order__department_id", "order__vendor_id", "category")
-        .annotate(amount=Sum("total"), orders=Count("order_id", distinct=True))
-        .filter(amount__gt=ceiling, orders__gte=2)
-        .values_list("order__department_id", "order__vendor_id", "category")
-        .order_by()
-    )
-    if not groups:
-        return []
-    chosen = reduce(
-        or_, (Q(order__department_id=d, order__vendor_id=v, category=c) for d, v, c in groups)
-    )
+    group = [F("order__department_id"), F("order__vendor_id"), F("category")]
+    # The groups' sums as window functions over the lines: the lines of the groups over the
+    # ceiling with two orders or more (their least and greatest order differ) in one query.
     found: dict[tuple, list] = defaultdict(list)
     for row in (
-        lines.filter(chosen)
+        _lines(scope)
+        .annotate(
+            amount=Window(Sum("total"), partition_by=group),
+            first_order=Window(Min("order_id"), partition_by=group),
+            last_order=Window(Max("order_id"), partition_by=group),
+        )
+        .filter(amount__gt=ceiling, first_order__lt=F("last_order"))
         .values_list(
             "order__department_id",
             "order__vendor_id",
