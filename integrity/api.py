@@ -70,6 +70,9 @@ class FlagDetailSerializer(FlagSerializer):
     def get_evidence(self, flag) -> dict:
         evidence = self.context["evidence"]
         return {
+            # Every one by id; the first EVIDENCE_SHOWN of each described below.
+            "order_ids": flag.order_ids,
+            "line_ids": flag.line_ids,
             "orders": [
                 {
                     "id": order.pk,

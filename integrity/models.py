@@ -175,7 +175,8 @@ class Flag(models.Model):
 
     @property
     def vendor_ids(self) -> list[int]:
-        return sorted(self.vendors.values_list("pk", flat=True))
+        """The vendors concerned (from a prefetch of `vendors` when there is one)."""
+        return sorted(vendor.pk for vendor in self.vendors.all())
 
     @property
     def evidence(self) -> set[tuple[str, int]]:

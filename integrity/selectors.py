@@ -60,19 +60,37 @@ def flag_for(user, pk) -> Flag | None:
     )
 
 
+# The evidence a flag's page and the API show (a category bought all year long may rest on
+# thousands of lines): the first ones, and how many there are in all.
+EVIDENCE_SHOWN = 100
+
+
 @dataclass(frozen=True)
 class Evidence:
     orders: list[PurchaseOrder]
     lines: list[OrderLine]
     vendors: list[Vendor]
     events: list[FlagEvent]
+    orders_in_all: int
+    lines_in_all: int
+
+    @property
+    def more_orders(self) -> int:
+        return self.orders_in_all - len(self.orders)
+
+    @property
+    def more_lines(self) -> int:
+        return self.lines_in_all - len(self.lines)
 
 
 def flag_evidence(flag: Flag) -> Evidence:
-    """The orders, lines and vendors a flag rests on, and its history: four queries."""
+    """The orders, lines and vendors a flag rests on (the first EVIDENCE_SHOWN of each), and
+    its history: four queries."""
     return Evidence(
+        orders_in_all=len(flag.order_ids),
+        lines_in_all=len(flag.line_ids),
         orders=list(
-            PurchaseOrder.objects.filter(pk__in=flag.order_ids)
+            PurchaseOrder.objects.filter(pk__in=flag.order_ids[:EVIDENCE_SHOWN])
             .select_related("department", "vendor")
             .only(
                 "number",
@@ -86,7 +104,7 @@ def flag_evidence(flag: Flag) -> Evidence:
             .order_by("submitted_at", "pk")
         ),
         lines=list(
-            OrderLine.objects.filter(pk__in=flag.line_ids)
+            OrderLine.objects.filter(pk__in=flag.line_ids[:EVIDENCE_SHOWN])
             .select_related("order")
             .only(
                 "product_name",

@@ -1,10 +1,11 @@
 """Every write of the integrity app: asking for a scan, running it, and reviewing a flag.
 
-A scan runs each indicator (integrity.indicators) and records what it found, one finding per
-short transaction: a new key raises a flag; a key with an open flag adds the new evidence to it
+A scan runs each indicator (integrity.indicators) and records what it found, in batches of
+short transactions: a new key raises a flag; a key with an open flag adds the new evidence to it
 and says so on its history; evidence already reviewed raises nothing again. The same evidence
-never makes a second flag, whichever scan finds it first: one open flag per key is a database
-constraint, and a scan that loses the race to create it adds to the winner's flag instead.
+never makes a second flag, whichever run finds it first: one open flag per key is a database
+constraint, and a batch that loses the race to create one is recorded again, adding to the
+winner's flag instead.
 """
 
 import logging
@@ -91,10 +92,8 @@ def scan_run(*, scan_id: int) -> Scan | None:
     raised = extended = 0
     try:
         for done, indicator in enumerate(INDICATORS, start=1):
-            for finding in indicator(scope):
-                outcome = _record(scan=scan, finding=finding)
-                raised += outcome == "raised"
-                extended += outcome == "extended"
+            counts = _record_all(scan, indicator(scope))
+            raised, extended = raised + counts[0], extended + counts[1]
             _scan_set(scan_id=scan.pk, indicators_done=done, raised=raised, extended=extended)
     except Exception:  # logged for administrators; the scan says it failed
         logger.exception("Integrity scan %s failed", scan.pk)
@@ -152,88 +151,130 @@ def _merged(old: list[int], new: tuple[int, ...]) -> list[int]:
     return list(dict.fromkeys([*old, *new]))
 
 
-@action
-def _record(*, scan: Scan, finding: Finding) -> str:
-    """Raise, extend or leave a flag for one finding: "raised", "extended" or "same"."""
-    flag = _open_flag(finding)
-    if flag is None:
-        reviewed = (
-            Flag.objects.filter(indicator=finding.indicator, key=finding.key)
-            .exclude(status=FlagStatus.OPEN)
-            .order_by("-reviewed_at", "-pk")
-            .first()
-        )
-        if reviewed is not None and _evidence(finding) <= reviewed.evidence:
-            return "same"  # already looked at by a person
+# Findings recorded per transaction: a scan of a province writes thousands of flags, and a
+# transaction each (with its audit chain's lock) would take minutes; a batch holds the locks of
+# its own flags only, for milliseconds.
+BATCH = 500
+
+
+def _record_all(scan: Scan, findings: list[Finding]) -> tuple[int, int]:
+    """Record the findings in batches; (raised, extended)."""
+    raised = extended = 0
+    for start in range(0, len(findings), BATCH):
+        batch = findings[start : start + BATCH]
         try:
-            with transaction.atomic():
-                flag = _raise(scan, finding)
-        except IntegrityError:  # another scan raised it meanwhile: add to that one
-            flag = _open_flag(finding)
-        else:
-            return "raised"
+            counts = _record(scan=scan, findings=batch)
+        except IntegrityError:  # another run of the scan raised one of them meanwhile
+            counts = _record(scan=scan, findings=batch)
+        raised, extended = raised + counts[0], extended + counts[1]
+    return raised, extended
+
+
+@action
+def _record(*, scan: Scan, findings: list[Finding]) -> tuple[int, int]:
+    """Raise, extend or leave a flag for each finding (keys of one indicator, each once)."""
+    indicator = findings[0].indicator
+    keys = [finding.key for finding in findings]
+    open_flags = {
+        flag.key: flag
+        for flag in Flag.objects.select_for_update(of=("self",))
+        .filter(indicator=indicator, key__in=keys, status=FlagStatus.OPEN)
+        .prefetch_related("vendors")
+        .order_by("pk")
+    }
+    reviewed: dict[str, Flag] = {}
+    for flag in (
+        Flag.objects.filter(indicator=indicator, key__in=set(keys) - open_flags.keys())
+        .exclude(status=FlagStatus.OPEN)
+        .prefetch_related("vendors")
+        .order_by("reviewed_at", "pk")
+    ):
+        reviewed[flag.key] = flag  # the latest review of each key
+    now = timezone.now()
+    new = [
+        finding
+        for finding in findings
+        if finding.key not in open_flags
+        and not (finding.key in reviewed and _evidence(finding) <= reviewed[finding.key].evidence)
+    ]
+    raised = _raise(scan, new, now)
+    extended = 0
+    for finding in findings:
+        flag = open_flags.get(finding.key)
+        if flag is not None:
+            extended += _extend(scan, flag, finding, now)
+    return len(raised), extended
+
+
+def _raise(scan: Scan, findings: list[Finding], now) -> list[Flag]:
+    flags = Flag.objects.bulk_create(
+        [
+            Flag(
+                indicator=finding.indicator,
+                rule=finding.rule,
+                key=finding.key,
+                fiscal_year_id=finding.fiscal_year_id,
+                department_id=finding.department_id,
+                vendor_id=finding.vendor_id,
+                figures=finding.figures,
+                order_ids=list(finding.order_ids),
+                line_ids=list(finding.line_ids),
+                raised_by=scan,
+                raised_at=now,
+                updated_by=scan,
+                updated_at=now,
+            )
+            for finding in findings
+        ]
+    )
+    Flag.vendors.through.objects.bulk_create(
+        [
+            Flag.vendors.through(flag_id=flag.pk, vendor_id=vendor_id)
+            for flag, finding in zip(flags, findings, strict=True)
+            for vendor_id in dict.fromkeys(finding.vendor_ids)
+        ]
+    )
+    FlagEvent.objects.bulk_create(
+        [FlagEvent(flag=flag, kind=FlagEvent.Kind.RAISED, at=now, scan=scan) for flag in flags]
+    )
+    for flag, finding in zip(flags, findings, strict=True):
+        audit_record(
+            actor=None,
+            action="integrity.flag.raise",
+            target=flag,
+            after={
+                "indicator": flag.indicator,
+                "rule": flag.rule,
+                "orders": len(finding.order_ids),
+                "lines": len(finding.line_ids),
+                "vendors": len(finding.vendor_ids),
+            },
+        )
+    return flags
+
+
+def _extend(scan: Scan, flag: Flag, finding: Finding, now) -> bool:
+    """Add a finding's new evidence to its open flag (True), or only its figures (False)."""
     added = _evidence(finding) - flag.evidence
     if not added:
         if flag.figures != finding.figures:
             flag.figures = finding.figures
             flag.save(update_fields=["figures"])
-        return "same"
+        return False
     flag.order_ids = _merged(flag.order_ids, finding.order_ids)
     flag.line_ids = _merged(flag.line_ids, finding.line_ids)
-    flag.vendors.add(*finding.vendor_ids)
-    flag.figures, flag.updated_by, flag.updated_at = finding.figures, scan, timezone.now()
+    flag.figures, flag.updated_by, flag.updated_at = finding.figures, scan, now
     flag.save()
+    flag.vendors.add(*finding.vendor_ids)
     details = {
         kind: sorted(pk for what, pk in added if what == kind)
         for kind in ("order", "line", "vendor")
     }
     FlagEvent.objects.create(
-        flag=flag, kind=FlagEvent.Kind.EXTENDED, at=flag.updated_at, scan=scan, details=details
+        flag=flag, kind=FlagEvent.Kind.EXTENDED, at=now, scan=scan, details=details
     )
     audit_record(actor=None, action="integrity.flag.extend", target=flag, after=details)
-    return "extended"
-
-
-def _open_flag(finding: Finding) -> Flag | None:
-    return (
-        Flag.objects.select_for_update(of=("self",))
-        .filter(indicator=finding.indicator, key=finding.key, status=FlagStatus.OPEN)
-        .first()
-    )
-
-
-def _raise(scan: Scan, finding: Finding) -> Flag:
-    now = timezone.now()
-    flag = Flag.objects.create(
-        indicator=finding.indicator,
-        rule=finding.rule,
-        key=finding.key,
-        fiscal_year_id=finding.fiscal_year_id,
-        department_id=finding.department_id,
-        vendor_id=finding.vendor_id,
-        figures=finding.figures,
-        order_ids=list(finding.order_ids),
-        line_ids=list(finding.line_ids),
-        raised_by=scan,
-        raised_at=now,
-        updated_by=scan,
-        updated_at=now,
-    )
-    flag.vendors.set(finding.vendor_ids)
-    FlagEvent.objects.create(flag=flag, kind=FlagEvent.Kind.RAISED, at=now, scan=scan)
-    audit_record(
-        actor=None,
-        action="integrity.flag.raise",
-        target=flag,
-        after={
-            "indicator": flag.indicator,
-            "rule": flag.rule,
-            "orders": len(flag.order_ids),
-            "lines": len(flag.line_ids),
-            "vendors": len(finding.vendor_ids),
-        },
-    )
-    return flag
+    return True
 
 
 # --- Reviews -------------------------------------------------------------------------------

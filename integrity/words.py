@@ -2,7 +2,7 @@
 (the console, the API's `summary`, the export)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Category, Unit
 from market.money import format_rupiah
@@ -99,8 +99,16 @@ def summary(flag, categories: dict[str, str]) -> str:
         ) % {"vendors": f["vendors"], "index": f["index"], "line": f["line"]}
     if flag.indicator == "market_price":
         unit = Unit(f["unit"]).label if f["unit"] in Unit.values else f["unit"]
-        return _("%(product)s at %(price)s per %(unit)s, above the fence of %(fence)s.") % {
-            "product": f["product"],
+        return ngettext(
+            "%(lines)s line of %(products)s from %(vendor)s at up to %(price)s per %(unit)s, "
+            "above the fence of %(fence)s.",
+            "%(lines)s lines of %(products)s from %(vendor)s at up to %(price)s per %(unit)s, "
+            "above the fence of %(fence)s.",
+            f["lines"],
+        ) % {
+            "lines": f["lines"],
+            "products": ", ".join(f["products"]),
+            "vendor": vendor,
             "price": rupiah(f["unit_price"]),
             "unit": unit,
             "fence": rupiah(min(r["fence"] for r in (f["market"], f["catalogue"]) if r)),

@@ -10,7 +10,8 @@ category and unit cost elsewhere, by either of two references:
 Quartiles and medians are read by nearest rank: ROW_NUMBER() and COUNT() over each category and
 unit ordered by price, the rows at ranks ceil(n/4), ceil(n/2) and ceil(3n/4) (one window query
 per reference, two or three rows back per category and unit). Only the lines above a fence come
-back; lines of the scanned fiscal year's orders are flagged, each line once.
+back; lines of the scanned fiscal year's orders are flagged, one flag per department, vendor,
+category and unit (its lines the evidence).
 """
 
 import datetime
@@ -123,30 +124,37 @@ def prices_far_from_market(scope: Scope) -> list[Finding]:
         )
         .order_by("id")
     )
+    # One flag per department, vendor, category and unit of the year: the lines are its
+    # evidence (a vendor that overcharges one buyer for rice does so on many lines).
+    found: dict[tuple, list] = defaultdict(list)
+    for row in lines:
+        found[row[2], row[3], row[4], row[5]].append(row)
     findings = []
-    for line_id, order_id, department_id, vendor_id, category, unit, price, name in lines:
+    for (department_id, vendor_id, category, unit), rows in found.items():
         paid, listed = market.get((category, unit)), catalogue.get((category, unit))
+        highest = max(row[6] for row in rows)
         rules = [
             rule
             for rule, reference in (("quartiles", paid), ("catalogue", listed))
-            if reference and price > reference["fence"]
+            if reference and highest > reference["fence"]
         ]
         findings.append(
             Finding(
                 indicator=INDICATOR,
                 rule="+".join(rules),
-                key=f"line:{line_id}",
+                key=f"{scope.fiscal_year.year}:{department_id}:{vendor_id}:{category}:{unit}",
                 department_id=department_id,
                 vendor_id=vendor_id,
                 fiscal_year_id=scope.fiscal_year.pk,
-                order_ids=(order_id,),
-                line_ids=(line_id,),
+                order_ids=tuple(dict.fromkeys(row[1] for row in rows)),
+                line_ids=tuple(row[0] for row in rows),
                 vendor_ids=(vendor_id,),
                 figures={
-                    "product": name,
+                    "lines": len(rows),
+                    "products": sorted({row[7] for row in rows})[:3],
                     "category": category,
                     "unit": unit,
-                    "unit_price": price,
+                    "unit_price": highest,
                     "market": _shown(paid, ("n", "q1", "median", "q3", "fence")),
                     "catalogue": _shown(listed, ("n", "median", "fence")),
                     "iqr_factor": str(scope.policy.price_iqr_factor),

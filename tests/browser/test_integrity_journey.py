@@ -78,7 +78,7 @@ def test_an_inspector_follows_a_split_purchase_to_its_orders_and_refers_it_for_a
     problems += sideways(phone)
     row.locator(f"a[href$='/{flag.pk}/']").first.click()
     expect(phone).to_have_url(f"{url}/integrity/flags/{flag.pk}/")
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Pemecahan pembelian Terbuka")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Pemecahan paket Terbuka")
     problems += sideways(phone)
 
     # Each order of the evidence opens, and the inspector comes back to the flag.

@@ -30,7 +30,7 @@ def test_the_inspector_reads_the_console_and_the_flag_with_its_evidence(client, 
     _world, flag = flagged
     client.force_login(inspector())
     page = client.get(reverse("integrity-console")).content.decode()
-    assert "Pembelian dipecah" in page or "Split purchase" in page
+    assert "Pemecahan paket" in page
     detail = client.get(reverse("integrity-flag", args=[flag.pk])).content.decode()
     for order_id in flag.order_ids:
         assert reverse("order-detail", args=[order_id]) in detail
@@ -209,7 +209,7 @@ def test_department_staff_are_not_offered_the_flags_export(client, world):
 def test_the_public_page_counts_flags_but_never_says_what_they_are(client, flagged):
     _world, flag = flagged
     page = client.get(reverse("transparency")).content.decode()
-    assert "Bendera merah integritas" in page or "Integrity red flags" in page
+    assert "Tanda bahaya integritas" in page
     assert flag.vendor.legal_name not in page and "ke " + flag.vendor.display_name not in page
     assert reverse("integrity-flag", args=[flag.pk]) not in page
 
@@ -233,3 +233,20 @@ def test_the_verification_queue_shows_vendors_sharing_an_account(client, db):
     client.force_login(admin)
     page = client.get(reverse("vendor-review")).content.decode()
     assert applied.legal_name in page and one.legal_name in page
+
+
+def test_a_flag_resting_on_many_orders_shows_the_first_and_counts_the_rest(
+    client, api_as, flagged, monkeypatch
+):
+    from integrity import selectors
+
+    _world, flag = flagged
+    monkeypatch.setattr(selectors, "EVIDENCE_SHOWN", 1)
+    client.force_login(inspector())
+    page = client.get(reverse("integrity-flag", args=[flag.pk])).content.decode()
+    assert reverse("order-detail", args=[flag.order_ids[0]]) in page
+    assert reverse("order-detail", args=[flag.order_ids[1]]) not in page
+    assert "1 pesanan lagi" in page
+    url = reverse("api:integrity-flag-detail", args=[flag.pk])
+    evidence = api_as(inspector()).get(url).json()["evidence"]
+    assert evidence["order_ids"] == flag.order_ids and len(evidence["orders"]) == 1

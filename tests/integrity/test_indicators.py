@@ -170,6 +170,13 @@ def test_a_price_above_the_upper_fence_of_the_prices_paid(market):
     assert "quartiles" in finding.rule
 
 
+def test_one_vendors_dear_lines_to_one_department_are_one_flag(market):
+    orders = _prices(market, [14_000, 14_500, 15_000, 15_000, 15_500, 16_000, 30_000, 31_000])
+    (finding,) = market_price.prices_far_from_market(scope_of(market))
+    assert finding.order_ids == (orders[-2].pk, orders[-1].pk)
+    assert len(finding.line_ids) == 2 and finding.figures["unit_price"] == 31_000
+
+
 def test_near_miss_seven_prices_say_nothing_of_a_market(market):
     _prices(market, [14_000, 14_500, 15_000, 15_000, 15_500, 16_000, 30_000])
     from catalog.models import Product
