@@ -65,7 +65,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/checkout_load.py
 	$(BIN)/python bench/reports_load.py
 	$(BIN)/python bench/payment_records.py
-	$(BIN)/python bench/integrity.py
+	$(BIN)/python bench/integrity_scan.py
 	$(BIN)/python bench/summary.py
 
 lint: $(BIN)/.installed

@@ -110,16 +110,27 @@ class FlagDetailSerializer(FlagSerializer):
         }
 
     def get_history(self, flag) -> list[dict]:
+        raised = {
+            "kind": "raised",
+            "at": flag.raised_at,
+            "by": None,
+            "scan": flag.raised_by_id,
+            "details": {},
+            "note": "",
+        }
         return [
-            {
-                "kind": event.kind,
-                "at": event.at,
-                "by": event.by.display_name if event.by_id else None,
-                "scan": event.scan_id,
-                "details": event.details,
-                "note": event.note,
-            }
-            for event in self.context["evidence"].events
+            raised,
+            *(
+                {
+                    "kind": event.kind,
+                    "at": event.at,
+                    "by": event.by.display_name if event.by_id else None,
+                    "scan": event.scan_id,
+                    "details": event.details,
+                    "note": event.note,
+                }
+                for event in self.context["evidence"].events
+            ),
         ]
 
 

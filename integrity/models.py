@@ -101,6 +101,9 @@ class Flag(models.Model):
     indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
     rule = models.CharField(_("rule"), max_length=40)
     key = models.CharField(max_length=200)
+    # What its evidence and figures say, hashed (integrity.services): a scan that finds the same
+    # again leaves the flag alone without reading it.
+    digest = models.CharField(max_length=64, editable=False)
     fiscal_year = models.ForeignKey(
         FiscalYear, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -188,10 +191,10 @@ class Flag(models.Model):
 
 
 class FlagEvent(models.Model):
-    """A flag's history as the console shows it: raised, added to by a later scan, reviewed."""
+    """A flag's history after it was raised (its `raised_at`): added to by a later scan,
+    reviewed."""
 
     class Kind(models.TextChoices):
-        RAISED = "raised", _("Raised")
         EXTENDED = "extended", _("New evidence")
         REVIEWED = "reviewed", _("Reviewed")
 

@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Product
+from integrity.models import Flag
 from market.models import Department, Notification, OutboxMessage, User
 from orders.actions import ACTIONS
 from orders.models import Export, PurchaseOrder, StandingOrder
@@ -88,6 +89,7 @@ class DemoHome:
     export: Export
     standing_order: StandingOrder
     outbox_message: OutboxMessage
+    flag: Flag
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +134,8 @@ def seeded_demo() -> DemoHome:
         export=Export.objects.get(pk=export.pk),
         standing_order=StandingOrder.objects.get(department=department),
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
+        # The demo's split purchase (integrity.demo): its page lists orders and lines.
+        flag=Flag.objects.filter(indicator="split_purchase").order_by("pk").first(),
     )
 
 
