@@ -148,6 +148,8 @@ class FlagListApi(generics.ListAPIView):
         fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Flag.objects.none()
         user = self.request.user
         if not reads_flags(user):  # before any input is read
             raise NotFound
@@ -284,6 +286,8 @@ class ScanDetailApi(generics.RetrieveAPIView):
     serializer_class = ScanSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Scan.objects.none()
         if not reads_flags(self.request.user):
             raise NotFound
         return Scan.objects.select_related("fiscal_year")

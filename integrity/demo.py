@@ -17,7 +17,9 @@ from market.demo import demo_password_hash
 from market.models import User
 from orders.models import PurchaseOrder
 from orders.services import payments, placing, transitions
-from vendors.models import Vendor, VendorMember, VendorRole, VendorStatus
+from vendors.demo import BOTH_DOCUMENTS, draw_document
+from vendors.models import DocumentKind, Vendor, VendorMember, VendorRole, VendorStatus
+from vendors.services import vendor_document_add
 
 NOTE = "Demo integritas"
 
@@ -41,6 +43,10 @@ def _vendor(twin: Vendor, phone: str) -> tuple[Vendor, User]:
         username="vendor3", full_name="Pemilik Kubu Jaya", password=demo_password_hash()
     )
     VendorMember.objects.create(vendor=vendor, user=user, role=VendorRole.OWNER)
+    for kind in BOTH_DOCUMENTS:  # verified as every demo vendor is: with its NIB and NPWP
+        number = vendor.nib if kind == DocumentKind.NIB_CERTIFICATE else vendor.npwp
+        upload = draw_document(str(DocumentKind(kind).label), number)
+        vendor_document_add(vendor=vendor, kind=kind, upload=upload, by=user)
     return vendor, user
 
 

@@ -12,6 +12,6 @@ def department_events(department) -> Q:
     condition = Q(pk__in=[])
     for object_type, model, lookup in department_models():
         objects = model._default_manager.filter(**{lookup: department.pk})
-        ids = objects.annotate(key=Cast("pk", CharField())).values("key")
+        ids = objects.annotate(audit_object_id=Cast("pk", CharField())).values("audit_object_id")
         condition |= Q(object_type=object_type, object_id__in=ids)
     return condition

@@ -446,6 +446,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "ExportKindEnum": "orders.models.Export.Kind",
         "DocumentKindEnum": "vendors.models.DocumentKind",
+        "FlagStatusEnum": "integrity.models.FlagStatus",
+        "ScanStatusEnum": "integrity.models.Scan.Status",
         # The pages' and the messages' languages (market.notification_api): one enum.
         "LanguageEnum": LANGUAGES,
     },
