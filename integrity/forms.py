@@ -41,6 +41,8 @@ class FlagFilterForm(forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+        # Codes: a department's full name would widen the filters past a phone's screen.
+        self.fields["department"].label_from_instance = lambda department: department.code
 
     def filters(self) -> dict:
         """The valid filters (a filter that did not pass is left out, never a 500)."""
