@@ -19,6 +19,8 @@ SHARED = {
     "email": Lower("email"),
     "address": F("address_key"),
 }
+# The column each is kept in.
+COLUMNS = {field: field for field in SHARED} | {"address": "address_key"}
 SHARED_LABELS = {
     "bank_account_number": _("bank account"),
     "phone": _("phone"),
@@ -41,7 +43,7 @@ def vendors_sharing(vendors: QuerySet[Vendor] | list[Vendor]) -> dict[int, list[
         matches = (
             Vendor.objects.annotate(shared=column)
             .filter(shared__in=values)
-            .only("pk", "legal_name", "trading_name", "status", field, "email")
+            .only("pk", "legal_name", "trading_name", "status", COLUMNS[field])
         )
         by_value: dict[str, list[Vendor]] = {}
         for match in matches:
@@ -58,7 +60,7 @@ def vendors_sharing(vendors: QuerySet[Vendor] | list[Vendor]) -> dict[int, list[
 
 
 def _value(vendor: Vendor, field: str) -> str:
-    value = getattr(vendor, field if field != "address" else "address_key") or ""
+    value = getattr(vendor, COLUMNS[field]) or ""
     return value.lower() if field == "email" else value
 
 
@@ -66,14 +68,10 @@ def shared_values(field: str, vendors: QuerySet[Vendor]) -> QuerySet:
     """The values of `field` that two or more of these vendors share, with how many share each
     (one GROUP BY in the database)."""
     return (
-        vendors.exclude(**{f"{_column_name(field)}": ""})
+        vendors.exclude(**{COLUMNS[field]: ""})
         .annotate(shared=SHARED[field])
         .values("shared")
         .annotate(vendors=Count("pk"))
         .filter(vendors__gte=2)
         .order_by()
     )
-
-
-def _column_name(field: str) -> str:
-    return "address_key" if field == "address" else field
