@@ -10,12 +10,10 @@ from rest_framework.views import APIView
 
 from integrity import services
 from integrity.models import Flag, FlagStatus, Indicator, Scan
-from integrity.permissions import reads_flags, reviews_flags
+from integrity.permissions import flag_departments, reads_flags, reviews_flags
 from integrity.selectors import flag_evidence, flag_filter, flag_for, flags_listed_for
 from integrity.words import category_names, rule_label, summary
 from market.errors import InvalidInput
-from market.models import Department
-from market.permissions import roles_of
 from market.rest import ServiceInputSerializer, refusal, run_serializer
 from procurement.models import FiscalYear
 from procurement.selectors import fiscal_year_current
@@ -159,11 +157,8 @@ class FlagListApi(generics.ListAPIView):
         values = filters.validated_data
         chosen = {"indicator": values.get("indicator", ""), "status": values.get("status", "")}
         if "department" in values:
-            own = roles_of(user).department_ids_with()
             chosen["department"] = (
-                Department.objects.exclude(pk__in=own)
-                .filter(code__iexact=values["department"])
-                .first()
+                flag_departments(user).filter(code__iexact=values["department"]).first()
             )
             if chosen["department"] is None:
                 raise NotFound

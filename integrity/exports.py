@@ -2,28 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from integrity.forms import FlagFilterForm
 from integrity.models import Flag
-from integrity.permissions import reads_flags
+from integrity.permissions import flag_departments, reads_flags
 from integrity.selectors import flag_filter, flags_listed_for
 from integrity.words import category_names, rule_label, summary
-from market.models import Department
-from procurement.models import FiscalYear
-from vendors.models import Vendor
-
-
-def _chosen(filters: dict) -> dict:
-    """The console's filters as kept by the export (codes, ids, years), as objects again."""
-
-    def one(queryset, **lookup):
-        return queryset.filter(**lookup).first() if all(lookup.values()) else None
-
-    return {
-        "indicator": filters.get("indicator", ""),
-        "status": filters.get("status", ""),
-        "department": one(Department.objects, code=filters.get("department")),
-        "vendor": one(Vendor.objects, pk=filters.get("vendor")),
-        "fiscal_year": one(FiscalYear.objects, year=filters.get("fiscal_year")),
-    }
 
 
 class FlagsExport:
@@ -35,7 +18,8 @@ class FlagsExport:
     def table(owner, filters: dict):
         """The header, the rows (an iterator) and their count, of the flags the owner reads
         now, filtered as the console was."""
-        flags = list(flag_filter(flags_listed_for(owner), **_chosen(filters)))
+        chosen = FlagFilterForm(filters, departments=flag_departments(owner)).filters()
+        flags = list(flag_filter(flags_listed_for(owner), **chosen))
         header = [
             _("Flag"),
             _("Raised"),

@@ -183,11 +183,16 @@ class Flag(models.Model):
 
     @property
     def evidence(self) -> set[tuple[str, int]]:
-        return {
-            *(("order", pk) for pk in self.order_ids),
-            *(("line", pk) for pk in self.line_ids),
-            *(("vendor", pk) for pk in self.vendor_ids),
-        }
+        return evidence_of(self.order_ids, self.line_ids, self.vendor_ids)
+
+
+def evidence_of(order_ids, line_ids, vendor_ids) -> set[tuple[str, int]]:
+    """Evidence as one set of (kind, id), for telling what a finding adds to a flag."""
+    return {
+        *(("order", pk) for pk in order_ids),
+        *(("line", pk) for pk in line_ids),
+        *(("vendor", pk) for pk in vendor_ids),
+    }
 
 
 class FlagEvent(models.Model):

@@ -5,7 +5,7 @@ the public never read any (404, as for anything not theirs to see)."""
 from django.db.models import QuerySet
 
 from integrity.models import Flag
-from market.models import OrganisationRole
+from market.models import Department, OrganisationRole
 from market.permissions import roles_of
 
 
@@ -23,3 +23,8 @@ def flags_visible_to(user) -> QuerySet[Flag]:
         return Flag.objects.none()
     own = roles.department_ids_with()
     return Flag.objects.exclude(department_id__in=own) if own else Flag.objects.all()
+
+
+def flag_departments(user) -> QuerySet[Department]:
+    """The departments whose flags this person may read (a console's or an API's filter)."""
+    return Department.objects.exclude(pk__in=roles_of(user).department_ids_with()).order_by("code")

@@ -54,7 +54,7 @@ def flags_listed_for(user) -> QuerySet[Flag]:
 def flag_for(user, pk) -> Flag | None:
     return (
         flags_visible_to(user)
-        .select_related("department", "vendor", "reviewed_by")
+        .select_related("department", "vendor", "fiscal_year", "reviewed_by")
         .filter(pk=pk)
         .first()
     )

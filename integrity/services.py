@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 
 from integrity.indicators import INDICATORS
 from integrity.indicators.base import Finding, Scope
-from integrity.models import Flag, FlagEvent, FlagStatus, Scan
+from integrity.models import Flag, FlagEvent, FlagStatus, Scan, evidence_of
 from integrity.permissions import reads_flags, reviews_flags
 from market.bounds import NOTE_LENGTH, text_problem
 from market.errors import InvalidInput, NotAllowed
 from market.locks import lock_row
-from market.models import OrganisationMembership, OrganisationRole, User
+from market.models import OrganisationRole, User
+from market.selectors import organisation_people
 from market.services.audit import audit_changes, audit_record
 from market.services.notifications import notify
 from market.services.outbox import job_queue
@@ -123,7 +124,7 @@ def _scan_finish(*, scan_id: int) -> Scan:
     if scan.raised or scan.extended:
         notify(
             kind="integrity.flags_found",
-            recipients=_inspectors(),
+            recipients=organisation_people(OrganisationRole.INSPECTOR),
             params={
                 "year": scan.fiscal_year.year,
                 "raised": scan.raised,
@@ -155,21 +156,8 @@ def _room_to_sort():
             cursor.execute("RESET work_mem")
 
 
-def _inspectors():
-    return User.objects.filter(
-        pk__in=OrganisationMembership.objects.filter(role=OrganisationRole.INSPECTOR).values(
-            "user_id"
-        ),
-        is_active=True,
-    )
-
-
 def _evidence(finding: Finding) -> set[tuple[str, int]]:
-    return {
-        *(("order", pk) for pk in finding.order_ids),
-        *(("line", pk) for pk in finding.line_ids),
-        *(("vendor", pk) for pk in finding.vendor_ids),
-    }
+    return evidence_of(finding.order_ids, finding.line_ids, finding.vendor_ids)
 
 
 def _merged(old: list[int], new: tuple[int, ...]) -> list[int]:

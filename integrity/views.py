@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from integrity import services
 from integrity.forms import FlagFilterForm, ReviewForm
 from integrity.models import Scan
-from integrity.permissions import reads_flags, reviews_flags
+from integrity.permissions import flag_departments, reads_flags, reviews_flags
 from integrity.selectors import (
     department_open_flags,
     flag_evidence,
@@ -26,9 +26,7 @@ from integrity.selectors import (
 from integrity.words import category_names, rule_label, summary
 from market.errors import DomainError
 from market.forms import run_form, show_domain_error
-from market.models import Department
 from market.panels import Panel
-from market.permissions import roles_of
 from orders.models import Export
 from orders.services.exports import export_request
 from procurement.selectors import fiscal_year_current
@@ -46,16 +44,11 @@ def _described(flags) -> list:
     return flags
 
 
-def _departments(user):
-    own = roles_of(user).department_ids_with()
-    return Department.objects.exclude(pk__in=own).order_by("code")
-
-
 @login_required
 def console(request):
     if not reads_flags(request.user):  # before any input is read
         raise Http404
-    form = FlagFilterForm(request.GET or None, departments=_departments(request.user))
+    form = FlagFilterForm(request.GET or None, departments=flag_departments(request.user))
     filters = form.filters() if form.is_bound else {}
     flags = flag_filter(flags_listed_for(request.user), **filters)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -145,8 +138,10 @@ def export_flags(request):
     """The console's flags, as filtered, through the exports (written by a task)."""
     if not reads_flags(request.user):
         raise Http404
-    form = FlagFilterForm(request.POST, departments=_departments(request.user))
-    filters = _as_text(form.filters())
+    form = FlagFilterForm(request.POST, departments=flag_departments(request.user))
+    # As typed (a department's code, a year, a vendor's id), those that passed: the export
+    # reads them again with the same form when it is written.
+    filters = {name: form.data[name] for name in form.filters()}
     try:
         export_request(
             by=request.user,
@@ -159,15 +154,6 @@ def export_flags(request):
         return redirect("integrity-console")
     messages.success(request, _("Your export is being written; it appears below."))
     return redirect("export-list")
-
-
-def _as_text(filters: dict) -> dict:
-    """The filters as an export keeps them: a department by its code, a year by its number."""
-    kept = dict(filters)
-    for name, attribute in (("department", "code"), ("fiscal_year", "year"), ("vendor", "pk")):
-        if name in kept:
-            kept[name] = getattr(kept[name], attribute)
-    return kept
 
 
 def transparency_panel(request, fiscal_year) -> Panel | None:

@@ -43,14 +43,17 @@ def people_of_department(department: Department, role: str) -> QuerySet[User]:
     )
 
 
-def finance_officers(organisation_id: int | None = None) -> QuerySet[User]:
-    """The active finance officers (of one organisation, or of any), by name."""
-    people = User.objects.filter(
-        organisation_memberships__role=OrganisationRole.FINANCE, is_active=True
-    )
+def organisation_people(role: str, organisation_id: int | None = None) -> QuerySet[User]:
+    """The active holders of an organisation-wide role (of one organisation, or of any), by
+    name."""
+    people = User.objects.filter(organisation_memberships__role=role, is_active=True)
     if organisation_id is not None:
         people = people.filter(organisation_memberships__organisation_id=organisation_id)
     return people.distinct().order_by("full_name", "username")
+
+
+def finance_officers(organisation_id: int | None = None) -> QuerySet[User]:
+    return organisation_people(OrganisationRole.FINANCE, organisation_id)
 
 
 def department_members(department: Department, *, role: str | None = None) -> list[dict]:
