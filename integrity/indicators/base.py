@@ -7,7 +7,7 @@ An indicator is a function `(scope) -> list[Finding]` that asks the database for
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Func, QuerySet, ValueRange
+from django.db.models import BigIntegerField, Func, Q, QuerySet, ValueRange
 
 from orders.models import OrderStatus, PurchaseOrder
 from procurement.models import FiscalYear, Policy
@@ -49,11 +49,15 @@ class Finding:
     vendor_ids: tuple[int, ...] = ()
 
 
+def standing(path: str = "") -> Q:
+    """Orders that were placed and stand (submitted, not refused, cancelled or expired), as a
+    condition on the order at `path` ("order__" from its lines: a join, not a subquery)."""
+    return Q(**{f"{path}submitted_at__isnull": False}) & ~Q(**{f"{path}status__in": NOT_COUNTED})
+
+
 def counted_orders(fiscal_year: FiscalYear) -> QuerySet[PurchaseOrder]:
     """The fiscal year's orders that were placed and stand."""
-    return PurchaseOrder.objects.filter(
-        budget_line__fiscal_year=fiscal_year, submitted_at__isnull=False
-    ).exclude(status__in=NOT_COUNTED)
+    return PurchaseOrder.objects.filter(standing(), budget_line__fiscal_year=fiscal_year)
 
 
 class Seconds(Func):

@@ -24,7 +24,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from catalog.models import Product
-from integrity.indicators.base import NOT_COUNTED, Finding, Scope
+from integrity.indicators.base import Finding, Scope, standing
 from orders.models import OrderLine
 from vendors.models import VendorStatus
 
@@ -62,9 +62,7 @@ MEDIAN = {"median": (1, 1, 2)}
 def _market(scope: Scope, since: datetime.datetime) -> dict[tuple, dict]:
     """{(category, unit): {n, q1, median, q3, fence}} of the prices paid since `since`."""
     policy = scope.policy
-    paid = OrderLine.objects.filter(
-        order__submitted_at__gte=since, order__submitted_at__isnull=False
-    ).exclude(order__status__in=NOT_COUNTED)
+    paid = OrderLine.objects.filter(standing("order__"), order__submitted_at__gte=since)
     found = _ranks(paid.order_by(), "category", "unit_price", QUARTILES)
     market = {}
     for group, values in found.items():
@@ -108,10 +106,10 @@ def prices_far_from_market(scope: Scope) -> list[Finding]:
     lines = (
         OrderLine.objects.filter(
             above,
+            standing("order__"),
             order__budget_line__fiscal_year=scope.fiscal_year,
             order__submitted_at__gte=since,
         )
-        .exclude(order__status__in=NOT_COUNTED)
         .values_list(
             "id",
             "order_id",

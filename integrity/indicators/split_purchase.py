@@ -22,7 +22,15 @@ from collections import defaultdict
 from django.db.models import Count, F, Max, Min, Sum, Window
 from django.db.models.expressions import RawSQL
 
-from integrity.indicators.base import DAY, Finding, Preceding, Scope, Seconds, counted_orders
+from integrity.indicators.base import (
+    DAY,
+    Finding,
+    Preceding,
+    Scope,
+    Seconds,
+    counted_orders,
+    standing,
+)
 from orders.models import OrderLine
 
 INDICATOR = "split_purchase"
@@ -113,7 +121,9 @@ def by_vendor(scope: Scope) -> list[Finding]:
 def _lines(scope: Scope):
     ceiling = scope.policy.direct_purchase_ceiling
     return OrderLine.objects.filter(
-        order__in=counted_orders(scope.fiscal_year).filter(total__lte=ceiling)
+        standing("order__"),
+        order__budget_line__fiscal_year=scope.fiscal_year,
+        order__total__lte=ceiling,
     )
 
 
