@@ -81,3 +81,9 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("This changed meanwhile; reload and try again.")
+
+
+class TooMany(DomainError):
+    code = "throttled"
+    status = 429
+    default_message = _("Too many requests; try again later.")

@@ -4,7 +4,7 @@ A notification stores its kind and the facts it names (order number, the other p
 amount, a reason, a date); the words are written when it is read or sent, in the reader's
 language, from the notice its app declares in its own `notices` module (orders.notices,
 vendors.notices, procurement.notices). The same words go to the bell, e-mail and WhatsApp
-(whose gateway receives the template's name and its parameters in `whatsapp` order).
+(a WhatsApp template of the notice's name receives its parameters in `whatsapp` order).
 """
 
 import contextlib
@@ -29,6 +29,11 @@ class Notice:
     whatsapp: tuple[str, ...] = ("number", "party", "amount")
     # Sentences added to the body only when their fact is given: (fact, sentence).
     extras: tuple[tuple[str, Promise], ...] = ()
+    # The WhatsApp template's quick-reply buttons, by the action each answers (the app that
+    # declares the notice carries the answer out: worker.whatsapp_inbound).
+    replies: tuple[str, ...] = ()
+    # The WhatsApp template's header is a document: the PDF named by the `document` fact.
+    document: bool = False
 
     def template_name(self, kind: str) -> str:
         return "pasar_" + kind.replace(".", "_")
@@ -50,13 +55,16 @@ def notice_of(kind: str) -> Notice | None:
     return _notices().get(kind)
 
 
+MONEY_FACTS = frozenset({"amount", "received"})
+
+
 class _Facts(dict):
     """The facts as words: amounts in rupiah, dates in the reader's format; a fact that is
     missing reads as nothing rather than breaking the message."""
 
     def __getitem__(self, key):
         value = super().__getitem__(key) if key in self else ""
-        if key == "amount" and isinstance(value, int):
+        if key in MONEY_FACTS and isinstance(value, int):
             return format_rupiah(value)
         if key == "date" and isinstance(value, str) and value:
             try:

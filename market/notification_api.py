@@ -19,6 +19,7 @@ from market.services.notifications import (
     notifications_mark_read,
     preferences_of,
 )
+from market.services.phone_codes import phone_code_confirm, phone_code_request
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -123,6 +124,7 @@ class PreferencesApi(APIView):
         whatsapp_number = serializers.CharField(
             required=False, allow_blank=True, max_length=20, trim_whitespace=True
         )
+        whatsapp_verified = serializers.BooleanField(read_only=True)
         whatsapp_available = serializers.BooleanField(read_only=True)
 
         def problems(self, values: dict) -> dict:
@@ -146,3 +148,38 @@ class PreferencesApi(APIView):
     @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
     def patch(self, request):
         return self.put(request)
+
+
+class WhatsAppCodeApi(APIView):
+    """`POST`: send a code to the WhatsApp number in the person's choices, to prove it theirs
+    (a few an hour; each good for some minutes and a few tries). Only a verified number receives
+    WhatsApp messages or may answer an order from WhatsApp."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                "WhatsAppCodeSent",
+                {"sent_to": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+            )
+        },
+    )
+    def post(self, request):
+        code = phone_code_request(user=request.user, by=request.user)
+        return Response({"sent_to": code.phone, "expires_at": code.expires_at}, status=202)
+
+
+class WhatsAppVerifyApi(APIView):
+    """`POST {"code": "123456"}`: the code sent to the person's WhatsApp number; answered with
+    their choices, the number now verified."""
+
+    class CodeSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=12, trim_whitespace=True)
+
+    @extend_schema(request=CodeSerializer, responses=PreferencesApi.PreferencesSerializer)
+    def post(self, request):
+        run_serializer(
+            self.CodeSerializer(data=request.data),
+            lambda values: phone_code_confirm(user=request.user, by=request.user, **values),
+        )
+        return Response(PreferencesApi.PreferencesSerializer(preferences_of(request.user)).data)

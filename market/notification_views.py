@@ -22,6 +22,7 @@ from market.services.notifications import (
     notifications_mark_read,
     preferences_of,
 )
+from market.services.phone_codes import phone_code_confirm, phone_code_request
 
 PAGE_SIZE = 20
 
@@ -135,5 +136,58 @@ def notification_preferences(request):
             messages.success(request, _("Your choices are saved."))
             return redirect("notification-preferences")
     return render(
-        request, "market/notification_preferences.html", {"form": form, "current": current}
+        request,
+        "market/notification_preferences.html",
+        {"form": form, "current": current, "code_form": PhoneCodeForm()},
     )
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from WhatsApp"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}
+        ),
+    )
+
+
+@require_POST
+@login_required
+def whatsapp_code_send(request):
+    """Send a code to the number in the person's choices."""
+    try:
+        phone_code_request(user=request.user, by=request.user)
+    except DomainError as error:
+        for message in error.messages():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("A code was sent to your WhatsApp. Type it below."))
+    return redirect("notification-preferences")
+
+
+@require_POST
+@login_required
+def whatsapp_code_check(request):
+    """The code typed back: the number is verified, or why not (on the choices page)."""
+    form = PhoneCodeForm(request.POST)
+    try:
+        run_form(
+            form,
+            lambda values: phone_code_confirm(user=request.user, by=request.user, **values),
+        )
+    except DomainError as error:
+        show_domain_error(request, error, form)
+        current = preferences_of(request.user)
+        return render(
+            request,
+            "market/notification_preferences.html",
+            {
+                "form": PreferencesForm(current=current),
+                "current": current,
+                "code_form": form,
+            },
+            status=400,
+        )
+    messages.success(request, _("Your WhatsApp number is verified."))
+    return redirect("notification-preferences")

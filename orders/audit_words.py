@@ -30,7 +30,10 @@ FIELDS = {
     "ppn_collected": _("PPN collected"),
     "income_tax": _("income tax withheld"),
     "net_to_vendor": _("net to the vendor"),
+    "via": _("answered by"),
 }
+# The ways an answer may come besides the pages and the API (orders.services.transitions).
+WAYS = {"whatsapp": _("WhatsApp")}
 AMOUNTS = frozenset(
     {
         "amount",
@@ -100,6 +103,8 @@ def order_event_values(events: list):
             return ", ".join(_ordered(event, item, by_product) for item in value)
         if key in AMOUNTS and isinstance(value, int) and not isinstance(value, bool):
             return format_rupiah(value)
+        if key == "via" and value in WAYS:
+            return str(WAYS[value])
         if key == "method" and value in PaymentMethod.values:
             return str(PaymentMethod(value).label)
         return None

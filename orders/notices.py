@@ -24,6 +24,15 @@ NOTICES: dict[str, Notice] = {
             "%(date)s, or it expires."
         ),
         ("number", "party", "amount", "date"),
+        replies=("accept", "decline"),
+    ),
+    "order.purchase_order": Notice(
+        _("Surat pesanan of order %(number)s"),
+        _(
+            "The surat pesanan of order %(number)s from %(party)s for %(amount)s is ready: keep "
+            "it with your records and deliver by its terms."
+        ),
+        document=True,
     ),
     "order.accepted": Notice(
         _("%(party)s accepted order %(number)s"),
@@ -64,6 +73,7 @@ NOTICES: dict[str, Notice] = {
             "%(party)s recorded a delivery receipt (BAST) for order %(number)s (%(amount)s). You "
             "can invoice what was received."
         ),
+        document=True,
     ),
     "order.invoiced": Notice(
         _("Invoice for order %(number)s to pay"),
@@ -74,6 +84,9 @@ NOTICES: dict[str, Notice] = {
         _("Order %(number)s was paid"),
         # Told to the vendor and the requester alike: the department pays, whoever reads it.
         _("Order %(number)s with %(party)s was paid: %(amount)s."),
+        ("number", "party", "amount", "received"),
+        extras=(("received", _("Received by the vendor after taxes withheld: %(received)s.")),),
+        document=True,
     ),
     "order.closed_short": Notice(
         _("Order %(number)s was closed short"),
@@ -103,6 +116,7 @@ NOTICES: dict[str, Notice] = {
             "expires."
         ),
         ("number", "party", "amount", "date"),
+        replies=("accept", "decline"),
     ),
     "order.approval_waiting": Notice(
         _("Order %(number)s has waited for approval since %(date)s"),

@@ -332,10 +332,54 @@ if STRIPE_SECRET_KEY:
     STRIPE_TEST_SERVER = ""  # real keys: the real Stripe (or STRIPE_API_BASE) is used
 elif STRIPE_TEST_SERVER:
     vars().update(card_test_server_settings(STRIPE_TEST_SERVER))
-# WhatsApp messages go through an HTTP gateway (a JSON POST, a bearer token); none, none sent.
-WHATSAPP_GATEWAY_URL = env.str("WHATSAPP_GATEWAY_URL", default="")
-WHATSAPP_GATEWAY_TOKEN = env.str("WHATSAPP_GATEWAY_TOKEN", default="")
-WHATSAPP_GATEWAY_TIMEOUT = env.float("WHATSAPP_GATEWAY_TIMEOUT", default=10)
+# WhatsApp: the Cloud API of the WhatsApp Business Platform (Meta), with the regency's own business
+# number. Without a phone-number id and a token no WhatsApp message is sent and the choice is not
+# offered. WHATSAPP_API_BASE is Graph's address with its version; the tests and the demo point
+# it at a fake on loopback (worker.cloud_api_fake).
+WHATSAPP_API_BASE = env.str("WHATSAPP_API_BASE", default="https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+# The app's secret signs every webhook Meta posts (X-Hub-Signature-256); without it none is read.
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+# What Meta sends back in the webhook's verification handshake (hub.verify_token).
+WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="")
+WHATSAPP_TIMEOUT = env.float("WHATSAPP_TIMEOUT", default=10)
+# The demo's fake Cloud API on loopback (`make demo` starts it when no WHATSAPP_TOKEN is set);
+# every WHATSAPP_ setting above then points at it.
+WHATSAPP_TEST_SERVER = env.str("WHATSAPP_TEST_SERVER", default="").rstrip("/")
+if WHATSAPP_TEST_SERVER and not DEBUG:
+    raise environ.ImproperlyConfigured(
+        "WHATSAPP_TEST_SERVER is the demo's fake WhatsApp server: not with DEBUG off."
+    )
+
+
+def whatsapp_test_server_settings(address: str) -> dict:
+    """The WHATSAPP_ settings of the demo's fake Cloud API at `address` (made-up credentials)."""
+    return {
+        "WHATSAPP_API_BASE": f"{address}/v21.0",
+        "WHATSAPP_PHONE_NUMBER_ID": "100000000000001",
+        "WHATSAPP_TOKEN": "pasar-demo-token",
+        "WHATSAPP_APP_SECRET": "pasar-demo-app-secret",
+        "WHATSAPP_VERIFY_TOKEN": "pasar-demo-verify",
+    }
+
+
+if WHATSAPP_TOKEN:
+    WHATSAPP_TEST_SERVER = ""
+elif WHATSAPP_TEST_SERVER:
+    vars().update(whatsapp_test_server_settings(WHATSAPP_TEST_SERVER))
+# How long a reply button's token holds (the order's own answer deadline usually comes first),
+# how long a document's link opens, and how long a decline waits for its reason in a reply.
+WHATSAPP_REPLY_DAYS = env.int("WHATSAPP_REPLY_DAYS", default=14)
+WHATSAPP_DOCUMENT_DAYS = env.int("WHATSAPP_DOCUMENT_DAYS", default=7)
+WHATSAPP_REASON_MINUTES = env.int("WHATSAPP_REASON_MINUTES", default=60)
+# A webhook body above this is refused unread (Meta's are a few kilobytes).
+WHATSAPP_WEBHOOK_MAX_BYTES = env.int("WHATSAPP_WEBHOOK_MAX_BYTES", default=256 * 1024)
+# Verifying a WhatsApp number: a 6-digit code good for this long, this many tries, and at most
+# this many codes an hour per person and per number.
+PHONE_CODE_MINUTES = env.int("PHONE_CODE_MINUTES", default=10)
+PHONE_CODE_TRIES = env.int("PHONE_CODE_TRIES", default=5)
+PHONE_CODES_PER_HOUR = env.int("PHONE_CODES_PER_HOUR", default=3)
 # The address people open the site at: links in e-mail and WhatsApp messages start with it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Open data: the prefix of every OCDS ocid (register one with the OCDS helpdesk for production).

@@ -18,6 +18,7 @@ from market import (
     views,
 )
 from pasar import health, home
+from worker import whatsapp_views
 
 api_v1 = [
     path("auth/token/", token_api.TokenCreateApi.as_view(), name="token-create"),
@@ -47,6 +48,17 @@ api_v1 = [
         notification_api.PreferencesApi.as_view(),
         name="notification-preferences",
     ),
+    path(
+        "notifications/preferences/whatsapp-code/",
+        notification_api.WhatsAppCodeApi.as_view(),
+        name="whatsapp-code",
+    ),
+    path(
+        "notifications/preferences/whatsapp-verify/",
+        notification_api.WhatsAppVerifyApi.as_view(),
+        name="whatsapp-verify",
+    ),
+    path("whatsapp/webhook/", whatsapp_views.WhatsAppWebhookApi.as_view(), name="whatsapp-webhook"),
     path(
         "notifications/<int:pk>/read/",
         notification_api.NotificationReadApi.as_view(),
@@ -108,9 +120,24 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path(
+        "notifications/preferences/whatsapp-code/",
+        notification_views.whatsapp_code_send,
+        name="whatsapp-code-send",
+    ),
+    path(
+        "notifications/preferences/whatsapp-verify/",
+        notification_views.whatsapp_code_check,
+        name="whatsapp-code-check",
+    ),
+    path(
         "notifications/<int:pk>/open/",
         notification_views.notification_open,
         name="notification-open",
+    ),
+    path(
+        "whatsapp/documents/<str:token>/",
+        whatsapp_views.whatsapp_document,
+        name="whatsapp-document",
     ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -30,7 +30,7 @@ from tests.factories import (
     member,
     vendor_member,
 )
-from tests.whatsapp_gateway import FakeWhatsAppGateway
+from worker.cloud_api_fake import FakeCloudApi
 
 
 @pytest.fixture
@@ -94,14 +94,18 @@ def cache_of_its_own(settings, request):
 
 
 @pytest.fixture
-def whatsapp_gateway(settings):
-    """A fake WhatsApp gateway on a free loopback port, the app pointed at it; stopped after."""
-    gateway = FakeWhatsAppGateway().start()
-    settings.WHATSAPP_GATEWAY_URL = gateway.url
-    settings.WHATSAPP_GATEWAY_TOKEN = "test-gateway-token"
-    settings.WHATSAPP_GATEWAY_TIMEOUT = 2
-    yield gateway
-    gateway.stop()
+def whatsapp_cloud(settings):
+    """A fake WhatsApp Cloud API on a free loopback port, the app pointed at it; stopped after.
+    Its status callbacks are not posted (no server listens): a test posts what it needs."""
+    fake = FakeCloudApi(token="test-cloud-token", phone_number_id="100000000000009").start()
+    settings.WHATSAPP_API_BASE = fake.api_base
+    settings.WHATSAPP_PHONE_NUMBER_ID = fake.phone_number_id
+    settings.WHATSAPP_TOKEN = fake.token
+    settings.WHATSAPP_APP_SECRET = "test-app-secret"
+    settings.WHATSAPP_VERIFY_TOKEN = "test-verify-token"
+    settings.WHATSAPP_TIMEOUT = 2
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

@@ -1,16 +1,14 @@
 """The channels a notification leaves by: e-mail (Django's mail, plain text and HTML) and
-WhatsApp (an HTTP gateway), each in the recipient's language.
+WhatsApp (the Cloud API: worker.cloud_api, worker.whatsapp_outgoing), each in the recipient's
+language.
 
 A channel is called with the message and the batch's mail connection, and returns the address
 it sent to, or raises: `PermanentFailure` when asking again would
-get the same answer (a gateway's 4xx, a mail server refusing the address), anything else when
-it may work later (a 5xx, a timeout, a closed port).
+get the same answer (the Cloud API refusing, a mail server refusing the address), anything else
+when it may work later (a 5xx, a rate limit, a timeout, a closed port).
 """
 
-import json
 import smtplib
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,12 +16,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from market.links import absolute
 from market.models import Channel, OutboxMessage
-from market.notices import notice_of, whatsapp_parameters, words
+from market.notices import words
 from procurement.mail import REPORT_NOTICES, report_email
+from worker import cloud_api, whatsapp_outgoing
 
-# A gateway answering these 4xx asks to be asked again later.
-RETRY_LATER = {408, 425, 429}
 # Notices whose e-mail carries more than their words: the figures and files made when it is sent,
 # in its reader's language, from the facts the notification keeps (kind, params) -> .details and
 # .attachments.
@@ -32,10 +30,6 @@ EMAIL_CONTENTS = dict.fromkeys(REPORT_NOTICES, report_email)
 
 class PermanentFailure(Exception):
     """Sending again would fail the same way."""
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""
 
 
 def _reference(message: OutboxMessage) -> str:
@@ -86,45 +80,24 @@ def send_email(message: OutboxMessage, connection=None) -> str:
 
 
 def send_whatsapp(message: OutboxMessage, connection=None) -> str:
-    """POST the template's name and parameters, with the E.164 number, to the gateway (the
-    batch's mail connection is not needed here)."""
+    """Post the notice's template to the person's proved number through the Cloud API (the
+    batch's mail connection is not needed here). A message already recorded as sent, by this
+    sender before it was stopped or by Meta's status callback, is not sent again."""
     notification = message.notification
     person = notification.recipient
-    if not settings.WHATSAPP_GATEWAY_URL:
-        raise PermanentFailure("No WhatsApp gateway is configured (WHATSAPP_GATEWAY_URL).")
-    if not person.phone:
-        raise PermanentFailure("The person has no WhatsApp number.")
-    payload = {
-        "to": person.phone,
-        "template": notice_of(notification.kind).template_name(notification.kind),
-        "language": person.messages_language,
-        "parameters": whatsapp_parameters(
-            notification.kind,
-            notification.params,
-            name=person.display_name,
-            language=person.messages_language,
-        ),
-        "link": absolute(notification.link),
-        "reference": _reference(message),
-    }
-    request = urllib.request.Request(
-        settings.WHATSAPP_GATEWAY_URL,
-        data=json.dumps(payload).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Authorization": f"Bearer {settings.WHATSAPP_GATEWAY_TOKEN}",
-            "Idempotency-Key": _reference(message),
-        },
-        method="POST",
-    )
+    if not person.phone or not person.phone_verified_at:
+        raise PermanentFailure("The person has no verified WhatsApp number.")
+    reference = _reference(message)
+    if whatsapp_outgoing.already_sent(reference):
+        return person.phone
+    with translation.override(person.messages_language):
+        body = whatsapp_outgoing.notification_body(notification, person, reference)
     try:
-        with urllib.request.urlopen(request, timeout=settings.WHATSAPP_GATEWAY_TIMEOUT) as answer:
-            answer.read(4096)
-    except urllib.error.HTTPError as error:
-        said = error.read(300).decode(errors="replace")
-        if 400 <= error.code < 500 and error.code not in RETRY_LATER:
-            raise PermanentFailure(f"HTTP {error.code}: {said}") from None
-        raise ConnectionError(f"HTTP {error.code}: {said}") from None
+        whatsapp_outgoing.whatsapp_send(
+            body, reference=reference, phone=person.phone, person=person
+        )
+    except cloud_api.Refused as refused:
+        raise PermanentFailure(str(refused)) from None
     return person.phone
 
 

@@ -7,6 +7,7 @@ from market.services.audit import audit_chain_check, audit_head_sign
 from worker.heartbeat import worker_heard
 from worker.jobs import job_run
 from worker.outbox import message_deliver, messages_deliver, outbox_sweep
+from worker.whatsapp_outgoing import code_send, reply_send
 
 
 @shared_task(name="worker.verify_audit_chain")
@@ -59,3 +60,15 @@ def forget_expired_tokens() -> int:
 def heartbeat() -> None:
     """Every 30 seconds: a worker is alive, for /readyz."""
     worker_heard()
+
+
+@shared_task(name="worker.whatsapp_reply")
+def whatsapp_reply(object_id: int) -> str:
+    """A job: answer a WhatsApp message the webhook received (once: its reference)."""
+    return reply_send(object_id)
+
+
+@shared_task(name="worker.whatsapp_phone_code")
+def whatsapp_phone_code(object_id: int) -> str:
+    """A job: send the code that proves a WhatsApp number (once: its reference)."""
+    return code_send(object_id)

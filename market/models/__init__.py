@@ -20,6 +20,7 @@ from market.models.notifications import (
     OutboxMessage,
 )
 from market.models.outbox import Job
+from market.models.phone_codes import PhoneCode
 from market.models.regions import District, Village
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "OrganisationMembership",
     "OrganisationRole",
     "OutboxMessage",
+    "PhoneCode",
     "User",
     "Village",
 ]

@@ -23,6 +23,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     # The WhatsApp number messages go to, as +62…; empty when the person gave none.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # When the person proved the number is theirs with a code sent to it (market.services.
+    # phone_codes); empty for a number not proved. Only a proved number receives WhatsApp
+    # messages or may answer an order from WhatsApp.
+    phone_verified_at = models.DateTimeField(_("WhatsApp number verified"), null=True, blank=True)
     # The language of the person's pages (the switcher keeps it here, so that a browser
     # without the switcher's cookie speaks it too), and of their messages unless they chose
     # another for those.

@@ -31,12 +31,16 @@ from market.transactions import action
 
 
 def whatsapp_configured() -> bool:
-    return bool(settings.WHATSAPP_GATEWAY_URL)
+    """Whether the regency's WhatsApp business number is connected (the Cloud API's settings)."""
+    return bool(
+        settings.WHATSAPP_API_BASE and settings.WHATSAPP_PHONE_NUMBER_ID and settings.WHATSAPP_TOKEN
+    )
 
 
 def channels_of(users: Iterable[User]) -> dict[int, list[str]]:
     """The channels besides the app each person receives by: on in their choices (on unless
-    turned off), with an address to send to, and the channel configured."""
+    turned off), with an address to send to (for WhatsApp, a number the person proved is theirs),
+    and the channel configured."""
     users = list(users)
     turned_off = set(
         ChannelPreference.objects.filter(user__in=users, enabled=False).values_list(
@@ -48,7 +52,12 @@ def channels_of(users: Iterable[User]) -> dict[int, list[str]]:
         mine = []
         if user.email and (user.pk, Channel.EMAIL) not in turned_off:
             mine.append(Channel.EMAIL)
-        if whatsapp_configured() and user.phone and (user.pk, Channel.WHATSAPP) not in turned_off:
+        if (
+            whatsapp_configured()
+            and user.phone
+            and user.phone_verified_at
+            and (user.pk, Channel.WHATSAPP) not in turned_off
+        ):
             mine.append(Channel.WHATSAPP)
         channels[user.pk] = mine
     return channels
@@ -185,6 +194,7 @@ def preferences_of(user: User) -> dict:
         "whatsapp": Channel.WHATSAPP not in turned_off,
         "email_address": user.email,
         "whatsapp_number": user.phone,
+        "whatsapp_verified": bool(user.phone and user.phone_verified_at),
         "whatsapp_available": whatsapp_configured(),
     }
 
@@ -221,6 +231,9 @@ def notification_preferences_set(
     if errors:
         raise InvalidInput(errors)
     before = preferences_of(person)
+    if "phone" in clean and clean["phone"] != person.phone:
+        # Another number is not proved by the last one's code.
+        clean["phone_verified_at"] = None
     for name, value in clean.items():
         setattr(person, name, value)
     if clean:
@@ -239,5 +252,5 @@ def notification_preferences_set(
         after={name: after[name] for name in AUDITED_PREFERENCES},
     )
     user.language, user.message_language = person.language, person.message_language
-    user.phone = person.phone
+    user.phone, user.phone_verified_at = person.phone, person.phone_verified_at
     return after

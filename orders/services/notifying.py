@@ -25,6 +25,8 @@ ONCE_PER_PERSON = {"expires_soon", "approval_waiting", "payment_due_soon", "paym
 # a card that failed, the reminders and the daily payment check (orders.services.reminders).
 EVENTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "card_failed": (("order.card_failed", (Actor.TREASURER,)),),
+    # Accepted: the vendor's copy of the surat pesanan, to whoever accepted it too.
+    "purchase_order": (("order.purchase_order", (Actor.VENDOR,)),),
     "expires_soon": (("order.expires_soon", (Actor.VENDOR,)),),
     "approval_waiting": (("order.approval_waiting", (Actor.APPROVER,)),),
     "payment_due_soon": (("order.payment_due_soon", (Actor.TREASURER,)),),

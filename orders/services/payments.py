@@ -216,6 +216,7 @@ def order_mark_paid(*, order: PurchaseOrder, payment: Payment, by) -> Payment:
         ppn_collected=taxes.ppn_collected,
         income_tax=taxes.income_tax,
         net_to_vendor=taxes.net_to_vendor,
+        tell_also={"document": f"kuitansi-{payment.pk}", "received": taxes.net_to_vendor},
         **reference,
     )
     return payment

@@ -152,10 +152,18 @@ def lock_for_step(
 
 
 def record_step(
-    order: PurchaseOrder, step: OrderAction, by, status: str, *, tell: bool = True, **after
+    order: PurchaseOrder,
+    step: OrderAction,
+    by,
+    status: str,
+    *,
+    tell: bool = True,
+    tell_also: dict | None = None,
+    **after,
 ) -> PurchaseOrder:
     """The order reaches `status` by the step: saved, audited, and its people told (unless
-    `tell` is False: a submission approved at once is news of its approval only)."""
+    `tell` is False: a submission approved at once is news of its approval only). `tell_also`
+    are facts the message names beyond the event's own (the document it carries)."""
     if status not in step.targets:
         raise AssertionError(f"{step.name} cannot lead to {status}")
     before = order.status
@@ -171,6 +179,7 @@ def record_step(
     # A step names its own amount, reason and note where it has them (a refund's, a
     # rejection's, a shipment's).
     told = {name: after[name] for name in ("amount", "reason", "note") if name in after}
+    told.update(tell_also or {})
     if tell:
         order_notify(order=order, event=step.name, by=by, **told)
     return order
@@ -196,14 +205,19 @@ def _release_everything(order: PurchaseOrder) -> None:
         stock_release(quantities=held)
 
 
-def _refuse(*, order, by, step: OrderAction, reason: str | None) -> PurchaseOrder:
+def _refuse(*, order, by, step: OrderAction, reason: str | None, via: str = "") -> PurchaseOrder:
     """Reject, cancel, decline or expire: the reservation and commitment go back. A person
     gives a reason (read only once they may act); the system gives its own."""
     order = lock_for_step(order, step, by)
     reason = _required_reason(reason) if by is not None else reason
     _release_everything(order)
     order.reason = reason
-    return record_step(order, step, by, _target(step), reason=reason)
+    return record_step(order, step, by, _target(step), reason=reason, **_via(via))
+
+
+def _via(via: str) -> dict:
+    """What an event keeps of the way an answer came, when not a page or the API."""
+    return {"via": via} if via else {}
 
 
 @implements(APPROVE)
@@ -236,8 +250,10 @@ def order_cancel(*, order: PurchaseOrder, by: User, reason: str) -> PurchaseOrde
 
 @implements(DECLINE)
 @action
-def order_decline(*, order: PurchaseOrder, by: User, reason: str) -> PurchaseOrder:
-    return _refuse(order=order, by=by, step=DECLINE, reason=reason)
+def order_decline(*, order: PurchaseOrder, by: User, reason: str, via: str = "") -> PurchaseOrder:
+    """The vendor declines; `via` names the way the answer came when not a page or the API
+    (WhatsApp), for the timeline and the audit trail."""
+    return _refuse(order=order, by=by, step=DECLINE, reason=reason, via=via)
 
 
 @implements(EXPIRE)
@@ -251,9 +267,13 @@ def order_expire(*, order: PurchaseOrder) -> PurchaseOrder:
 
 @implements(ACCEPT)
 @action
-def order_accept(*, order: PurchaseOrder, by: User) -> PurchaseOrder:
+def order_accept(*, order: PurchaseOrder, by: User, via: str = "") -> PurchaseOrder:
+    """The vendor accepts (`via`: as order_decline); every member of the vendor, the one who
+    accepted included, receives the surat pesanan."""
     order = lock_for_step(order, ACCEPT, by)
-    return record_step(order, ACCEPT, by, _target(ACCEPT))
+    record_step(order, ACCEPT, by, _target(ACCEPT), **_via(via))
+    order_notify(order=order, event="purchase_order", by=None, document="purchase-order")
+    return order
 
 
 def delivery_status(lines: list[OrderLine]) -> str:
@@ -356,7 +376,14 @@ def order_receive(
             line.received_quantity += checked[line.pk]
             line.save(update_fields=["received_quantity"])
             ReceiptLine.objects.create(receipt=receipt, line=line, quantity=checked[line.pk])
-    record_step(order, RECEIVE, by, delivery_status(lines), receipt=receipt.number)
+    record_step(
+        order,
+        RECEIVE,
+        by,
+        delivery_status(lines),
+        receipt=receipt.number,
+        tell_also={"document": f"bast-{receipt.pk}"},
+    )
     return receipt
 
 

@@ -119,10 +119,11 @@ class Workers:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_QUEUE": QUEUE,
             "EMAIL_URL": f"filemail:///{self.mail}",
-            "WHATSAPP_GATEWAY_URL": settings.WHATSAPP_GATEWAY_URL,
-            "WHATSAPP_GATEWAY_TOKEN": settings.WHATSAPP_GATEWAY_TOKEN,
-            # Longer than the test: a send the gateway holds is still waiting when it is killed.
-            "WHATSAPP_GATEWAY_TIMEOUT": "60",
+            "WHATSAPP_API_BASE": settings.WHATSAPP_API_BASE,
+            "WHATSAPP_PHONE_NUMBER_ID": settings.WHATSAPP_PHONE_NUMBER_ID,
+            "WHATSAPP_TOKEN": settings.WHATSAPP_TOKEN,
+            # Longer than the test: a send the Cloud API holds is still waiting when it is killed.
+            "WHATSAPP_TIMEOUT": "60",
             "LOG_FORMAT": "text",
             "LOG_LEVEL": "INFO",
         }
@@ -179,11 +180,11 @@ class Workers:
 
 
 @pytest.fixture
-def workers(settings, private_redis, whatsapp_gateway, tmp_path):
+def workers(settings, private_redis, whatsapp_cloud, tmp_path):
     """Start workers with `workers.start()`; every one is stopped after the test."""
     running = Workers(settings, private_redis, tmp_path)
     try:
         yield running
     finally:
-        whatsapp_gateway.release()  # a worker waiting on the gateway can stop
+        whatsapp_cloud.release()  # a worker waiting on the Cloud API can stop
         running.stop_all()

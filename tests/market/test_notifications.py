@@ -69,7 +69,7 @@ def test_the_list_runs_a_fixed_number_of_queries(api_as, django_assert_max_num_q
 
 
 def test_preferences_are_read_and_changed_with_every_problem_named_at_once(api_as, settings):
-    settings.WHATSAPP_GATEWAY_URL = "http://127.0.0.1:9/gateway"
+    settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_TOKEN = "100000000000009", "token"
     ani = UserFactory(email="ani@example.test")
     api = api_as(ani)
     assert api.get("/api/v1/notifications/preferences/").json() == {
@@ -80,6 +80,7 @@ def test_preferences_are_read_and_changed_with_every_problem_named_at_once(api_a
         "whatsapp": True,
         "email_address": "ani@example.test",
         "whatsapp_number": "",
+        "whatsapp_verified": False,
         "whatsapp_available": True,
     }
     refused = api.put(
@@ -181,7 +182,7 @@ def test_the_choices_page_offers_whatsapp_only_where_it_is_set_up(login, setting
     assert "Pesan WhatsApp belum disiapkan" in page.text
     assert "Akun Anda tidak memiliki alamat surel" in page.text
 
-    settings.WHATSAPP_GATEWAY_URL = "http://127.0.0.1:9/gateway"
+    settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_TOKEN = "100000000000009", "token"
     page = pages.get("/notifications/preferences/")
     assert 'name="whatsapp_number"' in page.text
     refused = pages.post(

@@ -15,6 +15,7 @@ from procurement.mail import monthly_reports_send, quarter_alerts_send
 from procurement.models import ReportDispatch
 from procurement.services import Spend, budget_commit
 from tests.factories import BudgetLineFactory, DepartmentFactory, VendorFactory, finance_officer
+from worker.cloud_api_fake import body_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,7 @@ def test_departments_behind_pace_at_the_quarters_end_are_told_once(
 
 
 def test_each_person_is_told_by_their_own_channels_in_their_own_language(
-    world, departments, mailoutbox, whatsapp_gateway, django_capture_on_commit_callbacks
+    world, departments, mailoutbox, whatsapp_cloud, django_capture_on_commit_callbacks
 ):
     from market.models import ChannelPreference, Notification, OutboxMessage
 
@@ -154,10 +155,11 @@ def test_each_person_is_told_by_their_own_channels_in_their_own_language(
         load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
     )
     assert rows[0][:2] == ("Department", "Name") and rows[-1][:2] == (None, "All departments")
-    (whatsapp,) = whatsapp_gateway.delivered()
-    assert whatsapp["to"] == "+6281234567890" and whatsapp["language"] == "en"
-    assert whatsapp["template"] == "pasar_report_monthly_all"
-    assert whatsapp["parameters"][1:] == [f"11/{year}"]
+    (whatsapp,) = whatsapp_cloud.delivered()
+    assert whatsapp["to"] == "6281234567890"
+    assert whatsapp["template"]["language"] == {"code": "en"}
+    assert whatsapp["template"]["name"] == "pasar_report_monthly_all"
+    assert body_texts(whatsapp)[1:] == [f"11/{year}"]
     # The PPK reads it under the bell, with a link to the department's report.
     told = Notification.objects.get(recipient=world.approver)
     assert (told.kind, told.link) == ("report.monthly", "/reports/DISDIK/")

@@ -1,4 +1,4 @@
-"""Delivering the outbox: e-mail in the reader's language, WhatsApp through the gateway, retries
+"""Delivering the outbox: e-mail in the reader's language, WhatsApp through the Cloud API, retries
 with backoff, failures left for an administrator, and each message sent once."""
 
 import datetime
@@ -15,7 +15,10 @@ from tests.factories import UserFactory
 from tests.markers import committing
 from tests.races import race
 from worker import outbox
+from worker.cloud_api_fake import quick_reply_payloads, signed
+from worker.models import WhatsAppMessage
 from worker.outbox import MAX_ATTEMPTS, message_deliver, outbox_sweep
+from worker.whatsapp_tokens import reply_of
 
 pytestmark = pytest.mark.django_db
 Status = OutboxMessage.Status
@@ -68,75 +71,151 @@ def test_email_is_written_in_the_readers_language_as_text_and_html(settings):
     assert set(sent.values_list("address", flat=True)) == {budi.email, jane.email}
 
 
-def test_whatsapp_goes_to_the_gateway_with_template_number_and_parameters(whatsapp_gateway):
+def test_whatsapp_goes_to_the_cloud_api_as_a_template_with_buttons_and_a_link(whatsapp_cloud):
     vendor = UserFactory(full_name="Ibu Sari", phone="+6281234567890", language="id")
     notification = tell(
         vendor,
         kind="order.to_accept",
         params={**FACTS, "party": "Dinas Pendidikan", "date": "2026-11-25"},
     )
+    notification.object_type, notification.object_id = "orders.purchaseorder", "42"
+    notification.save()
     assert message_deliver(message_id=message(notification, "whatsapp").pk) == Status.SENT
-    (request,) = whatsapp_gateway.received
-    assert request["headers"]["Authorization"] == "Bearer test-gateway-token"
+    (request,) = whatsapp_cloud.received
+    assert request["path"] == "/v21.0/100000000000009/messages"
+    assert request["headers"]["Authorization"] == "Bearer test-cloud-token"
     assert request["headers"]["Content-Type"] == "application/json"
     reference = f"pasar-outbox-{message(notification, 'whatsapp').pk}"
-    assert request["headers"]["Idempotency-Key"] == reference
-    assert request["json"] == {
-        "to": "+6281234567890",
-        "template": "pasar_order_to_accept",
-        "language": "id",
-        "parameters": [
-            "Ibu Sari",
-            "SP/DISDIK/2026/00042",
-            "Dinas Pendidikan",
-            "Rp1.450.000",
-            "25 Nov. 2026",  # the day to answer by
-        ],
-        "link": "http://127.0.0.1:8000/orders/42/",
-        "reference": reference,
+    body = request["json"]
+    accept, decline = quick_reply_payloads(body)
+    assert reply_of(accept) == (42, "accept", vendor.pk)
+    assert reply_of(decline) == (42, "decline", vendor.pk)
+    assert len(accept) <= 128  # the Cloud API's limit for a button's payload
+    assert body == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": "6281234567890",
+        "biz_opaque_callback_data": reference,
+        "type": "template",
+        "template": {
+            "name": "pasar_order_to_accept",
+            "language": {"code": "id"},
+            "components": [
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "text": text}
+                        for text in (
+                            "Ibu Sari",
+                            "SP/DISDIK/2026/00042",
+                            "Dinas Pendidikan",
+                            "Rp1.450.000",
+                            "25 Nov. 2026",  # the day to answer by
+                        )
+                    ],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": "0",
+                    "parameters": [{"type": "payload", "payload": accept}],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": "1",
+                    "parameters": [{"type": "payload", "payload": decline}],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "url",
+                    "index": "2",
+                    "parameters": [{"type": "text", "text": "orders/42/"}],
+                },
+            ],
+        },
     }
+    sent = WhatsAppMessage.objects.get(reference=reference)
+    assert sent.wamid == request["wamid"] and sent.kind == "pasar_order_to_accept"
+    assert sent.person == vendor and sent.phone == vendor.phone
 
 
-def test_a_gateway_5xx_or_timeout_is_retried_with_backoff_and_a_4xx_is_not(
-    whatsapp_gateway, settings
+def test_an_unverified_number_receives_nothing_by_whatsapp(whatsapp_cloud):
+    stranger_number = UserFactory(phone="+6281234567890", phone_verified_at=None)
+    assert list(tell(stranger_number).deliveries.values_list("channel", flat=True)) == ["email"]
+    assert whatsapp_cloud.received == []
+
+
+def test_a_cloud_api_5xx_rate_limit_or_timeout_is_retried_with_backoff_and_a_4xx_is_not(
+    whatsapp_cloud, settings
 ):
     vendor = UserFactory(phone="+6281234567890", email="")
-    first, second = tell(vendor), tell(vendor)
-    whatsapp_gateway.script = [500, 400]
-    one, two = message(first, "whatsapp"), message(second, "whatsapp")
+    first, second, third = tell(vendor), tell(vendor), tell(vendor)
+    whatsapp_cloud.script = [500, (400, 132001), (400, 130429)]  # template missing; rate limit
+    one, two, three = (message(told, "whatsapp") for told in (first, second, third))
     before = timezone.now()
     assert message_deliver(message_id=one.pk) == Status.PENDING
     assert message_deliver(message_id=two.pk) == Status.FAILED
+    assert message_deliver(message_id=three.pk) == Status.PENDING
     one.refresh_from_db(), two.refresh_from_db()
     assert one.attempts == 1 and one.last_error.startswith("ConnectionError: HTTP 500")
     assert before + datetime.timedelta(minutes=1) <= one.next_attempt_at
     assert one.next_attempt_at <= timezone.now() + datetime.timedelta(minutes=1)
-    assert two.status == Status.FAILED and two.last_error.startswith("HTTP 400")
+    assert two.status == Status.FAILED and two.last_error.startswith("HTTP 400, Graph error 132001")
 
     # Early, even a task run again leaves it to wait out its backoff.
     assert message_deliver(message_id=one.pk) == "skipped"
     assert outbox_sweep() == 0
     later(minutes=1)
-    assert outbox_sweep() == 1  # eager Celery: published and sent
+    assert outbox_sweep() == 2  # eager Celery: published and sent
     one.refresh_from_db()
     assert one.status == Status.SENT and one.attempts == 2
-    assert [request["status"] for request in whatsapp_gateway.received] == [500, 400, 200]
+    statuses = [request["status"] for request in whatsapp_cloud.received]
+    assert statuses == [500, 400, 400, 200, 200]
 
-    # A gateway that does not answer in time is tried again too.
-    settings.WHATSAPP_GATEWAY_TIMEOUT = 0.2
-    whatsapp_gateway.delay = 0.5
+    # A Cloud API that does not answer in time is tried again too.
+    settings.WHATSAPP_TIMEOUT = 0.2
+    whatsapp_cloud.delay = 0.5
     slow = message(tell(vendor), "whatsapp")
     assert message_deliver(message_id=slow.pk) == Status.PENDING
     slow.refresh_from_db()
     assert "timed out" in slow.last_error
 
 
-def test_after_the_last_attempt_a_message_fails_and_an_administrator_sends_it_again(
-    whatsapp_gateway, admin_client, django_capture_on_commit_callbacks
+def test_a_message_meta_said_it_took_is_not_sent_again_after_its_sender_died(
+    whatsapp_cloud, client
 ):
     vendor = UserFactory(phone="+6281234567890", email="")
     waiting = message(tell(vendor), "whatsapp")
-    whatsapp_gateway.script = [503] * MAX_ATTEMPTS
+    OutboxMessage.objects.filter(pk=waiting.pk).update(status=Status.PENDING)
+    # The sender posted, was killed before recording the answer; Meta's callback came.
+    assert message_deliver(message_id=waiting.pk) == Status.SENT
+    (request,) = whatsapp_cloud.received
+    WhatsAppMessage.objects.all().delete()
+    OutboxMessage.objects.filter(pk=waiting.pk).update(
+        status=Status.SENDING, lease_until=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    raw, headers = signed(whatsapp_cloud.status_webhook(request, "delivered"), "test-app-secret")
+    answer = client.post(
+        "/api/v1/whatsapp/webhook/",
+        raw,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": headers["X-Hub-Signature-256"]},
+    )
+    assert answer.status_code == 200
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SENT and waiting.address == vendor.phone
+    assert outbox_sweep() == 0 and len(whatsapp_cloud.received) == 1
+    recorded = WhatsAppMessage.objects.get(reference=f"pasar-outbox-{waiting.pk}")
+    assert recorded.status == "delivered" and recorded.wamid == request["wamid"]
+
+
+def test_after_the_last_attempt_a_message_fails_and_an_administrator_sends_it_again(
+    whatsapp_cloud, admin_client, django_capture_on_commit_callbacks
+):
+    vendor = UserFactory(phone="+6281234567890", email="")
+    waiting = message(tell(vendor), "whatsapp")
+    whatsapp_cloud.script = [503] * MAX_ATTEMPTS
     for attempt in range(1, MAX_ATTEMPTS + 1):
         outcome = message_deliver(message_id=waiting.pk)
         later(hours=2)
@@ -156,7 +235,7 @@ def test_after_the_last_attempt_a_message_fails_and_an_administrator_sends_it_ag
     assert waiting.status == Status.SENT and waiting.attempts == 1
     event = AuditEvent.objects.get(action="outbox.retry")
     assert event.before == {"status": "failed", "attempts": MAX_ATTEMPTS}
-    assert len(whatsapp_gateway.received) == MAX_ATTEMPTS + 1
+    assert len(whatsapp_cloud.received) == MAX_ATTEMPTS + 1
 
 
 def test_the_admin_bulk_action_sends_only_failed_messages_again(admin_client):
@@ -198,7 +277,7 @@ def test_a_sender_that_died_lets_the_message_go_when_its_hold_passes():
     assert waiting.status == Status.SENT and waiting.attempts == 2 and len(mail.outbox) == 1
 
 
-def test_a_person_who_turned_a_channel_off_is_told_in_the_app_only(api_as, whatsapp_gateway):
+def test_a_person_who_turned_a_channel_off_is_told_in_the_app_only(api_as, whatsapp_cloud):
     person = UserFactory(phone="+6281234567890")
     api_as(person).put(
         "/api/v1/notifications/preferences/", {"email": False, "whatsapp": True}, format="json"
@@ -238,15 +317,15 @@ def test_the_relay_publishes_after_the_commit_only(django_capture_on_commit_call
 @committing
 @pytest.mark.postgres
 @pytest.mark.skipif(not POSTGRES_UP, reason="row locks need PostgreSQL")
-def test_two_senders_racing_for_one_message_send_it_once(whatsapp_gateway, monkeypatch):
+def test_two_senders_racing_for_one_message_send_it_once(whatsapp_cloud, monkeypatch):
     vendor = UserFactory(phone="+6281234567890", email="")
     monkeypatch.setattr(outbox, "publish", lambda ids: 0)  # the relay is away: nobody sends yet
     waiting = message(tell(vendor), "whatsapp")
-    whatsapp_gateway.delay = 0.3
+    whatsapp_cloud.delay = 0.3
     outcomes, errors = race(8, lambda _index: message_deliver(message_id=waiting.pk))
     assert errors == []
     assert sorted(outcomes) == ["sent"] + ["skipped"] * 7
-    assert len(whatsapp_gateway.received) == 1
+    assert len(whatsapp_cloud.received) == 1
 
 
 @committing

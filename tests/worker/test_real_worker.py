@@ -14,6 +14,7 @@ import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.utils import timezone
 
 from market.models import OutboxMessage
 from orders.models import PurchaseOrder
@@ -22,6 +23,7 @@ from tests.environment import POSTGRES_UP, REDIS_UP, WORKER
 from tests.markers import committing
 from tests.orders.test_api import checkout, fill_cart
 from tests.waiting import wait_until
+from worker.cloud_api_fake import body_texts
 from worker.outbox import outbox_sweep, publish
 
 pytestmark = [
@@ -86,17 +88,19 @@ def time_passes(**delta):
 
 
 @pytest.fixture
-def reachable_people(world, whatsapp_gateway):
+def reachable_people(world, whatsapp_cloud):
     """The approver reads Indonesian with e-mail and WhatsApp; the rice seller too."""
-    world.approver.phone = "+6281111111111"
-    world.approver.save()
-    world.rice_seller.phone = "+6282222222222"
-    world.rice_seller.save()
+    for person, phone in (
+        (world.approver, "+6281111111111"),
+        (world.rice_seller, "+6282222222222"),
+    ):
+        person.phone, person.phone_verified_at = phone, timezone.now()
+        person.save()
     return world
 
 
 def test_an_order_placed_while_the_broker_is_down_waits_in_the_outbox_then_goes_once(
-    api_as, reachable_people, whatsapp_gateway
+    api_as, reachable_people, whatsapp_cloud
 ):
     world = reachable_people
     buyer = api_as(world.requester)
@@ -111,7 +115,7 @@ def test_an_order_placed_while_the_broker_is_down_waits_in_the_outbox_then_goes_
     waiting = OutboxMessage.objects.select_related("notification")
     assert waiting.count() == 4  # the approver told of two orders, by e-mail and WhatsApp
     assert set(waiting.values_list("status", flat=True)) == {Status.PENDING}
-    assert mail.outbox == [] and whatsapp_gateway.received == []
+    assert mail.outbox == [] and whatsapp_cloud.received == []
 
     with running_worker():
         assert outbox_sweep() == 0  # the relay may still be at it: too early to publish again
@@ -122,16 +126,16 @@ def test_an_order_placed_while_the_broker_is_down_waits_in_the_outbox_then_goes_
     assert {message.subject for message in mail.outbox} == {
         f"Pesanan {number} menunggu persetujuan Anda" for number in numbers
     }
-    sent = whatsapp_gateway.delivered()
+    sent = whatsapp_cloud.delivered()
     assert len(sent) == 2
-    assert {body["to"] for body in sent} == {"+6281111111111"}
-    assert {body["template"] for body in sent} == {"pasar_order_submitted"}
-    assert {body["parameters"][1] for body in sent} == numbers
+    assert {body["to"] for body in sent} == {"6281111111111"}
+    assert {body["template"]["name"] for body in sent} == {"pasar_order_submitted"}
+    assert {body_texts(body)[1] for body in sent} == numbers
     assert PurchaseOrder.objects.count() == 2
 
 
 def test_a_task_delivered_twice_sends_once_and_gateway_errors_follow_their_rules(
-    reachable_people, whatsapp_gateway
+    reachable_people, whatsapp_cloud
 ):
     world = reachable_people
     with celery_app(f"redis://127.0.0.1:{closed_port()}/0"):
@@ -139,12 +143,12 @@ def test_a_task_delivered_twice_sends_once_and_gateway_errors_follow_their_rules
     email, whatsapp = (
         OutboxMessage.objects.get(channel=channel) for channel in ("email", "whatsapp")
     )
-    whatsapp_gateway.script = [500]
+    whatsapp_cloud.script = [500]
     with running_worker():
         for _twice in range(2):
             assert publish([email.pk, whatsapp.pk]) == 2
         assert wait_until(lambda: OutboxMessage.objects.filter(attempts__gte=1).count() == 2)
-        assert wait_until(lambda: len(whatsapp_gateway.received) >= 1)
+        assert wait_until(lambda: len(whatsapp_cloud.received) >= 1)
         time.sleep(1)  # let the duplicates run: they find the messages held or done
         whatsapp.refresh_from_db()
         assert whatsapp.status == Status.PENDING and "HTTP 500" in whatsapp.last_error
@@ -155,11 +159,11 @@ def test_a_task_delivered_twice_sends_once_and_gateway_errors_follow_their_rules
         time_passes(minutes=5)
         assert outbox_sweep() == 1
         assert wait_until(lambda: OutboxMessage.objects.filter(status=Status.SENT).count() == 2)
-        assert [request["status"] for request in whatsapp_gateway.received] == [500, 200]
+        assert [request["status"] for request in whatsapp_cloud.received] == [500, 200]
 
         world.approver.refresh_from_db()
         order.refresh_from_db()
-        whatsapp_gateway.script = [400]
+        whatsapp_cloud.script = [400]
         from orders.services.transitions import order_approve
 
         order_approve(order=order, by=world.approver)
@@ -173,9 +177,9 @@ def test_a_task_delivered_twice_sends_once_and_gateway_errors_follow_their_rules
         assert outbox_sweep() == 0
     vendor_message.refresh_from_db()
     assert vendor_message.attempts == 1 and "HTTP 400" in vendor_message.last_error
-    assert [request["status"] for request in whatsapp_gateway.received] == [500, 200, 400]
-    assert [body["json"]["to"] for body in whatsapp_gateway.received] == [
-        "+6281111111111",
-        "+6281111111111",
-        "+6282222222222",
+    assert [request["status"] for request in whatsapp_cloud.received] == [500, 200, 400]
+    assert [body["json"]["to"] for body in whatsapp_cloud.received] == [
+        "6281111111111",
+        "6281111111111",
+        "6282222222222",
     ]
