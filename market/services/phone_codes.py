@@ -74,6 +74,8 @@ def phone_code_request(*, user: User, by: User) -> PhoneCode:
 def _try_code(*, user: User, code: str) -> str | None:
     """One try, kept even when it fails (a wrong code counts); the problem, or None."""
     person = lock_row(User.objects, user.pk)
+    if person.phone_verified_at:
+        return _("This WhatsApp number is verified already.")
     waiting = (
         PhoneCode.objects.select_for_update(of=("self",))
         .filter(user=person, phone=person.phone, used_at__isnull=True)
