@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
+# The demo's fake WhatsApp Cloud API listens here when no WHATSAPP_TOKEN is set.
+WHATSAPP_DEMO_PORT ?= 8025
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
@@ -33,9 +35,11 @@ messages: $(BIN)/.installed system-packages
 	DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
 
 # Served with a Celery worker (on Redis with REDIS_URL, else on files under var/celery/) and,
-# without Stripe keys, a test card server (localstripe): manage.py serve_demo.
+# without Stripe keys, a test card server (localstripe), without a WhatsApp token, a fake
+# WhatsApp Cloud API: manage.py serve_demo. The seed already sends WhatsApp messages to it.
 demo: export DEBUG ?= true
 demo: export HTTPS_ONLY ?= false
+demo: export WHATSAPP_TEST_SERVER ?= $(if $(WHATSAPP_TOKEN),,http://127.0.0.1:$(WHATSAPP_DEMO_PORT))
 demo: $(BIN)/.installed system-packages messages
 	mkdir -p var
 	$(MANAGE) migrate --noinput -v 0

@@ -50,6 +50,11 @@ def _notices() -> dict[str, Notice]:
     return found
 
 
+def all_notices() -> dict[str, Notice]:
+    """Every notice by its kind (for what is written from all of them: WhatsApp's templates)."""
+    return dict(_notices())
+
+
 def notice_of(kind: str) -> Notice | None:
     """The notice of that kind; None for a kind no app says (one retired since, say)."""
     return _notices().get(kind)

@@ -1,11 +1,12 @@
-"""Background work in the admin: Celery beat's schedules, audited like every other change, and
-the notifications, outbox and jobs, read-only but for sending a failed message, or running a
-failed job, again."""
+"""Background work in the admin: Celery beat's schedules, audited like every other change; the
+notifications, outbox and jobs, read-only but for sending a failed message, or running a
+failed job, again; and every WhatsApp message sent and received, as its reader saw it."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat import admin as beat_admin
@@ -19,7 +20,9 @@ from django_celery_beat.models import (
 
 from market.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from market.models import Job, Notification, OutboxMessage
+from worker.models import WhatsAppMessage
 from worker.outbox import jobs_retry, outbox_retry
+from worker.whatsapp_templates import described
 
 
 class PeriodicTaskAdmin(AuditedAdminMixin, beat_admin.PeriodicTaskAdmin):
@@ -130,3 +133,67 @@ class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         count = jobs_retry(job_ids=queryset.values_list("pk", flat=True), by=request.user)
         said = ngettext("%(count)d job will run again.", "%(count)d jobs will run again.", count)
         _say_how_many(self, request, said, count)
+
+
+@admin.register(WhatsAppMessage)
+class WhatsAppMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The WhatsApp messages the app sent (templates with their buttons, replies, codes with the
+    code hidden) and received (button taps, texts), with what became of each."""
+
+    list_display = (
+        "created_at",
+        "direction",
+        "kind",
+        "person",
+        "phone",
+        "status",
+        "order",
+        "summary",
+    )
+    list_filter = ("direction", "status", "kind")
+    search_fields = ("wamid", "reference", "phone", "person__username", "order__number")
+    list_select_related = ("person", "order")
+    date_hierarchy = "created_at"
+    readonly_fields = ("as_read",)
+    fields = (
+        "as_read",
+        "direction",
+        "status",
+        "created_at",
+        "updated_at",
+        "person",
+        "phone",
+        "order",
+        "action",
+        "kind",
+        "reply",
+        "error",
+        "wamid",
+        "reference",
+        "body",
+    )
+
+    @admin.display(description=_("content"))
+    def summary(self, message):
+        seen = described(message.body) if message.direction == "out" else {}
+        if message.direction == "in":
+            text = (message.body.get("button") or {}).get("text") or (
+                message.body.get("text") or {}
+            ).get("body", "")
+            return text[:80]
+        return " · ".join([*seen["buttons"], seen["text"][:80]]) or ", ".join(seen["texts"])[:80]
+
+    @admin.display(description=_("as read"))
+    def as_read(self, message):
+        if message.direction == "in":
+            return format_html("<p>{}</p><p>→ {}</p>", self.summary(message), message.reply)
+        seen = described(message.body)
+        return format_html(
+            "<p><strong>{}</strong> ({})</p>{}<ol>{}</ol><p>{}</p><ul>{}</ul>",
+            seen["template"] or message.kind,
+            seen["language"],
+            format_html("<p>📄 {}</p>", seen["document"]) if seen["document"] else "",
+            format_html_join("", "<li>{}</li>", ((text,) for text in seen["texts"])),
+            seen["text"],
+            format_html_join("", "<li>[{}]</li>", ((button,) for button in seen["buttons"])),
+        )

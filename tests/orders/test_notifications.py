@@ -91,7 +91,14 @@ def test_each_step_tells_whose_turn_it_is_with_number_party_amount_and_link(worl
     # The vendor reads the department's name as the other party.
     assert Notification.objects.get(kind="order.to_accept").params["party"] == "Dinas Pendidikan"
     transitions.order_accept(order=order, by=world.rice_seller)
-    assert told() == [(world.requester.username, "order.accepted")]
+    # The vendor's copy of the surat pesanan goes to whoever accepted too.
+    assert told() == [
+        (world.requester.username, "order.accepted"),
+        (world.rice_seller.username, "order.purchase_order"),
+    ]
+    assert Notification.objects.get(kind="order.purchase_order").params["document"] == (
+        "purchase-order"
+    )
     line = order.lines.get()
     transitions.order_ship(order=order, by=world.rice_seller, quantities={line.pk: "100"})
     assert sorted(told()) == sorted(
@@ -99,6 +106,10 @@ def test_each_step_tells_whose_turn_it_is_with_number_party_amount_and_link(worl
     )
     receive(world, order, line, "80")
     assert told() == [(world.rice_seller.username, "order.received")]
+    receipt = order.receipts.get()
+    assert Notification.objects.get(kind="order.received").params["document"] == (
+        f"bast-{receipt.pk}"
+    )
     invoice = transitions.order_invoice(order=order, by=world.rice_seller)
     assert told() == [(world.treasurer.username, "order.invoiced")]
     billed = Notification.objects.get(kind="order.invoiced").params
@@ -112,6 +123,11 @@ def test_each_step_tells_whose_turn_it_is_with_number_party_amount_and_link(worl
     assert {n.params["amount"] for n in Notification.objects.filter(kind="order.paid")} == {
         1_160_000
     }
+    paid = order.payments.get()
+    assert {
+        (n.params["document"], n.params["received"])
+        for n in Notification.objects.filter(kind="order.paid")
+    } == {(f"kuitansi-{paid.pk}", paid.net_to_vendor)}
 
 
 def test_an_order_approved_automatically_goes_straight_to_the_vendor(world, told):
@@ -299,10 +315,16 @@ def test_a_paid_order_reads_as_the_department_paying_the_vendor_for_everyone(wor
     payments.order_pay(order=order, by=world.treasurer, sp2d_number="8/SP2D", sp2d_date=TODAY())
     vendor = world.rice.vendor.display_name
     _title, requesters = told_words("order.paid", world.requester)
-    assert requesters == f"Pesanan {order.number} dengan {vendor} telah dibayar: Rp1.450.000."
+    # What the vendor receives after the taxes withheld (none here: not a PKP, no PPh) is said.
+    received = " Diterima penyedia setelah pajak dipotong: Rp1.450.000."
+    assert requesters == (
+        f"Pesanan {order.number} dengan {vendor} telah dibayar: Rp1.450.000.{received}"
+    )
     assert f"{vendor} membayar" not in requesters
     _title, vendors = told_words("order.paid", world.rice_seller)
-    assert vendors == f"Pesanan {order.number} dengan Dinas Pendidikan telah dibayar: Rp1.450.000."
+    assert vendors == (
+        f"Pesanan {order.number} dengan Dinas Pendidikan telah dibayar: Rp1.450.000.{received}"
+    )
 
 
 def test_the_new_order_notice_gives_the_vendor_the_day_to_answer_by(world):

@@ -137,22 +137,29 @@ def test_the_demo_without_stripe_keys_pays_through_its_test_card_server():
         STRIPE_SECRET_KEY="sk_live_real",
     )
     assert keyed.stdout.split()[5:8] == ["-", "sk_live_real", "-"]
-    # Production never runs it.
+    # Production never runs it, nor the fake WhatsApp Cloud API.
     refused = _run("manage.py check", **PRODUCTION, STRIPE_TEST_SERVER="http://127.0.0.1:8421")
     assert refused.returncode != 0 and "STRIPE_TEST_SERVER" in refused.stderr
+    refused = _run("manage.py check", **PRODUCTION, WHATSAPP_TEST_SERVER="http://127.0.0.1:8025")
+    assert refused.returncode != 0 and "WHATSAPP_TEST_SERVER" in refused.stderr
 
 
 def test_the_demos_processes_get_a_broker_a_cache_and_a_card_server_only_where_none_is_set():
     from pasar.management.commands.serve_demo import demo_environment
 
-    bare = demo_environment({"DEBUG": "true"}, port=8000, card_port=8421)
+    bare = demo_environment({"DEBUG": "true"}, port=8000, card_port=8421, whatsapp_port=8025)
     assert bare["CELERY_BROKER_URL"] == "filesystem://"
     assert bare["CACHE_URL"].startswith("filecache:///") and bare["CACHE_URL"].endswith(
         "/var/cache"
     )
     assert bare["STRIPE_TEST_SERVER"] == "http://127.0.0.1:8421"
     assert bare["SITE_URL"] == "http://127.0.0.1:8000"
-    production_like = {"REDIS_URL": "redis://127.0.0.1:6379/0", "STRIPE_SECRET_KEY": "sk_live_x"}
+    assert bare["WHATSAPP_TEST_SERVER"] == "http://127.0.0.1:8025"
+    production_like = {
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "STRIPE_SECRET_KEY": "sk_live_x",
+        "WHATSAPP_TOKEN": "EAAG-x",
+    }
     kept = demo_environment(production_like, port=8000, card_port=8421)
     assert "CELERY_BROKER_URL" not in kept and "CACHE_URL" not in kept
-    assert "STRIPE_TEST_SERVER" not in kept
+    assert "STRIPE_TEST_SERVER" not in kept and "WHATSAPP_TEST_SERVER" not in kept

@@ -8,6 +8,9 @@ to install.
 - Without a Stripe key, a test card server (localstripe, `manage.py demo_card_server`) on a free
   loopback port (STRIPE_TEST_SERVER), so that the treasurer can pay by card; the pay page says
   it is one.
+- Without a WhatsApp token, a fake WhatsApp Cloud API (`manage.py demo_whatsapp_server`) on
+  WHATSAPP_TEST_SERVER's port (or a free one), which takes the messages and posts Meta's status
+  callbacks back; the administrator reads what was sent under "WhatsApp messages".
 
 Each runs as a child process with the environment the others need; stopping this one (Ctrl-C)
 stops them all.
@@ -33,7 +36,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def demo_environment(environment: dict, *, port: int, card_port: int) -> dict:
+def demo_environment(
+    environment: dict, *, port: int, card_port: int, whatsapp_port: int | None = None
+) -> dict:
     """The environment of the demo's processes: what `environment` sets, and for what it
     leaves out, the demo's own broker, cache and card server."""
     demo = dict(environment)
@@ -43,6 +48,8 @@ def demo_environment(environment: dict, *, port: int, card_port: int) -> dict:
         demo.setdefault("CACHE_URL", f"filecache://{Path(settings.BASE_DIR) / 'var' / 'cache'}")
     if not demo.get("STRIPE_SECRET_KEY"):
         demo["STRIPE_TEST_SERVER"] = f"http://127.0.0.1:{card_port}"
+    if not demo.get("WHATSAPP_TOKEN") and not demo.get("WHATSAPP_TEST_SERVER"):
+        demo["WHATSAPP_TEST_SERVER"] = f"http://127.0.0.1:{whatsapp_port or free_port()}"
     return demo
 
 
@@ -58,7 +65,10 @@ def _answers(port: int, seconds: float = 20) -> bool:
 
 
 class Command(BaseCommand):
-    help = "Serve the demo with its worker (and a test card server when no Stripe key is set)."
+    help = (
+        "Serve the demo with its worker (and a test card server and a fake WhatsApp Cloud API "
+        "when no Stripe key and no WhatsApp token are set)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
@@ -79,6 +89,15 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Card payments: a test card server at {environment['STRIPE_TEST_SERVER']} "
                     "(no Stripe key set; card 4242 4242 4242 4242)."
+                )
+            if environment.get("WHATSAPP_TEST_SERVER"):
+                children.append(self._start([MANAGE, "demo_whatsapp_server"], environment))
+                whatsapp_port = int(environment["WHATSAPP_TEST_SERVER"].rsplit(":", 1)[1])
+                if not _answers(whatsapp_port):
+                    raise CommandError("The fake WhatsApp server did not start.")
+                self.stdout.write(
+                    f"WhatsApp: a fake Cloud API at {environment['WHATSAPP_TEST_SERVER']} (no "
+                    "WHATSAPP_TOKEN set); messages sent: /admin/worker/whatsappmessage/."
                 )
             worker = ["-m", "celery", "-A", "pasar", "worker", "--beat", "--concurrency=1"]
             children.append(self._start([*worker, "--loglevel=warning"], environment))
