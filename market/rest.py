@@ -182,6 +182,7 @@ REFUSALS = {
     403: gettext_lazy("Not allowed to do this."),
     404: gettext_lazy("Nothing here that the caller may see."),
     409: gettext_lazy("It changed meanwhile; reload and try again."),
+    413: gettext_lazy("The request is too large."),
     415: gettext_lazy("The body is not in a format this operation reads."),
     429: gettext_lazy("Too many requests; try again later (Retry-After)."),
 }

@@ -58,6 +58,7 @@ from tests.factories import (
 from tests.images import pdf_file
 from vendors.models import Vendor, VendorDocument, VendorTaxProfile
 from vendors.services import vendor_document_add
+from worker.models import WhatsAppMessage
 
 # --- The routes --------------------------------------------------------------------------
 
@@ -291,6 +292,7 @@ def home(world, public_photo):
     _one_of_each_for_the_admin(world.department, year)
     standing_order = world.standing_order()
     standing_order_run(standing_order=standing_order, period=timezone.localdate())
+    _whatsapp_message_to(world.rice_seller)
     return Home(
         people=people,
         tokens={
@@ -312,6 +314,14 @@ def home(world, public_photo):
         standing_order=standing_order,
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
         **_flag_about(world),
+    )
+
+
+def _whatsapp_message_to(person) -> None:
+    """A WhatsApp message sent to the home vendor, for the admin's page of them (not a field of
+    Home: no route but the admin's names one)."""
+    WhatsAppMessage.objects.create(
+        direction="out", phone="+6281234500001", person=person, kind="text", status="sent"
     )
 
 

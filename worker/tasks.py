@@ -68,7 +68,7 @@ def whatsapp_reply(object_id: int) -> str:
     return reply_send(object_id)
 
 
-@shared_task(name="worker.whatsapp_phone_code")
+@shared_task(name="market.phone_code_send")
 def whatsapp_phone_code(object_id: int) -> str:
     """A job: send the code that proves a WhatsApp number (once: its reference)."""
     return code_send(object_id)

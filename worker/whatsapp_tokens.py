@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-REPLY_SALT = "pasar.whatsapp.reply"
-DOCUMENT_SALT = "pasar.whatsapp.document"
+REPLY_SALT = "whatsapp.reply"
+DOCUMENT_SALT = "whatsapp.document"
 # Short names keep a button's payload well under the Cloud API's 128 characters.
 ACTIONS = {"accept": "a", "decline": "d"}
 ACTION_OF = {letter: name for name, letter in ACTIONS.items()}

@@ -8,13 +8,15 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from market.errors import DomainError, NotAllowed
 from market.models import User
+from market.rest import refusal
 from orders.documents import pdf_response
 from orders.selectors import orders_visible_to
 from worker.cloud_api import signature_valid
@@ -25,8 +27,9 @@ logger = logging.getLogger(__name__)
 SIGNATURE = "HTTP_X_HUB_SIGNATURE_256"
 
 
-def _refusal(message: str, code: str, answer: int) -> Response:
-    return Response({"detail": message, "code": code}, status=answer)
+class TooLarge(DomainError):
+    code = "too_large"
+    status = 413
 
 
 class WhatsAppWebhookApi(APIView):
@@ -45,7 +48,7 @@ class WhatsAppWebhookApi(APIView):
             OpenApiParameter("hub.verify_token", str, required=True),
             OpenApiParameter("hub.challenge", str, required=True),
         ],
-        responses={200: OpenApiTypes.STR, 403: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.STR, 403: refusal(403)},
     )
     def get(self, request):
         query = request.query_params
@@ -57,27 +60,36 @@ class WhatsAppWebhookApi(APIView):
             or query.get("hub.verify_token") != expected
             or not (0 < len(challenge) <= 200)
         ):
-            return _refusal(_("The verification token is not right."), "forbidden", 403)
+            raise NotAllowed(_("The verification token is not right."))
         return HttpResponse(challenge, content_type="text/plain")
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: inline_serializer(
+                "WhatsAppWebhookOutput", {"received": serializers.IntegerField()}
+            ),
+            403: refusal(403),
+            413: refusal(413),
+        },
+    )
     def post(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         if length < 0 or length > settings.WHATSAPP_WEBHOOK_MAX_BYTES:
-            return _refusal(_("The request is too large."), "too_large", 413)
+            raise TooLarge(_("The request is too large."))
         body = request._request.body
         if not signature_valid(body, request.META.get(SIGNATURE)):
             logger.warning("A WhatsApp webhook with a missing or wrong signature was refused.")
-            return _refusal(_("The signature is missing or not right."), "bad_signature", 403)
+            raise NotAllowed(_("The signature is missing or not right."), code="bad_signature")
         try:
             payload = json.loads(body)
         except (ValueError, UnicodeDecodeError):
-            return _refusal(_("The body is not JSON."), "parse_error", 400)
+            raise DomainError(_("The body is not JSON."), code="parse_error") from None
         if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
-            return _refusal(_("This is not a WhatsApp webhook."), "invalid", 400)
+            raise DomainError(_("This is not a WhatsApp webhook."), code="invalid")
         return Response({"received": webhook_receive(payload)}, status=status.HTTP_200_OK)
 
 

@@ -26,7 +26,7 @@ from market.services.outbox import job_queue
 from market.transactions import action
 
 # The worker's task that sends a code (worker.tasks), run once per code through the outbox.
-SEND_TASK = "worker.whatsapp_phone_code"
+SEND_TASK = "market.phone_code_send"
 
 
 def _own(user: User, by: User) -> None:

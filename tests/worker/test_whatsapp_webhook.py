@@ -162,7 +162,7 @@ def test_a_webhook_not_signed_by_meta_is_refused_unread(
         "other secret": lambda: post(client, body, secret="not-the-app-secret"),
     }
     answer = answers[case]()
-    assert answer.status_code == 403 and answer.json()["code"] == "bad_signature"
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "bad_signature"
     order.refresh_from_db()
     assert order.status == OrderStatus.APPROVED
     assert not WhatsAppMessage.objects.filter(direction="in").exists()
@@ -177,7 +177,7 @@ def test_a_huge_or_malformed_body_is_refused_without_a_5xx(client, whatsapp_clou
     from worker.cloud_api import signature_of
 
     answer = post(client, {}, raw=malformed, signature=signature_of(malformed, SECRET))
-    assert answer.status_code == 400 and answer.json()["code"] == "parse_error"
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "parse_error"
     odd = {
         "object": "whatsapp_business_account",
         "entry": [
