@@ -2,12 +2,16 @@
 linked on a vendor's pages only, and the mark that lets a phone keep a page for offline."""
 
 import json
+import re
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 
+from market.models import AuditEvent
+from orders.models import OrderStatus
 from orders.services import transitions
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +117,87 @@ def test_only_a_vendor_s_inbox_orders_and_documents_are_marked_to_keep_offline(l
         answer = requester.get(page)
         assert answer.status_code == 200
         assert "X-Offline-Copy" not in answer
+
+
+# --- What the phone sends when the connection returns (pasar/static/pwa/queue.js) -------------
+
+
+def approved_order(world):
+    order = world.order((world.rice, "100"))[0]
+    return transitions.order_approve(order=order, by=world.approver)
+
+
+def queued_forms(client, order) -> dict[str, dict]:
+    """The order page's forms that a vendor may submit offline, by action: their data-queue-*
+    attributes and fields, and the page's CSRF token, as queue.js reads them."""
+    html = client.get(reverse("order-detail", args=[order.pk])).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    forms = {}
+    for form in re.finditer(r"<form [^>]*data-queue-url=.*?</form>", html, re.S):
+        text = form.group(0)
+        attributes = dict(re.findall(r'data-queue-(url|prefix)="([^"]*)"', text))
+        fields = re.findall(r'name="([^"]+)"', text)
+        forms[attributes["prefix"]] = {**attributes, "fields": fields, "token": token}
+    return forms
+
+
+def send(client, form, body, key):
+    """As queue.js sends an item: JSON, its Idempotency-Key, the page's CSRF token."""
+    return client.post(
+        form["url"],
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Idempotency-Key": key, "X-CSRFToken": form["token"]},
+    )
+
+
+@pytest.fixture
+def phone(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.rice_seller, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_a_queued_acceptance_is_taken_once_however_often_it_is_sent(phone, world):
+    order = approved_order(world)
+    forms = queued_forms(phone, order)
+    assert set(forms) == {"accept", "decline"}
+    assert forms["decline"]["fields"][1:] == ["decline-reason", "confirmed"]
+
+    first = send(phone, forms["accept"], {}, "key-1")
+    again = send(phone, forms["accept"], {}, "key-1")  # a reload while it was being sent
+
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ACCEPTED
+    assert AuditEvent.objects.filter(action="order.accept", object_id=str(order.pk)).count() == 1
+
+
+def test_a_queued_shipment_sends_its_quantities_per_line_and_its_note(phone, world):
+    order = approved_order(world)
+    transitions.order_accept(order=order, by=world.rice_seller)
+    ship = queued_forms(phone, order)["ship"]
+    line = order.lines.get()
+    assert f"ship-quantities-{line.pk}" in ship["fields"] and "ship-note" in ship["fields"]
+
+    answer = send(phone, ship, {"quantities": {str(line.pk): "40"}, "note": "Truk pertama"}, "k")
+
+    assert answer.status_code == 200, answer.json()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PARTIALLY_SHIPPED
+
+
+def test_an_acceptance_queued_before_the_order_expired_is_refused_with_a_message(phone, world):
+    order = approved_order(world)
+    accept = queued_forms(phone, order)["accept"]
+    transitions.order_expire(order=order)
+
+    answer = send(phone, accept, {}, "key-2")
+
+    assert answer.status_code == 409
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_transition"
+    assert order.number in error["message"]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.EXPIRED
