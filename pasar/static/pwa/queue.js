@@ -154,6 +154,7 @@
       }
     } finally {
       flushing = false;
+      render(); // what another tab sent meanwhile, where BroadcastChannel is missing
     }
   }
 
