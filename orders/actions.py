@@ -78,6 +78,8 @@ class OrderAction:
     told: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Offered on the order's page and as an API endpoint of its own (submitting is checkout's).
     offered: bool = True
+    # Taken offline on the vendor's phone: the page queues it for the API (pasar/static/pwa).
+    queued_offline: bool = False
     service: Callable | None = field(default=None, repr=False)
 
     @property
@@ -186,6 +188,7 @@ ACCEPT = OrderAction(
     actors=frozenset({Actor.VENDOR}),
     label=_("Accept order"),
     told=(("order.accepted", (Actor.REQUESTER,)),),
+    queued_offline=True,
 )
 DECLINE = _refusal(
     name="decline",
@@ -203,6 +206,7 @@ DECLINE = _refusal(
         _("Yes, decline the order"),
     ),
     told=(("order.declined", (Actor.REQUESTER, Actor.APPROVER)),),
+    queued_offline=True,
 )
 EXPIRE = _refusal(
     name="expire",
@@ -226,6 +230,7 @@ SHIP = OrderAction(
     form=action_forms.ShipForm,
     input=inputs.ShipInput,
     told=(("order.shipped", (Actor.REQUESTER, Actor.RECEIVER)),),
+    queued_offline=True,
 )
 RECEIVE = OrderAction(
     name="receive",

@@ -252,6 +252,10 @@ def _order_page(request, order):
                     "card_problem": card_payment_problem(order, part) if action is PAY else None,
                     # What a transfer today collects and sends the vendor.
                     "taxes": tax_figures(taxes_of_invoice(part)) if action is PAY else None,
+                    # Where the vendor's phone sends it when it was taken offline.
+                    "queue_url": reverse(f"api:order-{action.name}", args=[order.pk])
+                    if action.queued_offline
+                    else None,
                 }
             )
     context = {

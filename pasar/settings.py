@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "market.middleware.IdleTimeoutMiddleware",
+    "pasar.pwa.OfflineCopyMiddleware",  # what a vendor's phone may keep for offline (pasar.pwa)
     "market.middleware.PreferredLanguageMiddleware",  # after sign-in: the person's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "market.middleware.NullCharactersMiddleware",

@@ -17,7 +17,7 @@ from market import (
     token_api,
     views,
 )
-from pasar import health, home
+from pasar import health, home, pwa
 from worker import whatsapp_views
 
 api_v1 = [
@@ -139,6 +139,9 @@ urlpatterns = [
         whatsapp_views.whatsapp_document,
         name="whatsapp-document",
     ),
+    # The vendor's installable app: its worker at the root controls every page under it.
+    path("sw.js", pwa.service_worker, name="pwa-service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa-manifest"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("audit/", views.audit_trail, name="audit-trail"),

@@ -167,7 +167,8 @@ EXPECTED: dict[str, str] = {
     # vendor; the platform administrator.
     #                                      home department     other department   vendor
     #                                  ano req app rec tre req app rec tre fin ins ven oth adm
-    # market: sign-in, account, language, notifications, health, the audit trail
+    # market: sign-in, account, language, notifications, health, the audit trail; the vendor's
+    # installable app (pasar.pwa): public files, linked on vendors' pages only
     "home":                           "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
     "login":                          "200 302 302 302 302 302 302 302 302 302 302 302 302 302",
     "logout":                         "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
@@ -183,6 +184,8 @@ EXPECTED: dict[str, str] = {
     "notification-read-all":          "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
     "notification-preferences":       "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
     "notification-open":              "302 302 404 404 404 404 404 404 404 404 404 404 404 404",
+    "pwa-service-worker":             "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    "pwa-manifest":                   "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
     "healthz":                        "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
     "readyz":                         "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
     "audit-trail":                    "302 404 404 404 404 404 404 404 404 200 200 404 404 200",
