@@ -2,6 +2,7 @@
 within its days (PATCH), and the vendor's one answer. Each endpoint's input and output are its
 own serializers; refusals in the one error format (market.rest)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -176,6 +177,11 @@ class RatingDetailApi(APIView):
         quality = _score_field(required=False)
         fit = _score_field(required=False)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_LENGTH)
+
+        def validate(self, values):
+            if not values:
+                raise serializers.ValidationError(_("Give at least one field to change."))
+            return values
 
     @extend_schema(responses={200: RatingOutputSerializer, 404: refusal(404)})
     def get(self, request, pk):
