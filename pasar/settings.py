@@ -279,7 +279,7 @@ EXPORT_TABLES = {"flags": "integrity.exports.FLAGS"}
 # function of the request and the page's subject returning a Panel or None.
 PAGE_PANELS = {
     "transparency": ["integrity.views.transparency_panel"],
-    "report-department": ["integrity.views.department_panel"],
+    "report-department": ["integrity.views.department_panel", "ratings.views.department_panel"],
     "order-detail": ["ratings.views.order_panel"],
 }
 

@@ -32,7 +32,11 @@ class Rating(models.Model):
     """One per order: the receiver's scores of its vendor on three criteria, a comment, and the
     vendor's answer. The order's department and vendor are kept beside it for the lists."""
 
-    audit_reading = AuditReading(department="department_id")
+    audit_reading = AuditReading(
+        department="department_id",
+        fields="ratings.audit_words.FIELDS",
+        summary="ratings.audit_words.summary",
+    )
 
     order = models.OneToOneField(
         PurchaseOrder, on_delete=models.PROTECT, related_name="rating", verbose_name=_("order")

@@ -2,9 +2,11 @@
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from market.models import DepartmentRole
 from market.permissions import roles_of
 from orders.models import PurchaseOrder
 from ratings.models import Rating
+from ratings.permissions import RATEABLE
 from vendors.permissions import vendor_of
 
 
@@ -41,6 +43,21 @@ def rating_averages(ratings: QuerySet[Rating]) -> dict:
         timeliness=Avg("timeliness"),
         quality=Avg("quality"),
         fit=Avg("fit"),
+    )
+
+
+def orders_to_rate(user, *, most: int = 5) -> list[PurchaseOrder]:
+    """The newest orders of the departments where this person receives, all their goods in and
+    not rated yet (for the home page)."""
+    departments = roles_of(user).department_ids_with(DepartmentRole.RECEIVER)
+    if not departments:
+        return []
+    return list(
+        PurchaseOrder.objects.filter(
+            department_id__in=departments, status__in=RATEABLE, rating__isnull=True
+        )
+        .select_related("vendor")
+        .order_by("-pk")[:most]
     )
 
 

@@ -77,7 +77,7 @@ def _tell_vendor(rating: Rating, kind: str) -> None:
         recipients=vendor_people(rating.vendor_id),
         params={
             "number": rating.order.number,
-            "party": rating.department.code,
+            "party": rating.department.name,
             "timeliness": rating.timeliness,
             "quality": rating.quality,
             "fit": rating.fit,

@@ -34,12 +34,14 @@ from ratings.permissions import (
     shows_author,
 )
 from ratings.selectors import (
+    orders_to_rate,
     rating_averages,
     rating_filter,
     rating_of_order,
     ratings_visible_to,
 )
 from vendors.models import Vendor
+from vendors.permissions import vendor_of
 
 PAGE_SIZE = 30
 
@@ -83,6 +85,29 @@ def order_panel(request, order) -> Panel | None:
     if may_answer(user, rating) and rating.answered_at is None:
         context["answer_form"] = _form(AnswerForm, failed, "answer")
     return Panel("ratings/order_panel.html", context)
+
+
+def ratings_panel(request) -> Panel | None:
+    """Home page: a receiver's orders waiting for a rating, a vendor's own averages, and the
+    way to the list for whoever reads ratings."""
+    if not reads_ratings(request.user):
+        return None
+    return Panel(
+        "ratings/home_panel.html",
+        {"to_rate": orders_to_rate(request.user), "vendor": vendor_of(request.user)},
+    )
+
+
+def department_panel(request, department) -> Panel | None:
+    """A department's report page: the averages of the ratings its receivers gave, and the way
+    to them on the list."""
+    if not reads_ratings(request.user):
+        return None
+    ratings = rating_filter(ratings_visible_to(request.user), department=department)
+    return Panel(
+        "ratings/department_panel.html",
+        {"averages": rating_averages(ratings), "department": department},
+    )
 
 
 def _posted(request, order, form, service) -> None:

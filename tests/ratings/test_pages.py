@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from market.models import DepartmentRole
 from ratings.models import Rating
+from ratings.services import rating_answer, rating_change
 from tests.factories import DepartmentFactory, finance_officer, member
 from tests.ratings.conftest import delivered, rate
 
@@ -94,3 +95,43 @@ def test_the_list_by_department_and_vendor(world, login, django_assert_max_num_q
     seller_page = login(world.besek_seller).get(reverse("rating-list"))
     assert seller_page.context["averages"]["count"] == 1
     assert world.receiver.display_name not in seller_page.content.decode()
+
+
+def test_the_audit_trail_reads_every_step(world, received, login):
+    rating = rate(world, received, (2, 3, 4))
+    rating_change(rating=rating, by=world.receiver, timeliness=5, quality=3, fit=4)
+    rating_answer(rating=rating, by=world.rice_seller, answer="Terima kasih")
+    client = login(finance_officer())
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("audit-trail"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for words in (
+        "Vendor rated after delivery",
+        "Rating changed by its author",
+        "Rating answered by the vendor",
+    ):
+        assert words in page
+
+
+def test_the_home_page_asks_the_receiver_to_rate_and_shows_the_vendor_its_ratings(
+    world, received, login
+):
+    home = login(world.receiver).get(reverse("home")).content.decode()
+    assert f"{reverse('order-detail', args=[received.pk])}#rating" in home
+    rate(world, received)
+    home = login(world.receiver).get(reverse("home")).content.decode()
+    assert f"{reverse('order-detail', args=[received.pk])}#rating" not in home
+    vendor_home = login(world.rice_seller).get(reverse("home")).content.decode()
+    assert 'class="vendor-rating" data-count="1"' in vendor_home
+    assert reverse("rating-list") in vendor_home
+
+
+def test_a_departments_report_shows_its_ratings_to_finance(world, login):
+    rate(world, delivered(world), (4, 4, 4))
+    rate(world, delivered(world), (2, 4, 3))
+    answer = login(finance_officer()).get(reverse("report-department", args=["DISDIK"]))
+    panel = next(
+        panel for panel in answer.context["panels"] if panel.template.startswith("ratings/")
+    )
+    averages = panel.context["averages"]
+    assert averages["count"] == 2 and averages["timeliness"] == 3
+    assert f"{reverse('rating-list')}?department=DISDIK" in answer.content.decode()

@@ -50,7 +50,8 @@ def test_a_receiver_rates_the_vendor_of_a_received_order(world, received):
     assert event.object_id == str(rating.pk) and event.after["timeliness"] == 5
     told = Notification.objects.get(kind="rating.given")
     assert told.recipient == world.rice_seller
-    assert told.params["party"] == "DISDIK" and "Siti" not in str(told.params)
+    assert told.params["party"] == "Dinas Pendidikan"
+    assert world.receiver.display_name not in str(told.params)
 
 
 def test_an_order_is_rated_once(world, received):
