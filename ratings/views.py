@@ -110,8 +110,9 @@ def department_panel(request, department) -> Panel | None:
     )
 
 
-def _posted(request, order, form, service) -> None:
-    """Run the service with the posted form; a refusal comes back on the order's page."""
+def _posted(request, order, form, service) -> bool:
+    """Run the service with the posted form (True when it did); a refusal comes back on the
+    order's page."""
     try:
         run_form(form, service)
     except NotAllowed:
