@@ -16,6 +16,7 @@ from catalog.selectors import category_tree, products_for_buyers, products_of_ve
 from market.bounds import DESCRIPTION_LENGTH, TITLE_LENGTH
 from market.parsers import FormParser, MultiPartParser
 from market.rest import CountKeptPagination, ServiceInputSerializer, run_serializer
+from vendors.api import RatingSummarySerializer
 from vendors.permissions import ActsForAVendor, own_vendor_or_404
 
 
@@ -59,6 +60,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
         in_priority_area = serializers.BooleanField()
         is_women_led = serializers.BooleanField()
         is_cooperative = serializers.BooleanField()
+        rating = RatingSummarySerializer(read_only=True)
 
     vendor = VendorSummarySerializer()
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)

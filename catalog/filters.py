@@ -60,6 +60,7 @@ class ProductFilter(filters.FilterSet):
             ("-price", _("Price, highest first")),
             ("name", _("Name")),
             ("newest", _("Newest")),
+            ("best_rated", _("Best rated vendors")),
         ],
     )
 

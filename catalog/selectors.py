@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from catalog.models import Category, Product, ProductImage, ProductWord, SearchWord
 from vendors.models import VendorStatus
 from vendors.permissions import vendor_of
-from vendors.selectors import vendor_filter, vendors_named
+from vendors.selectors import best_rated_first, vendor_filter, vendors_named
 
 PLAIN_WORD = re.compile(r"[0-9a-z]+")  # a word whose full-text lexeme is itself
 TYPO_SIMILARITY = 0.8  # SQLite fallback: "bras" ~ "beras" is 0.89, "seragm" ~ "seragam" 0.92
@@ -33,6 +33,9 @@ ORDERINGS = {
     "-name": ("-name", "id"),
     "newest": ("-created_at", "-id"),
 }
+
+# Products of the best rated vendors first ("new" vendors after them): vendors.selectors.
+BEST_RATED = "best_rated"
 
 
 def category_ids_with_descendants(category: Category) -> list[int]:
@@ -214,6 +217,9 @@ def product_filter(
     elif in_stock is False:
         products = products.filter(made_to_order=False, stock__lte=F("reserved"))
     products = vendor_filter(products, prefix="vendor__", **vendor_flags)
+    if ordering == BEST_RATED:
+        found = product_search(products, search)
+        return found.order_by(*best_rated_first("vendor__"), "name", "id")
     if ordering in ORDERINGS:
         return product_search(products, search).order_by(*ORDERINGS[ordering])
     if not search:  # the catalogue's order, read a page at a time from its index

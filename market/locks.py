@@ -6,7 +6,8 @@ the list (re-locking a row it already holds is free):
 
   0. a person: their API tokens, their password  market.services.api_tokens, accounts
   1. the requester's cart (checkout), a standing order's run for its period
-  2. a vendor (or its tax profile), a category
+  2. a vendor (or its tax profile), a category; a rating of a vendor locks the vendor (its
+     rollup), then the rating            ratings.services
   3. products                          catalog.services.products_lock
   4. budget lines                      procurement.services.budget_lines_lock
   5. purchase orders, then their lines orders.services.transitions.order_lock

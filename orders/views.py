@@ -23,7 +23,7 @@ from market.forms import (
 )
 from market.models import DepartmentRole
 from market.money import round_rupiah
-from market.panels import Panel
+from market.panels import Panel, panels_of
 from market.permissions import departments_where, roles_of
 from orders import documents
 from orders.action_forms import action_form, action_prefix, confirmation, service_values
@@ -280,6 +280,8 @@ def _order_page(request, order):
             {"event": event, "status": timeline_label(event)} for event in order_timeline(order)
         ],
         "documents": documents.available(order, order_receipts(order), request.user),
+        # What higher apps add (the shell's PAGE_PANELS): the vendor's rating after delivery.
+        "panels": panels_of("order-detail", request, order),
     }
     return render(request, "orders/order_detail.html", context)
 

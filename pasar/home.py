@@ -10,10 +10,11 @@ from market.panels import Panel
 from market.permissions import home_sections, roles_of
 from orders.views import orders_panel
 from procurement.views import budget_panel
+from ratings.views import ratings_panel
 from vendors.views import vendor_panel
 
 # Each returns its panel, or None when it is not for this person.
-PANELS = (orders_panel, vendor_panel, budget_panel)
+PANELS = (orders_panel, vendor_panel, ratings_panel, budget_panel)
 
 
 def panels_for(request) -> list[Panel]:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "catalog",
     "procurement",
     "orders",
+    "ratings",
     "integrity",
     "worker",
     "pasar",  # the shell: root URLs, home page, probes, the demo's commands
@@ -278,12 +279,21 @@ EXPORT_TABLES = {"flags": "integrity.exports.FLAGS"}
 # function of the request and the page's subject returning a Panel or None.
 PAGE_PANELS = {
     "transparency": ["integrity.views.transparency_panel"],
-    "report-department": ["integrity.views.department_panel"],
+    "report-department": ["integrity.views.department_panel", "ratings.views.department_panel"],
+    "order-detail": ["ratings.views.order_panel"],
 }
 
 # The regency's goal for paying small vendors (procurement.reports): this share (%) of their
 # invoices paid within the policy's goal days (2 working days by default) of a complete invoice.
 PAYMENT_GOAL_SHARE = env.int("PAYMENT_GOAL_SHARE", default=90)
+
+# Buyers' ratings of a vendor after the final BAST (ratings.services). Marketplace practice, not
+# regulation (e-Katalog, SIPLah and PaDi show them): how many days its author may change a rating
+# (until the vendor answers it), and below how many ratings a vendor shows "new" instead of
+# averages (vendors.models.RatingSummary; the catalogue's "best rated" sort puts such vendors
+# after the rated ones).
+RATING_EDIT_DAYS = env.int("RATING_EDIT_DAYS", default=14)
+RATING_NEW_BELOW = env.int("RATING_NEW_BELOW", default=3)
 
 # Taxes on a purchase (procurement.taxes; the rates are dated data, procurement.TaxRules). Two
 # points the regulations leave open:

@@ -68,6 +68,7 @@ api_v1 = [
     path("", include("catalog.urls_api")),
     path("", include("procurement.urls_api")),
     path("", include("orders.urls_api")),
+    path("", include("ratings.urls_api")),
     path("", include("integrity.urls_api")),
 ]
 
@@ -154,6 +155,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("procurement.urls")),
     path("", include("orders.urls")),
+    path("", include("ratings.urls")),
     path("", include("integrity.urls")),
     # Product photos are public and served by the app itself (no CDN); vendors' documents
     # live elsewhere (PRIVATE_MEDIA_ROOT) and only pass through a permission check.

@@ -144,6 +144,13 @@ CALLS: dict[str, Call] = {
     "api:stripe-webhook": Call("POST"),
     "api:export-detail": Call(kwargs=pk("export")),
     "api:export-file": Call(kwargs=pk("export")),
+    # ratings: the home rating is of the paid order; the received one waits for its rating
+    "rating-give": Call("POST", order("received")),
+    "rating-change": Call("POST", pk("rating")),
+    "rating-answer": Call("POST", pk("rating")),
+    "api:order-rating": Call("POST", order("received")),
+    "api:rating-detail": Call("PATCH", pk("rating")),
+    "api:rating-answer": Call("POST", pk("rating")),
     # integrity
     "integrity-flag": Call(kwargs=pk("flag")),
     "integrity-scan": Call("POST"),
@@ -320,6 +327,17 @@ EXPECTED: dict[str, str] = {
     "standing-order-list":            "302 200 200 200 200 200 200 200 200 200 200 404 404 200",
     "standing-order-stop":            "302 302 302 403 403 404 404 404 404 403 403 404 404 403",
     "public-purchases":               "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    # ratings: every reader sees those that are theirs (a department's, a vendor's, all for
+    # finance, inspectors and administrators); a receiver rates, its author changes, the
+    # vendor answers
+    "rating-list":                    "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    "rating-give":                    "302 403 403 302 403 404 404 404 404 403 403 403 404 403",
+    "rating-change":                  "302 403 403 302 403 404 404 404 404 403 403 403 404 403",
+    "rating-answer":                  "302 403 403 403 403 404 404 404 404 403 403 302 404 403",
+    "api:rating-list":                "401 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    "api:order-rating":               "401 403 403 400 403 404 404 404 404 403 403 403 404 403",
+    "api:rating-detail":              "401 403 403 400 403 404 404 404 404 403 403 403 404 403",
+    "api:rating-answer":              "401 403 403 403 403 404 404 404 404 403 403 400 404 403",
     # integrity: finance officers and inspectors read flags and start scans, inspectors
     # review them; nobody else, administrators included, sees a flag
     #                                  ano req app rec tre req app rec tre fin ins ven oth adm
@@ -403,6 +421,8 @@ SAME_THING: dict[str, tuple[str, ...]] = {
     "standing-order-list": ("api:standing-order-list",),
     "standing-order-stop": ("api:standing-order-stop",),
     "public-purchases": ("api:public-ocds",),
+    # ratings
+    "rating-list": ("api:rating-list",),
     # integrity
     "integrity-console": ("api:integrity-flag-list",),
     "integrity-flag": ("api:integrity-flag-detail",),
@@ -461,6 +481,7 @@ ADMIN_REFUSES: dict[str, str] = {
     "procurement.policy": "add delete",  # a policy comes with its fiscal year
     "procurement.spendentry": "add delete",
     "procurement.taxrules": "delete",  # rules in force are never changed nor removed
+    "ratings.rating": "add delete",
     "vendors.vendor": "add delete",
     "vendors.vendortaxprofile": "add delete",
     "worker.whatsappmessage": "add delete",

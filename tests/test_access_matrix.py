@@ -36,6 +36,8 @@ from orders.services import payments, transitions
 from orders.services.exports import export_request, export_run
 from orders.services.standing import standing_order_run
 from procurement.models import DepartmentTarget, Holiday, Policy
+from ratings.models import Rating
+from ratings.services import rating_give
 from tests.access_matrix import (
     ADMIN_NAMESPACE,
     CALLS,
@@ -179,6 +181,7 @@ class Home:
     outbox_message: OutboxMessage
     flag: Flag
     scan: Scan
+    rating: Rating
 
 
 def _orders_in_every_state(world) -> dict[str, PurchaseOrder]:
@@ -314,6 +317,7 @@ def home(world, public_photo):
         standing_order=standing_order,
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
         **_flag_about(world),
+        rating=rating_give(order=orders["paid"], by=world.receiver, timeliness=5, quality=4, fit=4),
     )
 
 

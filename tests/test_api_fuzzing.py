@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.factories import UserFactory, finance_officer
+from tests.ratings.conftest import delivered, rate
 from tests.tokens import api_token_for
 
 # The schemathesis client calls itself "localhost" (schemathesis.python.wsgi.HOST).
@@ -78,6 +79,7 @@ def existing(world):
         "/api/v1/cart/items/{product_id}/": {"product_id": lambda: world.rice.pk},
         "/api/v1/policies/{year}/": {"year": lambda: world.line.fiscal_year.year},
         "/api/v1/departments/{code}/": {"code": lambda: world.department.code},
+        "/api/v1/ratings/{id}/": {"id": lambda: rate(world, delivered(world)).pk},
     }
 
     def named(path: str, name: str):

@@ -39,6 +39,18 @@ from vendors.permissions import (
 from vendors.selectors import vendor_filter, vendor_statistics, vendors_visible_to
 
 
+class RatingSummarySerializer(serializers.Serializer):
+    """A vendor's ratings by buyers after delivery (vendors.models.RatingSummary): averages of
+    1-5 once it has settings.RATING_NEW_BELOW ratings, else "new" and no averages."""
+
+    count = serializers.IntegerField()
+    is_new = serializers.BooleanField(help_text="too few ratings yet to show averages")
+    timeliness = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+    quality = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+    fit = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+    overall = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+
+
 class VendorOutputSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField()
     district = serializers.CharField(source="village.district.code", default=None)
@@ -46,6 +58,7 @@ class VendorOutputSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", default=None)
     is_local = serializers.BooleanField()
     in_priority_area = serializers.BooleanField()
+    rating = RatingSummarySerializer(read_only=True)
 
     class Meta:
         model = Vendor
@@ -63,6 +76,7 @@ class VendorOutputSerializer(serializers.ModelSerializer):
             "district_name",
             "village_name",
             "status",
+            "rating",
         ]
 
 

@@ -1,6 +1,8 @@
 """Vendors: registered small local businesses and cooperatives, their members and documents."""
 
 import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -120,6 +122,13 @@ class Vendor(models.Model):
     status_reason = models.TextField(_("reason"), max_length=NOTE_LENGTH, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Buyers' ratings after delivery (written by the ratings app's services, in the transaction of
+    # each rating, under this row's lock; `manage.py ratings_recompute` rebuilds them from the
+    # ratings): how many, and each criterion's sum of scores (1-5). Read through `rating`.
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
+    rating_timeliness_total = models.PositiveIntegerField(default=0, editable=False)
+    rating_quality_total = models.PositiveIntegerField(default=0, editable=False)
+    rating_fit_total = models.PositiveIntegerField(default=0, editable=False)
 
     objects = VendorQuerySet.as_manager()
 
@@ -165,6 +174,40 @@ class Vendor(models.Model):
     @property
     def is_small_business(self) -> bool:
         return self.scale in SMALL_BUSINESS_SCALES
+
+    @property
+    def rating(self) -> "RatingSummary":
+        """Its buyers' ratings as buyers see them: averages, or "new" below RATING_NEW_BELOW."""
+        return RatingSummary.of(self)
+
+
+RATING_CRITERIA = ("timeliness", "quality", "fit")
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """A vendor's ratings: their count and, once there are settings.RATING_NEW_BELOW of them,
+    the average of each criterion and overall (None while the vendor is "new")."""
+
+    count: int
+    is_new: bool
+    timeliness: Decimal | None = None
+    quality: Decimal | None = None
+    fit: Decimal | None = None
+    overall: Decimal | None = None
+
+    @classmethod
+    def of(cls, vendor: "Vendor") -> "RatingSummary":
+        count = vendor.rating_count
+        if count < settings.RATING_NEW_BELOW or count == 0:
+            return cls(count=count, is_new=True)
+        totals = [getattr(vendor, f"rating_{name}_total") for name in RATING_CRITERIA]
+        averages = [_average(total, count) for total in totals]
+        return cls(count, False, *averages, overall=_average(sum(totals), 3 * count))
+
+
+def _average(total: int, count: int) -> Decimal:
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class VendorRole(models.TextChoices):

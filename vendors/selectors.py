@@ -1,11 +1,32 @@
 """Reads of the vendor registry: directories, a vendor's own view, UMKM statistics."""
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, When
+from django.db.models.functions import Cast
 
 from market.models import User
 from market.permissions import roles_of
 from vendors.models import DOCUMENTS_FOR_VERIFICATION, Vendor, VendorDocument, VendorStatus
 from vendors.permissions import vendor_of
+
+
+def best_rated_first(prefix: str = "") -> tuple:
+    """An ordering by the vendors' ratings (`prefix`: the path to the vendor, "vendor__"): rated
+    vendors by their overall average, best first, then by how many rated them; "new" vendors
+    (fewer than settings.RATING_NEW_BELOW ratings) after every rated one."""
+    count = F(f"{prefix}rating_count")
+    totals = sum(
+        (F(f"{prefix}rating_{name}_total") for name in ("timeliness", "quality", "fit")),
+        start=Cast(0, FloatField()),
+    )
+    average = Case(
+        When(
+            **{f"{prefix}rating_count__gte": max(settings.RATING_NEW_BELOW, 1)},
+            then=totals / count,
+        ),
+        output_field=FloatField(),
+    )
+    return (average.desc(nulls_last=True), count.desc())
 
 
 def vendors_visible_to(user) -> QuerySet[Vendor]:

@@ -59,6 +59,15 @@ def test_a_result_carries_the_vendors_name_scale_district_flags_and_thumbnail(bu
         "in_priority_area": True,
         "is_women_led": True,
         "is_cooperative": False,
+        # No rating yet: "new" (tests/ratings/test_api.py has the averages).
+        "rating": {
+            "count": 0,
+            "is_new": True,
+            "timeliness": None,
+            "quality": None,
+            "fit": None,
+            "overall": None,
+        },
     }
     assert result["thumbnail_url"] == "http://testserver/media/catalog/t.jpg"
 
