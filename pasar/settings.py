@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "catalog",
     "procurement",
     "orders",
+    "quotes",
     "integrity",
     "worker",
     "pasar",  # the shell: root URLs, home page, probes, the demo's commands

@@ -68,6 +68,7 @@ api_v1 = [
     path("", include("catalog.urls_api")),
     path("", include("procurement.urls_api")),
     path("", include("orders.urls_api")),
+    path("", include("quotes.urls_api")),
     path("", include("integrity.urls_api")),
 ]
 
