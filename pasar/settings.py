@@ -278,7 +278,7 @@ EXPORT_TABLES = {"flags": "integrity.exports.FLAGS"}
 # What higher apps add to a page of a lower one, by page (market.panels.panels_of): each a
 # function of the request and the page's subject returning a Panel or None.
 PAGE_PANELS = {
-    "transparency": ["integrity.views.transparency_panel"],
+    "transparency": ["quotes.views.transparency_panel", "integrity.views.transparency_panel"],
     "report-department": ["integrity.views.department_panel"],
 }
 

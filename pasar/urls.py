@@ -155,6 +155,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("procurement.urls")),
     path("", include("orders.urls")),
+    path("", include("quotes.urls")),
     path("", include("integrity.urls")),
     # Product photos are public and served by the app itself (no CDN); vendors' documents
     # live elsewhere (PRIVATE_MEDIA_ROOT) and only pass through a permission check.

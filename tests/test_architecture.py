@@ -29,7 +29,17 @@ def test_services_never_import_tasks(monkeypatch):
 
 
 # The layers, lowest first (pyproject.toml's contract, read from the bottom).
-LAYERS = ["market", "vendors", "catalog", "procurement", "orders", "quotes", "integrity", "worker", "pasar"]
+LAYERS = [
+    "market",
+    "vendors",
+    "catalog",
+    "procurement",
+    "orders",
+    "quotes",
+    "integrity",
+    "worker",
+    "pasar",
+]
 
 
 def _strings_in_code(path: Path):

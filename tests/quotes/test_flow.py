@@ -115,10 +115,9 @@ def test_the_full_mini_competition_from_the_need_to_an_approved_order(quoting):
 def test_a_preference_margin_lets_a_local_small_vendor_win_at_a_slightly_higher_price(quoting):
     quoting.policy.quote_local_preference = 5
     quoting.policy.save()
-    micro, small, _third = quoting.caterers
-    quote = quoting.publish()
-    # Outside the regency vendors are not invited to a reserved category: a category that is
-    # not reserved invites them, and the margin then helps the local ones.
+    small = quoting.caterers[1]
+    # Vendors from outside the regency are not invited to a reserved category: a category that
+    # is not reserved invites them, and the margin then helps the local ones.
     quoting.policy.reserved_categories.clear()
     quote = quoting.publish()
     assert quote.invitations.filter(vendor=quoting.outsider.vendor).exists()
