@@ -41,7 +41,7 @@ def test_the_closing_task_run_four_times_at_once_opens_and_ranks_the_quote_once(
 def test_a_vendors_double_click_leaves_one_offer_revised_once(quoting):
     quote = quoting.publish()
     first = quoting.caterers[0]
-    results, errors = race(2, lambda index: quoting.offer(first, quote, 24_000 + index))
+    _results, errors = race(2, lambda index: quoting.offer(first, quote, 24_000 + index))
     assert errors == []
     offer = Offer.objects.get(quote=quote)
     assert offer.revisions == 1

@@ -12,7 +12,10 @@ from tests.factories import OrganisationMembershipFactory, UserFactory, finance_
 pytestmark = pytest.mark.django_db
 
 PRICES = (23_457, 24_689)  # nowhere else on the pages
-SEALED_WORDS = [str(price) for price in PRICES] + [f"{price:,}".replace(",", ".") for price in PRICES]
+SEALED_WORDS = [
+    *(str(price) for price in PRICES),
+    *(f"{price:,}".replace(",", ".") for price in PRICES),
+]
 
 
 @pytest.fixture
@@ -97,7 +100,7 @@ def test_an_offering_vendor_sees_its_own_offer_and_no_other(sealed, api_as, clie
 
 
 def test_after_opening_the_buyer_and_auditors_read_the_ranked_offers(sealed, api_as, client):
-    quote, people, (first, second) = sealed
+    quote, people, (_first, second) = sealed
     quote_close(quote_id=quote.pk, now=quote.closes_at + datetime.timedelta(minutes=1))
     for role in ("requester", "approver", "finance", "inspector", "admin"):
         offers = api_as(people[role]).get(f"/api/v1/quotes/{quote.pk}/").json()["offers"]
