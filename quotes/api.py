@@ -347,7 +347,10 @@ class VendorQuoteSerializer(serializers.ModelSerializer):
         ]
 
     def get_my_offer(self, quote) -> dict | None:
-        offer = own_offer(self.context["request"].user, quote)
+        if hasattr(quote, "own_offers"):  # quote_invitations_of
+            offer = quote.own_offers[0] if quote.own_offers else None
+        else:
+            offer = own_offer(self.context["request"].user, quote)
         return OfferSerializer(offer).data if offer else None
 
 
@@ -415,6 +418,7 @@ class VendorOfferApi(APIView):
                 by=request.user, quote=quote, **serializer.service_values(values)
             ),
         )
+        quote = _invitation_or_404(request, pk)  # as it is now
         return Response(VendorQuoteSerializer(quote, context={"request": request}).data)
 
 
@@ -427,6 +431,7 @@ class VendorOfferWithdrawApi(APIView):
     def post(self, request, pk):
         quote = _invitation_or_404(request, pk)
         services.offer_withdraw(by=request.user, quote=quote)
+        quote = _invitation_or_404(request, pk)  # as it is now
         return Response(VendorQuoteSerializer(quote, context={"request": request}).data)
 
 

@@ -1,7 +1,7 @@
 """Reads of mini-competitions: who sees which quote, the one door to its offers (sealed until
 opening), the vendors a quote may invite, and what the public sees."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from catalog.models import Category
 from market.models import User
@@ -25,10 +25,18 @@ def quotes_visible_to(user) -> QuerySet[Quote]:
 
 
 def quote_invitations_of(vendor: Vendor) -> QuerySet[Quote]:
-    """The quotes a vendor was invited to, newest first (its inbox)."""
+    """The quotes a vendor was invited to, newest first (its inbox), each with the vendor's
+    own offer alone in `own_offers` (never another's)."""
     return (
         Quote.objects.filter(invitations__vendor=vendor)
         .select_related("department", "category", "delivery_village")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.filter(vendor=vendor).select_related("vendor", "product"),
+                to_attr="own_offers",
+            )
+        )
         .order_by("-created_at", "-pk")
     )
 
