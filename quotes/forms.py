@@ -40,7 +40,7 @@ class QuoteForm(ServiceForm):
     )
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=ADDRESS_LENGTH)
     delivery_date = forms.DateField(
-        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
     approver = PersonChoiceField(label=_("PPK who approves the award"), queryset=None)
@@ -111,7 +111,7 @@ class OfferForm(ServiceForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     delivery_date = forms.DateField(
-        label=_("You deliver on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("You deliver on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(
         label=_("Note"),
