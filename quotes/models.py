@@ -28,15 +28,15 @@ class QuoteStatus(models.TextChoices):
 
 # Where each step may start from (quotes.services checks it).
 STEPS: dict[str, frozenset[str]] = {
-    "offer": frozenset({QuoteStatus.OPEN}),
-    "close": frozenset({QuoteStatus.OPEN}),
-    "extend": frozenset({QuoteStatus.SHORT}),
-    "cancel": frozenset(
+    "offering": frozenset({QuoteStatus.OPEN}),
+    "closing": frozenset({QuoteStatus.OPEN}),
+    "extension": frozenset({QuoteStatus.SHORT}),
+    "cancellation": frozenset(
         {QuoteStatus.OPEN, QuoteStatus.SHORT, QuoteStatus.CLOSED, QuoteStatus.PROPOSED}
     ),
-    "propose": frozenset({QuoteStatus.CLOSED}),
-    "approve": frozenset({QuoteStatus.PROPOSED}),
-    "send_back": frozenset({QuoteStatus.PROPOSED}),
+    "proposal": frozenset({QuoteStatus.CLOSED}),
+    "award": frozenset({QuoteStatus.PROPOSED}),
+    "sending_back": frozenset({QuoteStatus.PROPOSED}),
 }
 # Offers are opened (readable by the buyer, the auditors and the public) from these on.
 OPENED = frozenset({QuoteStatus.CLOSED, QuoteStatus.PROPOSED, QuoteStatus.AWARDED})

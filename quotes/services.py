@@ -272,7 +272,7 @@ def offer_submit(
 ) -> Offer:
     """An invited vendor's sealed offer, or its revision, until closing."""
     vendor = _invited_vendor(by, quote)
-    quote = _step(quote, "offer")
+    quote = _step(quote, "offering")
     _still_open(quote)
     values = {
         "product": product,
@@ -302,7 +302,7 @@ def offer_submit(
 def offer_withdraw(*, by: User, quote: Quote) -> Offer:
     """An invited vendor takes its offer back, until closing (it may offer again)."""
     vendor = _invited_vendor(by, quote)
-    quote = _step(quote, "offer")
+    quote = _step(quote, "offering")
     _still_open(quote)
     offer = Offer.objects.filter(quote=quote, vendor=vendor, status=OfferStatus.SUBMITTED).first()
     if offer is None:
@@ -439,7 +439,7 @@ def quote_extend(*, by: User, quote: Quote, closes_at: datetime.datetime | None)
     """Too few offers: the requester extends the window once (at least the policy's window
     again); the offers already made stay, sealed."""
     _requester_of(by, quote)
-    quote = _step(quote, "extend")
+    quote = _step(quote, "extension")
     if quote.extended:
         raise Conflict(_("A mini-competition is extended only once: cancel it."))
     if problem := _closing_problem(closes_at, quote.budget_line.fiscal_year):
@@ -463,7 +463,7 @@ def quote_extend(*, by: User, quote: Quote, closes_at: datetime.datetime | None)
 def quote_cancel(*, by: User, quote: Quote, reason: str) -> Quote:
     """The requester cancels, with a reason; the invited vendors are told."""
     _requester_of(by, quote)
-    quote = _step(quote, "cancel")
+    quote = _step(quote, "cancellation")
     if problem := text_problem(reason, most=NOTE_LENGTH):
         raise InvalidInput({"reason": [problem]})
     before = {"status": quote.status}
@@ -485,7 +485,7 @@ def quote_propose(*, by: User, quote: Quote, offer_id: int | None, reason: str =
     """The requester proposes the winner among the opened offers; a reason is required when it
     is not the first ranked. The PPK is asked to approve."""
     _requester_of(by, quote)
-    quote = _step(quote, "propose")
+    quote = _step(quote, "proposal")
     offer = Offer.objects.filter(
         quote=quote, pk=offer_id, status=OfferStatus.SUBMITTED, rank__isnull=False
     ).first()
@@ -530,7 +530,7 @@ def _approver_of(user: User, quote: Quote) -> None:
 def quote_send_back(*, by: User, quote: Quote, reason: str) -> Quote:
     """The PPK does not approve the proposed winner: back to the requester, with a reason."""
     _approver_of(by, quote)
-    quote = _step(quote, "send_back")
+    quote = _step(quote, "sending_back")
     if problem := text_problem(reason, most=NOTE_LENGTH):
         raise InvalidInput({"reason": [problem]})
     quote.status, quote.proposed_offer = QuoteStatus.CLOSED, None
@@ -553,7 +553,7 @@ def quote_award(*, by: User, quote: Quote) -> Quote:
     and, since the PPK approved the award, approved by the PPK at once. The winner, the other
     vendors (with the winning price) and the requester are told."""
     _approver_of(by, quote)
-    quote = _step(quote, "approve")
+    quote = _step(quote, "award")
     offer = Offer.objects.select_related("vendor", "product").get(pk=quote.proposed_offer_id)
     (order,) = orders_place(
         requester=quote.requester,

@@ -92,9 +92,9 @@ def _may(user, quote, step: str) -> bool:
     """Whether this person may take `step` now (a page never shows a button one cannot use)."""
     if quote.status not in STEPS[step]:
         return False
-    if step in ("approve", "send_back"):
+    if step in ("award", "sending_back"):
         return user.pk == quote.approver_id
-    if step == "extend" and quote.extended:
+    if step == "extension" and quote.extended:
         return False
     return has_department_role(user, quote.department_id, DepartmentRole.REQUESTER)
 
@@ -109,11 +109,13 @@ def quote_detail(request, pk):
     )
     offers = list(offers_visible_to(request.user, quote)) if quote.is_opened else None
     may = {
-        step: _may(request.user, quote, step) for step in STEPS if step not in ("offer", "close")
+        step: _may(request.user, quote, step)
+        for step in STEPS
+        if step not in ("offering", "closing")
     }
     quota = None
     proposed = quote.proposed_offer
-    if may["approve"] and proposed is not None:
+    if may["award"] and proposed is not None:
         total = round(proposed.unit_price * quote.quantity)
         quota = quota_position(
             department=quote.department,
@@ -129,33 +131,36 @@ def quote_detail(request, pk):
             "invitations": invitations_of(quote),
             "may": may,
             "quota": quota,
-            "extend_form": ExtendForm() if may["extend"] else None,
+            "extend_form": ExtendForm() if may["extension"] else None,
             "reason_form": ReasonForm(),
-            "propose_form": ProposeForm() if may["propose"] else None,
+            "propose_form": ProposeForm() if may["proposal"] else None,
         },
     )
 
 
-ACTIONS = {
-    "extend": (ExtendForm, "extend"),
-    "cancel": (ReasonForm, "cancel"),
-    "propose": (ProposeForm, "propose"),
-    "send-back": (ReasonForm, "send_back"),
-    "approve": (None, "approve"),
-}
+# The page's actions by the slug of their URL: (their form, the step).
+ACTIONS = dict(
+    [
+        ("extend", (ExtendForm, "extension")),
+        ("cancel", (ReasonForm, "cancellation")),
+        ("propose", (ProposeForm, "proposal")),
+        ("send-back", (ReasonForm, "sending_back")),
+        ("approve", (None, "award")),
+    ]
+)
 
 
 def _run(step: str, request, quote, values: dict):
     by = request.user
-    if step == "extend":
+    if step == "extension":
         return services.quote_extend(by=by, quote=quote, closes_at=values["closes_at"])
-    if step == "cancel":
+    if step == "cancellation":
         return services.quote_cancel(by=by, quote=quote, reason=values["reason"])
-    if step == "propose":
+    if step == "proposal":
         return services.quote_propose(
             by=by, quote=quote, offer_id=values["offer"], reason=values.get("reason") or ""
         )
-    if step == "send_back":
+    if step == "sending_back":
         return services.quote_send_back(by=by, quote=quote, reason=values["reason"])
     return services.quote_award(by=by, quote=quote)
 
@@ -167,7 +172,7 @@ def quote_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     form_class, step = ACTIONS[action]
-    if step in ("approve", "send_back"):
+    if step in ("award", "sending_back"):
         allowed = request.user.pk == quote.approver_id
     else:
         allowed = has_department_role(request.user, quote.department_id, DepartmentRole.REQUESTER)
