@@ -494,6 +494,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "vendors.models.DocumentKind",
         "FlagStatusEnum": "integrity.models.FlagStatus",
         "ScanStatusEnum": "integrity.models.Scan.Status",
+        "QuoteStatusEnum": "quotes.models.QuoteStatus",
+        "OfferStatusEnum": "quotes.models.OfferStatus",
         # The pages' and the messages' languages (market.notification_api): one enum.
         "LanguageEnum": LANGUAGES,
     },

@@ -366,6 +366,8 @@ class VendorQuoteListApi(generics.ListAPIView):
     filterset_class = QuoteFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema asks without a vendor
+            return Quote.objects.none()
         return quote_invitations_of(own_vendor_or_404(self.request.user))
 
 
