@@ -19,6 +19,7 @@ from market.services.audit import audit_head_sign
 from market.transactions import action_scope
 from orders import demo as orders_demo
 from procurement import demo as procurement_demo
+from quotes import demo as quotes_demo
 from vendors import demo as vendors_demo
 from worker.cloud_api_fake import FakeCloudApi
 
@@ -29,6 +30,7 @@ SEEDS = (
     ("catalog", catalog_demo),
     ("procurement", procurement_demo),
     ("orders", orders_demo),
+    ("quotes", quotes_demo),
     ("integrity", integrity_demo),
 )
 
