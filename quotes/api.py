@@ -182,7 +182,7 @@ class QuoteListApi(generics.ListAPIView):
         def problems(self, values: dict) -> dict:
             found = self.service_values(values)
             if "department" in values and found["department"] is None:
-                return {"department": ["Choose a department you order for."]}
+                return {"department": [_("Choose a department you order for.")]}
             return services.quote_problems(requester=self.context["request"].user, values=found)
 
     def get_queryset(self):
