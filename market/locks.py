@@ -6,6 +6,7 @@ the list (re-locking a row it already holds is free):
 
   0. a person: their API tokens, their password  market.services.api_tokens, accounts
   1. the requester's cart (checkout), a standing order's run for its period
+     (or a mini-competition, then its offers: its award then places an order, below)
   2. a vendor (or its tax profile), a category; a rating of a vendor locks the vendor (its
      rollup), then the rating            ratings.services
   3. products                          catalog.services.products_lock

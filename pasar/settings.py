@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "procurement",
     "orders",
     "ratings",
+    "quotes",
     "integrity",
     "worker",
     "pasar",  # the shell: root URLs, home page, probes, the demo's commands
@@ -278,7 +279,7 @@ EXPORT_TABLES = {"flags": "integrity.exports.FLAGS"}
 # What higher apps add to a page of a lower one, by page (market.panels.panels_of): each a
 # function of the request and the page's subject returning a Panel or None.
 PAGE_PANELS = {
-    "transparency": ["integrity.views.transparency_panel"],
+    "transparency": ["quotes.views.transparency_panel", "integrity.views.transparency_panel"],
     "report-department": ["integrity.views.department_panel", "ratings.views.department_panel"],
     "order-detail": ["ratings.views.order_panel"],
 }
@@ -503,6 +504,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "vendors.models.DocumentKind",
         "FlagStatusEnum": "integrity.models.FlagStatus",
         "ScanStatusEnum": "integrity.models.Scan.Status",
+        "QuoteStatusEnum": "quotes.models.QuoteStatus",
+        "OfferStatusEnum": "quotes.models.OfferStatus",
         # The pages' and the messages' languages (market.notification_api): one enum.
         "LanguageEnum": LANGUAGES,
     },

@@ -69,6 +69,7 @@ api_v1 = [
     path("", include("procurement.urls_api")),
     path("", include("orders.urls_api")),
     path("", include("ratings.urls_api")),
+    path("", include("quotes.urls_api")),
     path("", include("integrity.urls_api")),
 ]
 
@@ -156,6 +157,7 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("orders.urls")),
     path("", include("ratings.urls")),
+    path("", include("quotes.urls")),
     path("", include("integrity.urls")),
     # Product photos are public and served by the app itself (no CDN); vendors' documents
     # live elsewhere (PRIVATE_MEDIA_ROOT) and only pass through a permission check.

@@ -134,6 +134,14 @@ INTEGRITY_PARAMETERS = (
     "price_catalogue_factor",
 )
 
+# The mini-competitions' parameters (their rules: the quotes app).
+QUOTE_PARAMETERS = (
+    "quote_window_days",
+    "quote_min_offers",
+    "quote_local_preference",
+    "quote_price_tolerance",
+)
+
 
 class PolicySerializer(serializers.ModelSerializer):
     """A fiscal year's policy; each field's description says where its value comes from."""
@@ -159,6 +167,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "payment_due_days",
             "department_targets",
             *INTEGRITY_PARAMETERS,
+            *QUOTE_PARAMETERS,
         ]
 
     def get_department_targets(self, policy) -> dict[str, str]:
@@ -205,6 +214,10 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         price_min_observations = serializers.IntegerField(required=False)
         price_lookback_days = serializers.IntegerField(required=False)
         price_catalogue_factor = serializers.CharField(required=False, max_length=10)
+        quote_window_days = serializers.IntegerField(required=False)
+        quote_min_offers = serializers.IntegerField(required=False)
+        quote_local_preference = serializers.CharField(required=False, max_length=10)
+        quote_price_tolerance = serializers.CharField(required=False, max_length=10)
         department_targets = serializers.DictField(
             child=serializers.CharField(allow_blank=True, allow_null=True, max_length=10),
             required=False,

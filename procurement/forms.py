@@ -51,6 +51,11 @@ class PolicyForm(ServiceForm):
     price_min_observations = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     price_lookback_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     price_catalogue_factor = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
+    # The mini-competitions' parameters.
+    quote_window_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    quote_min_offers = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    quote_local_preference = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
+    quote_price_tolerance = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))
 
     def __init__(self, *args, policy: Policy, departments, targets: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -208,6 +208,50 @@ class Policy(models.Model):
         ),
     )
 
+    # Mini-competitions (quotes): how long vendors have to offer, how many offers make a
+    # competition, and how offers are compared.
+    quote_window_days = models.PositiveSmallIntegerField(
+        _("mini-competition: least window (working days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "A mini-competition closes at least this many working days after it is published, "
+            "counted on the holiday calendar (e-Katalog v6 mini-kompetisi and Prozorro's price "
+            "quotations both keep a least window; 2 working days by default)."
+        ),
+    )
+    quote_min_offers = models.PositiveSmallIntegerField(
+        _("mini-competition: least offers"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "With fewer offers at closing the requester extends the window once or cancels: one "
+            "offer is no competition (Prozorro's price quotation needs two)."
+        ),
+    )
+    quote_local_preference = models.DecimalField(
+        _("mini-competition: preference for local small vendors (%)"),
+        default=0,
+        help_text=_(
+            # xgettext:no-python-format
+            "An offer of a local micro or small vendor is compared as if its price were this "
+            "share lower (the price it is paid is the price it offered). 0 % unless a regional "
+            "head's rule (peraturan kepala daerah) on preference for local products sets one."
+        ),
+        **PERCENT,
+    )
+    quote_price_tolerance = models.DecimalField(
+        _("mini-competition: tolerance above the HPS (%)"),
+        default=0,
+        help_text=_(
+            # xgettext:no-python-format
+            "An offer whose unit price is above the owner's estimate (HPS) by more than this "
+            "share is marked. 0 % by default: the HPS is the highest acceptable offer for goods "
+            "(Perpres 16/2018 art. 26, as amended)."
+        ),
+        **PERCENT,
+    )
+
     # The integrity red flags' parameters (integrity.indicators): where each looks, and how far
     # from the usual is far enough to ask a person to look.
     split_window_days = models.PositiveSmallIntegerField(

@@ -80,6 +80,8 @@ POLICY_PERCENTS = (
     "local_target",
     "bunching_margin",
     "concentration_share",
+    "quote_local_preference",
+    "quote_price_tolerance",
 )
 POLICY_AMOUNTS = (
     "direct_purchase_ceiling",
@@ -93,11 +95,13 @@ POLICY_DAYS = {
     "payment_due_days": (1, 90),
     "split_window_days": (1, 366),
     "price_lookback_days": (30, 1096),
+    "quote_window_days": (1, 30),
 }
 POLICY_COUNTS = {
     "bunching_min_orders": (2, 1000),
     "concentration_hhi": (1, 10000),
     "price_min_observations": (4, 1000),
+    "quote_min_offers": (1, 20),
 }
 POLICY_FACTORS = {"price_iqr_factor": (Decimal("0.5"), 10), "price_catalogue_factor": (1, 10)}
 

@@ -151,6 +151,20 @@ CALLS: dict[str, Call] = {
     "api:order-rating": Call("POST", order("received")),
     "api:rating-detail": Call("PATCH", pk("rating")),
     "api:rating-answer": Call("POST", pk("rating")),
+    # quotes (the home quote is open: the home vendor invited, no offer yet)
+    "quote-detail": Call(kwargs=pk("quote")),
+    "quote-action": Call("POST", pk("quote", action="cancel")),
+    "vendor-quote": Call(kwargs=pk("quote")),
+    "vendor-quote-withdraw": Call("POST", pk("quote")),
+    "api:quote-detail": Call(kwargs=pk("quote")),
+    "api:quote-extend": Call("POST", pk("quote")),
+    "api:quote-cancel": Call("POST", pk("quote")),
+    "api:quote-propose": Call("POST", pk("quote")),
+    "api:quote-approve": Call("POST", pk("quote")),
+    "api:quote-send-back": Call("POST", pk("quote")),
+    "api:vendor-quote-detail": Call(kwargs=pk("quote")),
+    "api:vendor-quote-offer": Call("POST", pk("quote")),
+    "api:vendor-quote-withdraw": Call("POST", pk("quote")),
     # integrity
     "integrity-flag": Call(kwargs=pk("flag")),
     "integrity-scan": Call("POST"),
@@ -338,6 +352,30 @@ EXPECTED: dict[str, str] = {
     "api:order-rating":               "401 403 403 400 403 404 404 404 404 403 403 403 404 403",
     "api:rating-detail":              "401 403 403 400 403 404 404 404 404 403 403 403 404 403",
     "api:rating-answer":              "401 403 403 403 403 404 404 404 404 403 403 400 404 403",
+    # quotes: the department's people, auditors and administrators see a quote (with its
+    # HPS), its requesters act on it and its PPK approves the award; the invited vendor offers
+    # on its own side; the opened ones are open data. The home quote is open (no offer yet):
+    # approving it is a conflict, withdrawing an offer it does not have too.
+    #                                  ano req app rec tre req app rec tre fin ins ven oth adm
+    "quote-list":                     "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    "quote-new":                      "302 200 404 404 404 200 404 404 404 404 404 404 404 404",
+    "quote-detail":                   "302 200 200 200 200 404 404 404 404 200 200 404 404 200",
+    "quote-action":                   "302 302 403 403 403 404 404 404 404 403 403 404 404 403",
+    "vendor-quotes":                  "302 404 404 404 404 404 404 404 404 404 404 200 200 404",
+    "vendor-quote":                   "302 404 404 404 404 404 404 404 404 404 404 200 404 404",
+    "vendor-quote-withdraw":          "302 404 404 404 404 404 404 404 404 404 404 302 404 404",
+    "api:quote-list":                 "401 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    "api:quote-detail":               "401 200 200 200 200 404 404 404 404 200 200 404 404 200",
+    "api:quote-extend":               "401 400 403 403 403 404 404 404 404 403 403 404 404 403",
+    "api:quote-cancel":               "401 400 403 403 403 404 404 404 404 403 403 404 404 403",
+    "api:quote-propose":              "401 400 403 403 403 404 404 404 404 403 403 404 404 403",
+    "api:quote-approve":              "401 403 409 403 403 404 404 404 404 403 403 404 404 403",
+    "api:quote-send-back":            "401 403 400 403 403 404 404 404 404 403 403 404 404 403",
+    "api:vendor-quote-list":          "401 404 404 404 404 404 404 404 404 404 404 200 200 404",
+    "api:vendor-quote-detail":        "401 404 404 404 404 404 404 404 404 404 404 200 404 404",
+    "api:vendor-quote-offer":         "401 404 404 404 404 404 404 404 404 404 404 400 404 404",
+    "api:vendor-quote-withdraw":      "401 404 404 404 404 404 404 404 404 404 404 409 404 404",
+    "api:public-quote-ocds":          "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
     # integrity: finance officers and inspectors read flags and start scans, inspectors
     # review them; nobody else, administrators included, sees a flag
     #                                  ano req app rec tre req app rec tre fin ins ven oth adm
@@ -423,6 +461,13 @@ SAME_THING: dict[str, tuple[str, ...]] = {
     "public-purchases": ("api:public-ocds",),
     # ratings
     "rating-list": ("api:rating-list",),
+    # quotes
+    "quote-list": ("api:quote-list",),
+    "quote-detail": ("api:quote-detail",),
+    "quote-action": ("api:quote-cancel",),
+    "vendor-quotes": ("api:vendor-quote-list",),
+    "vendor-quote": ("api:vendor-quote-detail",),
+    "vendor-quote-withdraw": ("api:vendor-quote-withdraw",),
     # integrity
     "integrity-console": ("api:integrity-flag-list",),
     "integrity-flag": ("api:integrity-flag-detail",),
@@ -481,6 +526,7 @@ ADMIN_REFUSES: dict[str, str] = {
     "procurement.policy": "add delete",  # a policy comes with its fiscal year
     "procurement.spendentry": "add delete",
     "procurement.taxrules": "delete",  # rules in force are never changed nor removed
+    "quotes.quote": "add delete",
     "ratings.rating": "add delete",
     "vendors.vendor": "add delete",
     "vendors.vendortaxprofile": "add delete",

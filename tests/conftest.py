@@ -205,6 +205,7 @@ REFERENCE_DATA = [
     ("worker.migrations.0008_expired_tokens_schedule", "create"),
     ("worker.migrations.0009_audit_head_schedule", "create"),
     ("worker.migrations.0010_one_sweeper_for_messages_and_jobs", "one_sweeper"),
+    ("quotes.migrations.0002_closing_schedule", "create"),
 ]
 
 

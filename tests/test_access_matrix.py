@@ -5,6 +5,7 @@ import contextlib
 import datetime
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, SolarSchedule
 from rest_framework.test import APIClient
 
-from catalog.models import Product
+from catalog.models import Category, Product
 from integrity.models import Flag, Scan
 from market.models import (
     ApiToken,
@@ -29,6 +30,7 @@ from market.models import (
     OrganisationRole,
     OutboxMessage,
     User,
+    Village,
 )
 from market.services.api_tokens import api_token_create
 from orders.models import Export, Payment, ProviderEvent, PurchaseOrder, StandingOrder
@@ -38,6 +40,8 @@ from orders.services.standing import standing_order_run
 from procurement.models import DepartmentTarget, Holiday, Policy
 from ratings.models import Rating
 from ratings.services import rating_give
+from quotes.models import Quote
+from quotes.services import earliest_closing, quote_close, quote_publish
 from tests.access_matrix import (
     ADMIN_NAMESPACE,
     CALLS,
@@ -182,6 +186,7 @@ class Home:
     flag: Flag
     scan: Scan
     rating: Rating
+    quote: Quote
 
 
 def _orders_in_every_state(world) -> dict[str, PurchaseOrder]:
@@ -318,6 +323,7 @@ def home(world, public_photo):
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
         **_flag_about(world),
         rating=rating_give(order=orders["paid"], by=world.receiver, timeliness=5, quality=4, fit=4),
+        quote=_quotes_of(world),
     )
 
 
@@ -327,6 +333,35 @@ def _whatsapp_message_to(person) -> None:
     WhatsAppMessage.objects.create(
         direction="out", phone="+6281234500001", person=person, kind="text", status="sent"
     )
+
+
+def _quotes_of(world) -> Quote:
+    """An open mini-competition of the home department for rice (the home vendor invited, the
+    other not: it sells no rice), and an opened one for the open data."""
+    fiscal_year = world.line.fiscal_year
+
+    def published():
+        return quote_publish(
+            by=world.requester,
+            department=world.department,
+            budget_line=world.line,
+            approver=world.approver,
+            category=Category.objects.get(slug="beras"),
+            title="Beras acara",
+            description="",
+            quantity=Decimal(100),
+            unit="kg",
+            delivery_village=Village.objects.order_by("pk").first(),
+            delivery_address="Kantor Dinas Pendidikan",
+            delivery_date=timezone.localdate() + datetime.timedelta(days=30),
+            estimated_unit_price=15_000,
+            closes_at=earliest_closing(fiscal_year) + datetime.timedelta(hours=1),
+        )
+
+    opened = published()
+    Quote.objects.filter(pk=opened.pk).update(extended=True)  # opens with what it has
+    quote_close(quote_id=opened.pk, now=opened.closes_at + datetime.timedelta(minutes=1))
+    return published()
 
 
 def _flag_about(world) -> dict:

@@ -36,6 +36,7 @@ LAYERS = [
     "procurement",
     "orders",
     "ratings",
+    "quotes",
     "integrity",
     "worker",
     "pasar",

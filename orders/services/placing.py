@@ -237,6 +237,8 @@ def orders_place(
     notes: str = "",
     budget_lines_by_vendor: dict[int, BudgetLine] | None = None,
     standing_order: StandingOrder | None = None,
+    agreed_prices: dict[int, int] | None = None,
+    approved_by: User | None = None,
 ) -> list[PurchaseOrder]:
     """Submit one purchase order per vendor, all or none: stock reserved, budget committed.
 
@@ -244,6 +246,12 @@ def orders_place(
     another. Prices are read again here, not taken from the cart. The fiscal year's policy
     judges all the orders before any is submitted (procurement.evaluation); an order at or under
     its automatic-approval threshold is approved at once.
+
+    Two doors for an order agreed before it is placed (a mini-competition's award, quotes):
+    `agreed_prices` ({product id: unit price}) prices those products at the price agreed instead
+    of the catalogue's, every other rule (numbering, policy, stock, budget) as for any order; and
+    `approved_by`, the approver who already approved the agreement, approves the order at once
+    (instead of being asked to).
     """
     if not has_department_role(requester, department, DepartmentRole.REQUESTER):
         raise NotAllowed(_("Only a requester of the department can place its orders."))
@@ -295,8 +303,12 @@ def orders_place(
             }
         )
     # Each vendor's order as it will be; the policy judges them all before any is placed.
+    agreed = agreed_prices or {}
     drafts = {
-        vendor_id: [_order_line(product, quantities[product.pk], paths) for product in listed]
+        vendor_id: [
+            _order_line(product, quantities[product.pk], paths, agreed.get(product.pk))
+            for product in listed
+        ]
         for vendor_id, listed in by_vendor.items()
     }
     _judge(
@@ -343,7 +355,11 @@ def orders_place(
         automatically = order.total <= threshold  # no PPK needed: the system approves it
         try:
             order = order_submit(
-                order=order, line=line, lines=order_lines, by=requester, tell=not automatically
+                order=order,
+                line=line,
+                lines=order_lines,
+                by=requester,
+                tell=not automatically and approved_by is None,
             )
         except BudgetError as refused:
             if order.vendor_id in lines_by_vendor:  # name the field the requester chose it in
@@ -351,6 +367,8 @@ def orders_place(
             raise
         if automatically:
             order = transitions.order_approve(order=order, by=None)
+        elif approved_by is not None:
+            order = transitions.order_approve(order=order, by=approved_by)
         placed.append(order)
     return placed
 
@@ -364,8 +382,11 @@ def _judge(policy: Policy, spends: list[tuple[BudgetLine, Spend]]) -> None:
         raise PolicyViolation(violations)
 
 
-def _order_line(product: Product, quantity: Decimal, paths: dict) -> OrderLine:
-    total = round_rupiah(quantity * product.unit_price)
+def _order_line(
+    product: Product, quantity: Decimal, paths: dict, agreed_price: int | None = None
+) -> OrderLine:
+    unit_price = product.unit_price if agreed_price is None else agreed_price
+    total = round_rupiah(quantity * unit_price)
     if total > MAX_RUPIAH:
         raise InvalidInput(
             {
@@ -386,7 +407,7 @@ def _order_line(product: Product, quantity: Decimal, paths: dict) -> OrderLine:
         unit=product.unit,
         category=product.category.slug,
         category_path=paths[product.category_id],
-        unit_price=product.unit_price,
+        unit_price=unit_price,
         quantity=quantity,
         total=total,
     )

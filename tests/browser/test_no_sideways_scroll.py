@@ -26,6 +26,7 @@ from orders.actions import ACTIONS
 from orders.models import Export, PurchaseOrder, StandingOrder
 from orders.services.exports import export_request, export_run
 from orders.services.placing import cart_add_item
+from quotes.models import Quote
 from tests.access_matrix import ADMIN_NAMESPACE, CALLS, EXPECTED, ROLES, Call
 from tests.browser.conftest import sign_in
 from tests.images import pdf_file
@@ -90,6 +91,7 @@ class DemoHome:
     standing_order: StandingOrder
     outbox_message: OutboxMessage
     flag: Flag
+    quote: Quote
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +138,8 @@ def seeded_demo() -> DemoHome:
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
         # The demo's split purchase (integrity.demo): its page lists orders and lines.
         flag=Flag.objects.filter(indicator="split_purchase").order_by("pk").first(),
+        # The demo's mini-competition (quotes.demo): DISDIK's, the rice producers invited.
+        quote=Quote.objects.order_by("pk").first(),
     )
 
 

@@ -20,6 +20,7 @@ from market.transactions import action_scope
 from orders import demo as orders_demo
 from procurement import demo as procurement_demo
 from ratings import demo as ratings_demo
+from quotes import demo as quotes_demo
 from vendors import demo as vendors_demo
 from worker.cloud_api_fake import FakeCloudApi
 
@@ -31,6 +32,7 @@ SEEDS = (
     ("procurement", procurement_demo),
     ("orders", orders_demo),
     ("ratings", ratings_demo),
+    ("quotes", quotes_demo),
     ("integrity", integrity_demo),
 )
 
