@@ -38,10 +38,10 @@ from orders.services import payments, transitions
 from orders.services.exports import export_request, export_run
 from orders.services.standing import standing_order_run
 from procurement.models import DepartmentTarget, Holiday, Policy
-from ratings.models import Rating
-from ratings.services import rating_give
 from quotes.models import Quote
 from quotes.services import earliest_closing, quote_close, quote_publish
+from ratings.models import Rating
+from ratings.services import rating_give
 from tests.access_matrix import (
     ADMIN_NAMESPACE,
     CALLS,

@@ -19,8 +19,8 @@ from market.services.audit import audit_head_sign
 from market.transactions import action_scope
 from orders import demo as orders_demo
 from procurement import demo as procurement_demo
-from ratings import demo as ratings_demo
 from quotes import demo as quotes_demo
+from ratings import demo as ratings_demo
 from vendors import demo as vendors_demo
 from worker.cloud_api_fake import FakeCloudApi
 
