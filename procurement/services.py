@@ -98,6 +98,7 @@ POLICY_COUNTS = {
     "bunching_min_orders": (2, 1000),
     "concentration_hhi": (1, 10000),
     "price_min_observations": (4, 1000),
+    "negotiation_rounds": (1, 5),
 }
 POLICY_FACTORS = {"price_iqr_factor": (Decimal("0.5"), 10), "price_catalogue_factor": (1, 10)}
 
