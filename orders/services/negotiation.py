@@ -15,8 +15,9 @@ order with the prices it names.
 """
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,7 @@ from orders.models import (
     PurchaseOrder,
     RoundAnswer,
 )
-from orders.services.transitions import ACTOR_CHECKS, lock_for_step, record_step
+from orders.services.transitions import ACTOR_CHECKS, lock_for_step, may_act, record_step
 from orders.spend import priced, spend_of
 from procurement.selectors import policy_for
 from procurement.services import budget_release
@@ -149,12 +150,16 @@ def price_problems(
     return checked, {}
 
 
-def _standing(order: PurchaseOrder) -> dict[int, int]:
+def standing_prices(order: PurchaseOrder, view=None) -> dict[int, int]:
     """{line id: the price a new proposal must be below}: the listed price, or the vendor's
-    counter in the last round (proposing it or above would be accepting it)."""
+    counter in the last round (proposing it or above would be accepting it). `view` is the
+    negotiation as read already (negotiation_view), else it is read."""
     prices = {line.pk: line.unit_price for line in order.lines.all()}
-    negotiation = open_negotiation(order)
-    last = last_round(negotiation) if negotiation else None
+    if view is not None:
+        last = view.last if view.open else None
+    else:
+        negotiation = open_negotiation(order)
+        last = last_round(negotiation) if negotiation else None
     if last is not None and last.answer == RoundAnswer.COUNTERED:
         for price in last.prices.all():
             prices[price.line_id] = price.countered_price or price.listed_price
@@ -164,7 +169,7 @@ def _standing(order: PurchaseOrder) -> dict[int, int]:
 def proposal_problems(order: PurchaseOrder, lines: list[OrderLine], prices) -> tuple[dict, dict]:
     """A requester's proposal: a price above zero and below the line's price now (or the
     vendor's last counter) for each line named; lines not named keep their price."""
-    standing = _standing(order)
+    standing = standing_prices(order)
     return price_problems(
         lines,
         prices,
@@ -434,3 +439,78 @@ def negotiation_withdraw(*, order: PurchaseOrder, by: User) -> Negotiation:
         round=negotiation.round_count,
     )
     return negotiation
+
+
+# --- what a person sees of it and may do next (pages and the API) --------------------------
+
+
+@dataclass(frozen=True)
+class NegotiationView:
+    """An order's negotiations (newest last) with their rounds and prices, whose move it is,
+    the rounds used and allowed, and the moves this person may make now (step names)."""
+
+    negotiations: list[Negotiation]
+    rounds_used: int
+    rounds_most: int
+    turn: str | None
+    last: NegotiationRound | None
+    moves: tuple[str, ...]
+
+    @property
+    def open(self) -> Negotiation | None:
+        latest = self.negotiations[-1] if self.negotiations else None
+        return latest if latest and latest.status == NegotiationStatus.OPEN else None
+
+
+def negotiation_view(user, order: PurchaseOrder) -> NegotiationView:
+    """Read in a fixed number of queries, whatever the rounds and lines."""
+    negotiations = list(
+        Negotiation.objects.filter(order=order)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch(
+                "rounds",
+                queryset=NegotiationRound.objects.order_by("number").select_related(
+                    "proposed_by", "answered_by"
+                ),
+            ),
+            Prefetch(
+                "rounds__prices",
+                queryset=NegotiationPrice.objects.order_by("line_id").select_related("line"),
+            ),
+        )
+    )
+    rounds = [round_ for negotiation in negotiations for round_ in negotiation.rounds.all()]
+    lines = list(order.lines.all())
+    for round_ in rounds:  # the order's total at each side's prices
+        prices = list(round_.prices.all())
+        round_.proposed_total = _total_at(lines, {p.line_id: p.proposed_price for p in prices})
+        round_.countered_total = (
+            _total_at(lines, {p.line_id: p.countered_price for p in prices})
+            if round_.answer == RoundAnswer.COUNTERED
+            else None
+        )
+    latest = negotiations[-1] if negotiations else None
+    last = latest.rounds.all()[len(latest.rounds.all()) - 1] if latest else None
+    turn = turn_of(latest, last)
+    most = rounds_most(order)
+    moves: list[str] = []
+    if order.status in NEGOTIATION_PROPOSE.sources:
+        requester = may_act(user, order, NEGOTIATION_PROPOSE)
+        agreed = any(n.status == NegotiationStatus.AGREED for n in negotiations)
+        if requester and not agreed and len(rounds) < most and turn in (None, Actor.REQUESTER):
+            moves.append(NEGOTIATION_PROPOSE.name)
+        if turn == Actor.VENDOR and may_act(user, order, NEGOTIATION_COUNTER):
+            moves += [NEGOTIATION_ACCEPT.name, NEGOTIATION_COUNTER.name, NEGOTIATION_DECLINE.name]
+        if turn == Actor.REQUESTER and requester:
+            moves.append(NEGOTIATION_ACCEPT.name)
+        if turn is not None and may_act(user, order, NEGOTIATION_WITHDRAW):
+            moves.append(NEGOTIATION_WITHDRAW.name)
+    return NegotiationView(
+        negotiations=negotiations,
+        rounds_used=len(rounds),
+        rounds_most=most,
+        turn=turn,
+        last=last,
+        moves=tuple(moves),
+    )
