@@ -209,5 +209,5 @@ def test_the_order_page_runs_bounded_queries_whatever_the_rounds(
         negotiation_propose(order=order, by=world.requester, prices={line.pk: 12_000 + number})
         negotiation_counter(order=order, by=world.rice_seller, prices={line.pk: 14_000})
     client = login(world.rice_seller)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("order-detail", args=[order.pk])).status_code == 200
