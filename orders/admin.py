@@ -96,7 +96,6 @@ class NegotiationPriceInline(ReadOnlyAdminMixin, admin.TabularInline):
 class NegotiationRoundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = NegotiationRound
     extra = 0
-    fields = ["number", "proposed_by", "proposed_at", "answer", "answered_by", "answered_at"]
 
 
 @admin.register(Negotiation)

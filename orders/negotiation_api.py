@@ -4,7 +4,7 @@ the negotiation as it stands. Who may make a move is checked before the body is 
 `Idempotency-Key` makes a retry of a move safe (the prices, and the budget with them, move)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -140,17 +140,18 @@ class _MoveApi(APIView):
 
 
 def _documented(view: type[_MoveApi]) -> type[_MoveApi]:
-    return extend_schema(
-        operation_id=f"orders_{view.step.name}",
-        summary=str(view.step.label),
-        request=view.InputSerializer,
-        responses={
-            200: NegotiationStateSerializer,
-            403: refusal(403),
-            404: refusal(404),
-            409: refusal(409),
-        },
-        methods=["POST"],
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=f"orders_{view.step.name}",
+            summary=str(view.step.label),
+            request=view.InputSerializer,
+            responses={
+                200: NegotiationStateSerializer,
+                403: refusal(403),
+                404: refusal(404),
+                409: refusal(409),
+            },
+        )
     )(view)
 
 

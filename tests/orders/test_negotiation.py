@@ -271,3 +271,20 @@ def test_another_departments_requester_may_not_negotiate(world):
     stranger = member(DepartmentRole.REQUESTER, DepartmentFactory(code="DINKES"))
     with pytest.raises(NotAllowed):
         negotiation_propose(order=order, by=stranger, prices={line_of(order).pk: 12_000})
+
+
+def test_the_audit_page_reads_the_prices_of_each_move(world):
+    from django.utils import translation
+
+    from orders.actions import timeline_label
+    from orders.audit_words import order_event_values
+
+    order = rice_order(world)
+    line = line_of(order)
+    negotiation_propose(order=order, by=world.requester, prices={line.pk: 12_000})
+    event = AuditEvent.objects.get(action="order.negotiation_propose")
+    with translation.override("en"):
+        words = order_event_values([event])
+        assert words(event, "prices", event.after["prices"]) == "100 kg Beras lokal @ Rp12.000"
+        assert words(event, "proposed_total", 1_200_000) == "Rp1.200.000"
+        assert str(timeline_label(event)) == "Lower price proposed"
