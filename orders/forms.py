@@ -276,7 +276,7 @@ class NegotiationForm(ServiceForm):
                     % {"price": format_rupiah(standing[line.pk])},
                 )
         elif step.name == "negotiation_counter":
-            for price in last.prices.all():
+            for price in last.prices.all() if last else []:
                 self._price_field(
                     price.line,
                     initial=price.proposed_price,
