@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from market.models import DepartmentRole
 from orders.models import Negotiation, NegotiationStatus, OrderStatus
+from orders.selectors import orders_waiting_for
 from orders.services.negotiation import negotiation_counter, negotiation_propose
 from procurement.services import order_commitment
 from tests.factories import DepartmentFactory, member
@@ -112,7 +113,13 @@ def test_who_may_not_move_is_refused_before_the_body_is_read(world, api_as):
 
 def test_approval_is_refused_while_open_with_a_conflict(world, api_as):
     order, line = rice_order(world)
+    detail = reverse("api:order-detail", args=[order.pk])
+    assert "approve" in api_as(world.approver).get(detail).data["allowed_actions"]
+    assert order in list(orders_waiting_for(world.approver))
     negotiation_propose(order=order, by=world.requester, prices={line.pk: 12_000})
+    # Not offered meanwhile, nor waiting on the PPK's home page.
+    assert "approve" not in api_as(world.approver).get(detail).data["allowed_actions"]
+    assert order not in list(orders_waiting_for(world.approver))
     answer = api_as(world.approver).post(reverse("api:order-approve", args=[order.pk]))
     assert answer.status_code == 409
     assert answer.data["error"]["code"] == "negotiation_open"
