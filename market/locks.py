@@ -19,7 +19,9 @@ the list (re-locking a row it already holds is free):
 
 An order's transition that gives back stock or budget therefore locks those products and that
 budget line before the order itself; it can name them before locking anything, since an order's
-lines and budget line never change after checkout.
+products and budget line never change after checkout (a negotiated price changes a line's price,
+under the order's lock; orders.services.negotiation locks the budget line first, and its
+negotiation rows live under the order's lock).
 
 A locking query that also reads joined rows (select_related) would lock those rows too: a budget
 line's fiscal year and department, which every action in the organisation touches. The helper

@@ -23,6 +23,8 @@ from orders import action_forms, inputs
 from orders.models import (
     Actor,
     Invoice,
+    Negotiation,
+    NegotiationStatus,
     OrderLine,
     OrderStatus,
     Payment,
@@ -102,6 +104,10 @@ def implements(action: OrderAction):
     return bind
 
 
+def _negotiating(order: PurchaseOrder) -> bool:
+    return order.negotiations.filter(status=NegotiationStatus.OPEN).exists()
+
+
 def _lines_where(**condition) -> Q:
     return Q(Exists(OrderLine.objects.filter(order=OuterRef("pk"), **condition)))
 
@@ -138,6 +144,11 @@ APPROVE = OrderAction(
     targets=_statuses(S.APPROVED),
     actors=frozenset({Actor.APPROVER, Actor.SYSTEM}),
     label=_("Approve"),
+    # Approval waits while the price is being negotiated (orders.services.negotiation).
+    work_left=WorkLeft(
+        lambda order: not _negotiating(order),
+        lambda: ~Q(Exists(Negotiation.objects.filter(order=OuterRef("pk"), status="open"))),
+    ),
     confirm=Confirm(
         _(
             "Approve order %(number)s of %(amount)s from %(vendor)s? The vendor is told at "
@@ -351,6 +362,67 @@ REFUND = OrderAction(
     ],
     told=(("order.refunded", (Actor.VENDOR, Actor.REQUESTER, Actor.TREASURER)),),
 )
+
+# Price negotiation on a submitted order, before the PPK approves it (orders.services.negotiation):
+# the requester proposes lower unit prices, the vendor accepts, counters or declines, the requester
+# accepts a counter, proposes again while rounds are left (the policy's negotiation_rounds) or
+# withdraws. The order stays submitted; its pages and API have endpoints of their own
+# (orders/{id}/negotiation/...), so none of these is offered as an order action.
+NEGOTIATING = _statuses(S.SUBMITTED)
+
+
+def _negotiation_step(**declared) -> OrderAction:
+    return OrderAction(sources=NEGOTIATING, targets=NEGOTIATING, offered=False, **declared)
+
+
+NEGOTIATION_PROPOSE = _negotiation_step(
+    name="negotiation_propose",
+    actors=frozenset({Actor.REQUESTER}),
+    label=_("Negotiate price"),
+    timeline=_("Lower price proposed"),
+    told=(("order.negotiation_proposed", (Actor.VENDOR,)),),
+)
+NEGOTIATION_COUNTER = _negotiation_step(
+    name="negotiation_counter",
+    actors=frozenset({Actor.VENDOR}),
+    label=_("Counter"),
+    timeline=_("Vendor countered the price"),
+    told=(("order.negotiation_countered", (Actor.REQUESTER,)),),
+)
+# The vendor accepts a proposal, or the requester the vendor's counter: the agreed prices
+# become the order's and the commitment falls with its total.
+NEGOTIATION_ACCEPT = _negotiation_step(
+    name="negotiation_accept",
+    actors=frozenset({Actor.REQUESTER, Actor.VENDOR}),
+    label=_("Accept price"),
+    timeline=_("Price agreed"),
+    moves_budget=True,
+    told=(("order.negotiation_agreed", (Actor.REQUESTER, Actor.VENDOR, Actor.APPROVER)),),
+)
+NEGOTIATION_DECLINE = _negotiation_step(
+    name="negotiation_decline",
+    actors=frozenset({Actor.VENDOR}),
+    label=_("Keep the listed price"),
+    timeline=_("Vendor kept the listed price"),
+    forward=False,
+    told=(("order.negotiation_declined", (Actor.REQUESTER, Actor.APPROVER)),),
+)
+NEGOTIATION_WITHDRAW = _negotiation_step(
+    name="negotiation_withdraw",
+    actors=frozenset({Actor.REQUESTER}),
+    label=_("Withdraw the negotiation"),
+    timeline=_("Negotiation withdrawn"),
+    forward=False,
+    told=(("order.negotiation_withdrawn", (Actor.VENDOR, Actor.APPROVER)),),
+)
+NEGOTIATION = (
+    NEGOTIATION_PROPOSE,
+    NEGOTIATION_COUNTER,
+    NEGOTIATION_ACCEPT,
+    NEGOTIATION_DECLINE,
+    NEGOTIATION_WITHDRAW,
+)
+
 CLOSE = OrderAction(
     name="close",
     sources=_statuses(S.PAID),
@@ -376,6 +448,7 @@ ACTIONS: dict[str, OrderAction] = {
         PAY,
         REFUND,
         CLOSE,
+        *NEGOTIATION,
     )
 }
 # The actions a person takes on the order's page and through the API, in the page's order.

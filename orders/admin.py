@@ -6,6 +6,9 @@ from market.admin_mixins import ReadOnlyAdminMixin
 from orders.models import (
     DeliveryReceipt,
     Invoice,
+    Negotiation,
+    NegotiationPrice,
+    NegotiationRound,
     OrderLine,
     Payment,
     ProviderEvent,
@@ -83,3 +86,29 @@ class StandingOrderAdmin(ReadOnlyAdmin):
 @admin.register(StandingOrderRun)
 class StandingOrderRunAdmin(ReadOnlyAdmin):
     list_display = ["standing_order", "period", "outcome", "message"]
+
+
+class NegotiationPriceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = NegotiationPrice
+    extra = 0
+
+
+class NegotiationRoundInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = NegotiationRound
+    extra = 0
+
+
+@admin.register(Negotiation)
+class NegotiationAdmin(ReadOnlyAdmin):
+    list_display = ["order", "status", "listed_total", "agreed_total", "opened_at", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["order__number"]
+    list_select_related = ["order"]
+    inlines = [NegotiationRoundInline]
+
+
+@admin.register(NegotiationRound)
+class NegotiationRoundAdmin(ReadOnlyAdmin):
+    list_display = ["negotiation", "number", "answer", "proposed_at", "answered_at"]
+    list_select_related = ["negotiation__order"]
+    inlines = [NegotiationPriceInline]

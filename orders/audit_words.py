@@ -31,6 +31,14 @@ FIELDS = {
     "income_tax": _("income tax withheld"),
     "net_to_vendor": _("net to the vendor"),
     "via": _("answered by"),
+    # Price negotiation (orders.services.negotiation).
+    "round": _("round"),
+    "prices": _("unit prices"),
+    "proposed_total": _("total at the proposed prices"),
+    "countered_total": _("total at the vendor's prices"),
+    "listed_total": _("listed total"),
+    "agreed_total": _("agreed total"),
+    "released": _("released from the budget line"),
 }
 # The ways an answer may come besides the pages and the API (orders.services.transitions).
 WAYS = {"whatsapp": _("WhatsApp")}
@@ -44,6 +52,11 @@ AMOUNTS = frozenset(
         "ppn_collected",
         "income_tax",
         "net_to_vendor",
+        "proposed_total",
+        "countered_total",
+        "listed_total",
+        "agreed_total",
+        "released",
     }
 )
 QUANTITIES_BY_LINE = frozenset({"shipped", "cancelled"})  # {line id: quantity}
@@ -63,6 +76,14 @@ def _line_quantity(line: OrderLine | None, line_id, quantity) -> str:
     if line is None:  # the order's lines are never deleted; this is only a safeguard
         return f"#{line_id}: {quantity}"
     return _quantity(quantity, line.unit, line.product_name)
+
+
+def _line_price(line: OrderLine | None, line_id, price) -> str:
+    """'100 kg Beras lokal @ Rp13.500': a line at a negotiated unit price."""
+    amount = format_rupiah(price) if isinstance(price, int) else str(price)
+    if line is None:
+        return f"#{line_id} @ {amount}"
+    return f"{_quantity(line.quantity, line.unit, line.product_name)} @ {amount}"
 
 
 def order_event_values(events: list):
@@ -99,6 +120,13 @@ def order_event_values(events: list):
                 for row in receipts[value].lines.all()
             )
             return f"{value}: {received}"
+        if key == "prices" and isinstance(value, dict):
+            return ", ".join(
+                _line_price(
+                    lines.get(int(line_id)) if str(line_id).isdigit() else None, line_id, price
+                )
+                for line_id, price in value.items()
+            )
         if key == "lines" and isinstance(value, list):
             return ", ".join(_ordered(event, item, by_product) for item in value)
         if key in AMOUNTS and isinstance(value, int) and not isinstance(value, bool):

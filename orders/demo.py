@@ -8,7 +8,7 @@ from catalog.models import Product
 from market.models import User
 from orders.clock import due_at
 from orders.models import Invoice, PurchaseOrder
-from orders.services import payments, placing, standing, transitions
+from orders.services import negotiation, payments, placing, standing, transitions
 from procurement.models import SpendEntry
 from procurement.selectors import policy_for, working_days_between
 from procurement.services import compliance_snapshots_refresh
@@ -154,6 +154,16 @@ def seed(context: dict) -> None:
         items=[placing.Item(rice.pk, 500)],
     )
     _taxes_and_the_payment_clock(advance, place, rice_line, uniform_line, vendor, vendor2)
+    # A price being negotiated: the requester proposed, the vendor countered; the requester's
+    # move (and the PPK's approval waits for it).
+    haggled = place(rice, 450, note="harga dinegosiasi")
+    line = haggled.lines.get()
+    negotiation.negotiation_propose(
+        order=haggled, by=requester, prices={line.pk: line.unit_price - 1_000}
+    )
+    negotiation.negotiation_counter(
+        order=haggled, by=vendor, prices={line.pk: line.unit_price - 500}
+    )
     compliance_snapshots_refresh(fiscal_year=fiscal_year)  # the charts' months, as beat would
 
 

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from market.bounds import NOTE_LENGTH, format_number
 from market.errors import InvalidInput
 from market.forms import ServiceForm
 from market.money import format_rupiah
 from market.selectors import people_of_department
 from orders.fields import QuantityField, date_input, text_area
 from orders.models import Export
+from orders.services import negotiation
 from orders.services.placing import Item, checkout_problems, parse_quantity
 from orders.services.standing import standing_order_problems
 from procurement.reports import GROUPS
@@ -245,3 +247,88 @@ class TaxRegisterForm(forms.Form):
         if not datetime.date(2000, 1, 1) <= month <= datetime.date(2100, 12, 1):
             raise forms.ValidationError(_("Give a month between 2000 and 2100."))
         return month
+
+
+PRICE_INPUT = {"inputmode": "numeric", "autocomplete": "off", "class": "qty"}
+
+
+class NegotiationForm(ServiceForm):
+    """One move of a price negotiation on the order's page (its prefix is the step's name):
+    unit prices per line, `prices-<line id>`, for a proposal or a counter; the vendor's reason
+    for keeping the listed price; and the round it answers, so that an answer to a round that
+    moved on meanwhile is refused rather than taken blindly."""
+
+    answering = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=100
+    )
+
+    def __init__(self, *args, step, order, lines, view, **kwargs):
+        super().__init__(*args, prefix=step.name, **kwargs)
+        self.step, self.order, self.lines, self.view = step, order, lines, view
+        last = view.last
+        self.fields["answering"].initial = last.number if last else None
+        if step.name == "negotiation_propose":
+            standing = negotiation.standing_prices(order, view)
+            for line in lines:
+                self._price_field(
+                    line,
+                    help_text=_("Now %(price)s; leave empty to keep it.")
+                    % {"price": format_rupiah(standing[line.pk])},
+                )
+        elif step.name == "negotiation_counter":
+            for price in last.prices.all() if last else []:
+                self._price_field(
+                    price.line,
+                    initial=price.proposed_price,
+                    help_text=_("Proposed %(proposed)s; listed %(listed)s.")
+                    % {
+                        "proposed": format_rupiah(price.proposed_price),
+                        "listed": format_rupiah(price.listed_price),
+                    },
+                )
+        elif step.name == "negotiation_decline":
+            self.fields["reason"] = forms.CharField(
+                label=_("Why (told to the department)"),
+                required=False,
+                max_length=NOTE_LENGTH,
+                widget=text_area(),
+            )
+
+    def _price_field(self, line, **kwargs) -> None:
+        field = forms.CharField(
+            label=_("%(product)s, unit price per %(unit)s (%(quantity)s %(unit)s)")
+            % {
+                "product": line.product_name,
+                "unit": line.get_unit_display(),
+                "quantity": format_number(line.quantity),
+            },
+            required=False,
+            max_length=20,
+            **kwargs,
+        )
+        field.widget.attrs.update(PRICE_INPUT)
+        self.fields[f"prices-{line.pk}"] = field
+
+    def service_values(self, values: dict) -> dict:
+        kept = {}
+        if self.step.name != "negotiation_withdraw":
+            kept["answering"] = values.get("answering")
+        if self.step.name in ("negotiation_propose", "negotiation_counter"):
+            kept["prices"] = {
+                name.removeprefix("prices-"): (values.get(name) or "").strip()
+                for name in self.fields
+                if name.startswith("prices-") and (values.get(name) or "").strip()
+            }
+        if self.step.name == "negotiation_decline":
+            kept["reason"] = values.get("reason") or ""
+        return kept
+
+    def problems(self, values: dict) -> dict:
+        values = self.service_values(values)
+        if self.step.name == "negotiation_propose":
+            return negotiation.proposal_problems(self.order, self.lines, values["prices"])[1]
+        if self.step.name == "negotiation_counter":
+            return negotiation.counter_problems(self.view.last, self.lines, values["prices"])[1]
+        if self.step.name == "negotiation_decline":
+            return negotiation.decline_problems(values["reason"])
+        return {}

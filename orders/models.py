@@ -239,6 +239,131 @@ class OrderLine(models.Model):
         return self.quantity - self.cancelled_quantity
 
 
+class NegotiationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    AGREED = "agreed", _("Agreed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Negotiation(models.Model):
+    """A requester's negotiation of a submitted order's prices with its vendor, in rounds
+    (orders.services.negotiation). One open at a time per order; approval waits for it."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="negotiations")
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NegotiationStatus.choices,
+        default=NegotiationStatus.OPEN,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The order's total before and after: what the agreement released from the budget line.
+    listed_total = RupiahField(_("listed total"))
+    agreed_total = RupiahField(_("agreed total"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("price negotiation")
+        verbose_name_plural = _("price negotiations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="open"),
+                name="negotiation_one_open_per_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_total__isnull=True) | Q(agreed_total__lte=F("listed_total")),
+                name="negotiation_agreed_within_listed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"
+
+
+class RoundAnswer(models.TextChoices):
+    WAITING = "", _("Waiting for the vendor")
+    ACCEPTED = "accepted", _("Accepted")
+    COUNTERED = "countered", _("Countered")
+    DECLINED = "declined", _("Declined")
+
+
+class NegotiationRound(models.Model):
+    """The requester's proposal and the vendor's answer to it."""
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=RoundAnswer.choices, blank=True, default=""
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=NOTE_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["negotiation", "number"]
+        verbose_name = _("negotiation round")
+        verbose_name_plural = _("negotiation rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "number"], name="negotiation_round_once"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="negotiation_round_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.negotiation_id} #{self.number}"
+
+
+class NegotiationPrice(models.Model):
+    """One line's prices in a round: as listed, as the requester proposed, as the vendor
+    countered. A counter lies between the proposal and the listed price."""
+
+    round = models.ForeignKey(NegotiationRound, on_delete=models.CASCADE, related_name="prices")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    listed_price = RupiahField(_("listed price"))
+    proposed_price = RupiahField(_("proposed price"))
+    countered_price = RupiahField(_("countered price"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "line"]
+        verbose_name = _("negotiated price")
+        verbose_name_plural = _("negotiated prices")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "line"], name="negotiation_price_once"),
+            models.CheckConstraint(
+                condition=Q(proposed_price__gt=0, proposed_price__lt=F("listed_price")),
+                name="negotiation_proposal_below_listed",
+            ),
+            models.CheckConstraint(
+                condition=Q(countered_price__isnull=True)
+                | Q(
+                    countered_price__gte=F("proposed_price"),
+                    countered_price__lte=F("listed_price"),
+                ),
+                name="negotiation_counter_within_proposal_and_listed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.proposed_price}/{self.countered_price}"
+
+
 class Shipment(models.Model):
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="shipments")
     shipped_at = models.DateTimeField(auto_now_add=True)

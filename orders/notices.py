@@ -139,6 +139,46 @@ NOTICES: dict[str, Notice] = {
         ),
         ("number", "party", "amount", "date"),
     ),
+    # Price negotiation before approval (orders.services.negotiation): the amount is the
+    # order's total at the prices proposed, countered or agreed.
+    "order.negotiation_proposed": Notice(
+        _("%(party)s proposes a lower price for order %(number)s"),
+        _(
+            "%(party)s proposes %(amount)s for order %(number)s (round %(round)s). Accept it, "
+            "counter with your price, or keep the listed price."
+        ),
+        ("number", "party", "amount", "round"),
+    ),
+    "order.negotiation_countered": Notice(
+        _("%(party)s countered your price for order %(number)s"),
+        _(
+            "%(party)s asks %(amount)s for order %(number)s (round %(round)s). Accept it, "
+            "propose again if a round is left, or withdraw."
+        ),
+        ("number", "party", "amount", "round"),
+    ),
+    "order.negotiation_agreed": Notice(
+        _("The price of order %(number)s was agreed"),
+        _(
+            "The price of order %(number)s with %(party)s was agreed: %(amount)s. The budget "
+            "commitment follows it; the order waits for the PPK's approval."
+        ),
+    ),
+    "order.negotiation_declined": Notice(
+        _("%(party)s keeps the listed price of order %(number)s"),
+        _(
+            "%(party)s declined the lower price for order %(number)s; the order stays at "
+            "%(amount)s and waits for the PPK's approval. %(reason)s"
+        ),
+        ORDER_REASON,
+    ),
+    "order.negotiation_withdrawn": Notice(
+        _("The price negotiation of order %(number)s was withdrawn"),
+        _(
+            "The requester withdrew the price negotiation of order %(number)s with %(party)s; "
+            "the order stays at %(amount)s."
+        ),
+    ),
     "export.done": Notice(
         _("Your export %(name)s is ready"),
         _("%(name)s is ready to download: %(rows)s rows."),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ from orders.models import (
     DeliveryReceipt,
     Export,
     Invoice,
+    Negotiation,
     OrderLine,
     OrderStatus,
     Payment,
@@ -56,8 +57,8 @@ def _with_details(orders: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
 
 
 def _visible(user) -> QuerySet[PurchaseOrder]:
-    """Department staff see their departments' orders, a vendor its own once approved,
-    finance officers and administrators all of them."""
+    """Department staff see their departments' orders, a vendor its own once approved (or
+    once its price is negotiated), finance officers and administrators all of them."""
     roles = roles_of(user)
     orders = PurchaseOrder.objects.all()
     if roles.sees_all_departments:
@@ -65,8 +66,15 @@ def _visible(user) -> QuerySet[PurchaseOrder]:
     visible = Q(department_id__in=roles.department_ids_with())
     vendor = vendor_of(user)
     if vendor is not None:
-        visible |= Q(vendor=vendor, approved_at__isnull=False)
+        visible |= Q(vendor=vendor) & _vendor_has_it()
     return orders.filter(visible)
+
+
+def _vendor_has_it() -> Q:
+    """A vendor has an order once it is approved, or once its price is negotiated with it."""
+    return Q(approved_at__isnull=False) | Q(
+        Exists(Negotiation.objects.filter(order=OuterRef("pk")))
+    )
 
 
 def _listed(orders: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
@@ -97,11 +105,11 @@ def requester_department(user, code) -> Department | None:
 
 
 def vendor_inbox(user) -> QuerySet[PurchaseOrder]:
-    """A vendor's orders from approval on, read for its list."""
+    """A vendor's orders from approval on (or from a price negotiation), read for its list."""
     vendor = vendor_of(user)
     if vendor is None:
         return PurchaseOrder.objects.none()
-    return _listed(PurchaseOrder.objects.filter(vendor=vendor, approved_at__isnull=False))
+    return _listed(PurchaseOrder.objects.filter(_vendor_has_it(), vendor=vendor))
 
 
 def order_filter(

@@ -8,6 +8,11 @@ urlpatterns = [
     path("orders/", views.order_list, name="order-list"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/do/<slug:action>/", views.order_action, name="order-action"),
+    path(
+        "orders/<int:pk>/negotiation/<slug:move>/",
+        views.negotiation_move,
+        name="order-negotiation-move",
+    ),
     path("orders/<int:pk>/pay/card/", payment_views.card_payment_begin, name="order-pay-card"),
     path(
         "orders/<int:pk>/pay/card/<int:payment_id>/",

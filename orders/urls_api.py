@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import api, tax_register_views
+from orders import api, negotiation_api, tax_register_views
 from orders.actions import OFFERED
 
 urlpatterns = [
@@ -19,6 +19,19 @@ urlpatterns = [
             name=f"order-{action.name}",
         )
         for action in OFFERED
+    ],
+    path(
+        "orders/<int:pk>/negotiation/",
+        negotiation_api.NegotiationApi.as_view(),
+        name="order-negotiation",
+    ),
+    *[
+        path(
+            f"orders/<int:pk>/negotiation/{move}/",
+            view.as_view(),
+            name=f"order-negotiation-{move}",
+        )
+        for move, view in negotiation_api.MOVES.items()
     ],
     path(
         "orders/<int:pk>/documents/<slug:kind>/",

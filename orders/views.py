@@ -27,12 +27,13 @@ from market.panels import Panel, panels_of
 from market.permissions import departments_where, roles_of
 from orders import documents
 from orders.action_forms import action_form, action_prefix, confirmation, service_values
-from orders.actions import INVOICE, OFFERED, PAY, timeline_label
+from orders.actions import INVOICE, NEGOTIATION, OFFERED, PAY, timeline_label
 from orders.forms import (
     AddToCartForm,
     CartQuantitiesForm,
     CheckoutForm,
     ExportForm,
+    NegotiationForm,
     StandingOrderForm,
 )
 from orders.models import Export, OrderStatus
@@ -60,6 +61,7 @@ from orders.selectors import (
     vendor_inbox,
 )
 from orders.services import exports, placing, standing
+from orders.services.negotiation import negotiation_view
 from orders.services.payments import card_payment_problem
 from orders.services.transitions import allowed_actions, may_act
 from orders.taxes import tax_figures, taxes_of_invoice, vendor_preview
@@ -258,10 +260,13 @@ def _order_page(request, order):
                     else None,
                 }
             )
+    negotiating = negotiation_view(request.user, order)
     context = {
         "order": order,
         "lines": lines,
         "actions": actions,
+        "negotiation": negotiating,
+        "negotiation_forms": _negotiation_forms(request, order, lines, negotiating, failed),
         # Before it accepts, the vendor sees what will reach its account and how fast this
         # department pays.
         "vendor_preview": vendor_preview(order)
@@ -284,6 +289,69 @@ def _order_page(request, order):
         "panels": panels_of("order-detail", request, order),
     }
     return render(request, "orders/order_detail.html", context)
+
+
+# The negotiation's moves by the last word of their step's name, as their URLs name them.
+NEGOTIATION_MOVES = {step.name.removeprefix("negotiation_"): step for step in NEGOTIATION}
+
+
+def _negotiation_forms(request, order, lines, negotiating, failed) -> dict:
+    """{step name: its form} for each move this person may make now; one that failed comes
+    back with its input and problems."""
+    forms = {}
+    for step in NEGOTIATION:
+        if step.name not in negotiating.moves:
+            continue
+        again = failed is not None and failed["prefix"] == step.name
+        form = NegotiationForm(
+            failed["data"] if again else None,
+            step=step,
+            order=order,
+            lines=lines,
+            view=negotiating,
+        )
+        if again:
+            failed_form_errors(form, failed["errors"])
+        form.open = again
+        forms[step.name] = form
+    return forms
+
+
+@login_required
+def negotiation_move(request, pk, move):
+    """A move of the order's price negotiation from its page: refused (403) before anything
+    posted is read to someone who may not make it; any answer ends in a redirect to the order."""
+    step = NEGOTIATION_MOVES.get(move)
+    if step is None:
+        raise Http404
+    order = get_object_or_404(orders_visible_to(request.user), pk=pk)
+    detail = reverse("order-detail", args=[pk]) + "#negotiation"
+    if request.method != "POST":
+        return redirect(detail)
+    if not may_act(request.user, order, step):
+        raise PermissionDenied
+    form = NegotiationForm(
+        request.POST,
+        step=step,
+        order=order,
+        lines=list(order.lines.all()),
+        view=negotiation_view(request.user, order),
+    )
+    try:
+        run_form(
+            form,
+            lambda values: step.service(
+                order=order, by=request.user, **form.service_values(values)
+            ),
+        )
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as error:
+        show_domain_error(request, error, form)
+        failed_form_keep(request, form, page=_page_key(order))
+        return redirect(detail)
+    messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+    return redirect(detail)
 
 
 def _page_key(order) -> str:

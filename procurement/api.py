@@ -165,6 +165,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "stamp_duty_threshold",
             "vendor_response_days",
             "payment_due_days",
+            "negotiation_rounds",
             "department_targets",
             *INTEGRITY_PARAMETERS,
             *QUOTE_PARAMETERS,
@@ -204,6 +205,7 @@ class PolicyDetailApi(generics.RetrieveAPIView):
         stamp_duty_threshold = serializers.IntegerField(required=False)
         vendor_response_days = serializers.IntegerField(required=False)
         payment_due_days = serializers.IntegerField(required=False)
+        negotiation_rounds = serializers.IntegerField(required=False)
         split_window_days = serializers.IntegerField(required=False)
         bunching_margin = serializers.CharField(required=False, max_length=10)
         bunching_min_orders = serializers.IntegerField(required=False)

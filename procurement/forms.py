@@ -40,6 +40,7 @@ class PolicyForm(ServiceForm):
     stamp_duty_threshold = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     vendor_response_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     payment_due_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
+    negotiation_rounds = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     # The integrity red flags' parameters.
     split_window_days = forms.IntegerField(widget=forms.NumberInput(attrs=NUMERIC))
     bunching_margin = forms.CharField(widget=forms.TextInput(attrs=DECIMAL))

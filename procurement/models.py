@@ -150,6 +150,16 @@ class Policy(models.Model):
             "(e-Katalog practice: 3)."
         ),
     )
+    negotiation_rounds = models.PositiveSmallIntegerField(
+        _("price negotiation rounds"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_(
+            "Rounds of price negotiation a requester may open on a submitted order: each a "
+            "proposal the vendor accepts, counters or declines (e-Katalog v6 and Digipay allow "
+            "two)."
+        ),
+    )
     direct_purchase_ceiling = RupiahField(
         _("direct-purchase ceiling"),
         default=DEFAULT_DIRECT_PURCHASE_CEILING,

@@ -102,6 +102,7 @@ POLICY_COUNTS = {
     "concentration_hhi": (1, 10000),
     "price_min_observations": (4, 1000),
     "quote_min_offers": (1, 20),
+    "negotiation_rounds": (1, 5),
 }
 POLICY_FACTORS = {"price_iqr_factor": (Decimal("0.5"), 10), "price_catalogue_factor": (1, 10)}
 

@@ -34,7 +34,7 @@ from market.models import (
 )
 from market.services.api_tokens import api_token_create
 from orders.models import Export, Payment, ProviderEvent, PurchaseOrder, StandingOrder
-from orders.services import payments, transitions
+from orders.services import negotiation, payments, transitions
 from orders.services.exports import export_request, export_run
 from orders.services.standing import standing_order_run
 from procurement.models import DepartmentTarget, Holiday, Policy
@@ -199,7 +199,12 @@ def _orders_in_every_state(world) -> dict[str, PurchaseOrder]:
     def line_of(order):
         return order.lines.get()
 
-    orders = {"submitted": placed()}
+    orders = {"submitted": placed(), "negotiating": placed()}
+    negotiation.negotiation_propose(
+        order=orders["negotiating"],
+        by=world.requester,
+        prices={line_of(orders["negotiating"]).pk: 12_000},
+    )
     for state in ("approved", "accepted", "shipped", "partially_shipped", "received"):
         orders[state] = placed()
         transitions.order_approve(order=orders[state], by=world.approver)
@@ -243,7 +248,7 @@ def _orders_in_every_state(world) -> dict[str, PurchaseOrder]:
     )
     for state, order in orders.items():
         order.refresh_from_db()
-        assert state in (order.status, "refunded"), (state, order.status)
+        assert state in (order.status, "refunded", "negotiating"), (state, order.status)
     return orders
 
 

@@ -3,4 +3,4 @@
 Importing the package binds each order action of orders.actions to the service that takes it
 (`@implements`), wherever the import starts."""
 
-from orders.services import payments, placing, transitions  # noqa: F401
+from orders.services import negotiation, payments, placing, transitions  # noqa: F401

@@ -39,6 +39,7 @@ from orders.models import (
     DeliveryReceipt,
     Invoice,
     InvoiceLine,
+    NegotiationStatus,
     OrderLine,
     OrderStatus,
     PurchaseOrder,
@@ -211,6 +212,10 @@ def _refuse(*, order, by, step: OrderAction, reason: str | None, via: str = "") 
     order = lock_for_step(order, step, by)
     reason = _required_reason(reason) if by is not None else reason
     _release_everything(order)
+    # A negotiation still open ends with the order.
+    order.negotiations.filter(status=NegotiationStatus.OPEN).update(
+        status=NegotiationStatus.WITHDRAWN, closed_at=timezone.now()
+    )
     order.reason = reason
     return record_step(order, step, by, _target(step), reason=reason, **_via(via))
 
@@ -226,6 +231,16 @@ def order_approve(*, order: PurchaseOrder, by: User | None) -> PurchaseOrder:
     """The named PPK approves; the system (`by=None`) only an order at or under the policy's
     automatic-approval amount, as placing does."""
     order = lock_for_step(order, APPROVE, by)
+    if order.negotiations.filter(status=NegotiationStatus.OPEN).exists():
+        # Read under the order's lock, which every negotiation step takes too.
+        raise Conflict(
+            _(
+                "The price of order %(number)s is being negotiated; approve it once the "
+                "negotiation is agreed, declined or withdrawn."
+            )
+            % {"number": order.number},
+            code="negotiation_open",
+        )
     automatically = {}
     if by is None:
         threshold = policy_for(order.budget_line.fiscal_year).approval_threshold
