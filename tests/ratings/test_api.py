@@ -48,6 +48,9 @@ def test_rating_refusals_in_the_one_error_format(world, received, api_as):
         f"/api/v1/orders/{early.pk}/rating/", SCORES, format="json"
     )
     assert too_soon.status_code == 409 and too_soon.json()["error"]["code"] == "not_received"
+    # A comment of 100,000 characters is refused by its field, not stored cut.
+    huge = api_as(world.receiver).post(url, {**SCORES, "comment": "x" * 100_000}, format="json")
+    assert huge.status_code == 400 and set(huge.json()["error"]["fields"]) == {"comment"}
     assert not Rating.objects.exists()
 
 
