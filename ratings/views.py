@@ -61,12 +61,14 @@ def order_panel(request, order) -> Panel | None:
     """The order page's rating: the form to rate once the goods are all received (a receiver),
     the rating with its answer, the form to change it (its author, within its days) or to
     answer it (the vendor, once)."""
+    if not is_rateable(order):  # nothing rated before its goods are all in: not even asked
+        return None
     rating = rating_of_order(order)
     user = request.user
     failed = failed_form_take(request, page=_page_key(order))
     context = {"order": order, "rating": rating}
     if rating is None:
-        if not (may_rate(user, order) and is_rateable(order)):
+        if not may_rate(user, order):
             return None
         context["rate_form"] = _form(RatingForm, failed, "rate")
         return Panel("ratings/order_panel.html", context)

@@ -79,7 +79,7 @@ def test_the_api_names_each_bad_price_in_the_one_error_format(world, api_as):
         url(order, "counter"), {"prices": {line.pk: 15_000}}, format="json"
     )
     assert answer.status_code == 400
-    assert "listed" in str(answer.data["error"]["fields"]["prices"][str(line.pk)])
+    assert "harga katalog" in str(answer.data["error"]["fields"]["prices"][str(line.pk)])
 
 
 def test_a_third_round_is_a_field_error(world, api_as):
