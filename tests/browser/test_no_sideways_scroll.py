@@ -26,7 +26,7 @@ from orders.actions import ACTIONS
 from orders.models import Export, PurchaseOrder, StandingOrder
 from orders.services.exports import export_request, export_run
 from orders.services.placing import cart_add_item
-from quotes.models import Quote
+from quotes.models import Quote, QuoteStatus
 from tests.access_matrix import ADMIN_NAMESPACE, CALLS, EXPECTED, ROLES, Call
 from tests.browser.conftest import sign_in
 from tests.images import pdf_file
@@ -138,8 +138,10 @@ def seeded_demo() -> DemoHome:
         outbox_message=OutboxMessage.objects.order_by("pk").first(),
         # The demo's split purchase (integrity.demo): its page lists orders and lines.
         flag=Flag.objects.filter(indicator="split_purchase").order_by("pk").first(),
-        # The demo's mini-competition (quotes.demo): DISDIK's, the rice producers invited.
-        quote=Quote.objects.order_by("pk").first(),
+        # The demo's open mini-competition (quotes.demo): DISDIK's, the rice producers invited,
+        # its offer form on the vendor's page (an opened quote's ranked offers are measured by
+        # tests/browser/test_quote_award_journey.py).
+        quote=Quote.objects.filter(status=QuoteStatus.OPEN).order_by("pk").first(),
     )
 
 

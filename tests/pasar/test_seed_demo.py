@@ -7,6 +7,7 @@ from market.models import Department, DepartmentRole, Membership, User
 from market.permissions import roles_of
 from procurement.models import BudgetLine
 from procurement.selectors import fiscal_year_current
+from quotes.models import Offer, Quote, QuoteStatus
 from vendors.models import Vendor
 from vendors.selectors import documents_missing, vendor_documents_missing
 
@@ -53,3 +54,18 @@ def test_seed_demo_is_idempotent_and_seeds_every_login():
     assert vendor_documents_missing(waiting["baru_sungaikakap"]) == []
     verified = Vendor.objects.filter(status="verified")
     assert not any(documents_missing(verified).values())
+
+    # The mini-competitions (quotes.demo), once each: one open; one awarded, its offers all made
+    # before its closing and ranked, the first's price that of its approved purchase order.
+    assert sorted(Quote.objects.values_list("status", flat=True)) == [
+        QuoteStatus.AWARDED,
+        QuoteStatus.OPEN,
+    ]
+    awarded = Quote.objects.get(status=QuoteStatus.AWARDED)
+    offers = list(Offer.objects.filter(quote=awarded).order_by("rank"))
+    assert len(offers) >= 2 and [offer.rank for offer in offers] == list(range(1, len(offers) + 1))
+    assert all(offer.submitted_at < awarded.closes_at <= awarded.opened_at for offer in offers)
+    assert awarded.created_at < offers[0].submitted_at
+    assert awarded.proposed_offer == offers[0]
+    assert awarded.order.status == "approved"
+    assert awarded.order.lines.get().unit_price == offers[0].unit_price
