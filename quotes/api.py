@@ -3,6 +3,8 @@ vendor's invitations and sealed offer under /vendor/quotes/ (without it), and th
 quotes as OCDS releases under /public/ocds/quotes/. Offers are read only through
 quotes.selectors.offers_visible_to: before opening, none and no count."""
 
+from collections.abc import Callable
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -213,7 +215,11 @@ class QuoteDetailApi(APIView):
 
 
 class _QuoteActionApi(APIView):
-    """A step of the buyer's side; who may take it is checked before the body is read."""
+    """A step of the buyer's side, taken by its service (`service`, called with the person, the
+    quote and the input, whose fields are named as its keywords); who may take it is checked
+    before the body is read."""
+
+    service: Callable
 
     class InputSerializer(ServiceInputSerializer):
         pass
@@ -221,16 +227,13 @@ class _QuoteActionApi(APIView):
     def allowed(self, user, quote: Quote) -> bool:
         return has_department_role(user, quote.department_id, DepartmentRole.REQUESTER)
 
-    def act(self, request, quote: Quote, values: dict):
-        raise NotImplementedError
-
     def post(self, request, pk):
         quote = _quote_or_404(request, pk)
         if not self.allowed(request.user, quote):
             raise PermissionDenied
         run_serializer(
             self.InputSerializer(data=request.data),
-            lambda values: self.act(request, quote, values),
+            lambda values: type(self).service(by=request.user, quote=quote, **values),
         )
         return _detail(request, pk)
 
@@ -241,8 +244,7 @@ class QuoteExtendApi(_QuoteActionApi):
     class InputSerializer(ServiceInputSerializer):
         closes_at = serializers.DateTimeField()
 
-    def act(self, request, quote, values):
-        services.quote_extend(by=request.user, quote=quote, closes_at=values["closes_at"])
+    service = services.quote_extend
 
     @extend_schema(request=InputSerializer, responses={200: QuoteSerializer, 403: refusal(403)})
     def post(self, request, pk):
@@ -255,8 +257,7 @@ class QuoteCancelApi(_QuoteActionApi):
     class InputSerializer(ServiceInputSerializer):
         reason = serializers.CharField(max_length=NOTE_LENGTH)
 
-    def act(self, request, quote, values):
-        services.quote_cancel(by=request.user, quote=quote, reason=values["reason"])
+    service = services.quote_cancel
 
     @extend_schema(request=InputSerializer, responses={200: QuoteSerializer, 403: refusal(403)})
     def post(self, request, pk):
@@ -267,15 +268,12 @@ class QuoteProposeApi(_QuoteActionApi):
     """Propose the winner among the opened offers (a reason when not the first ranked)."""
 
     class InputSerializer(ServiceInputSerializer):
-        offer = serializers.IntegerField(min_value=1, max_value=2**53)
+        offer = serializers.IntegerField(min_value=1, max_value=2**53, source="offer_id")
         reason = serializers.CharField(
             max_length=NOTE_LENGTH, required=False, allow_blank=True, default=""
         )
 
-    def act(self, request, quote, values):
-        services.quote_propose(
-            by=request.user, quote=quote, offer_id=values["offer"], reason=values["reason"]
-        )
+    service = services.quote_propose
 
     @extend_schema(request=InputSerializer, responses={200: QuoteSerializer, 403: refusal(403)})
     def post(self, request, pk):
@@ -291,8 +289,7 @@ class QuoteSendBackApi(_QuoteActionApi):
     def allowed(self, user, quote):
         return user.pk == quote.approver_id
 
-    def act(self, request, quote, values):
-        services.quote_send_back(by=request.user, quote=quote, reason=values["reason"])
+    service = services.quote_send_back
 
     @extend_schema(request=InputSerializer, responses={200: QuoteSerializer, 403: refusal(403)})
     def post(self, request, pk):
