@@ -175,12 +175,12 @@ class WhatsAppMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("content"))
     def summary(self, message):
-        seen = described(message.body) if message.direction == "out" else {}
         if message.direction == "in":
             text = (message.body.get("button") or {}).get("text") or (
                 message.body.get("text") or {}
             ).get("body", "")
             return text[:80]
+        seen = described(message.body)
         return " · ".join([*seen["buttons"], seen["text"][:80]]) or ", ".join(seen["texts"])[:80]
 
     @admin.display(description=_("as read"))

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -321,7 +320,7 @@ def _awaiting_reason(phone: str) -> WhatsAppMessage | None:
     since = timezone.now() - datetime.timedelta(minutes=settings.WHATSAPP_REASON_MINUTES)
     return (
         WhatsAppMessage.objects.filter(
-            Q(direction=IN, status=Status.AWAITING_REASON, phone=phone, created_at__gte=since)
+            direction=IN, status=Status.AWAITING_REASON, phone=phone, created_at__gte=since
         )
         .select_related("order", "person")
         .order_by("-created_at", "-pk")

@@ -161,17 +161,13 @@ def whatsapp_send(
     return wamid
 
 
-def hidden_code(body: dict, code: str) -> dict:
-    """The body as kept: the code replaced."""
-    return _replaced(body, code)
-
-
-def _replaced(value, secret: str):
+def hidden_code(value, code: str):
+    """A body as kept: every value that is the code replaced."""
     if isinstance(value, dict):
-        return {key: _replaced(item, secret) for key, item in value.items()}
+        return {key: hidden_code(item, code) for key, item in value.items()}
     if isinstance(value, list):
-        return [_replaced(item, secret) for item in value]
-    return HIDDEN if value == secret else value
+        return [hidden_code(item, code) for item in value]
+    return HIDDEN if value == code else value
 
 
 def reply_send(inbound_id: int) -> str:
